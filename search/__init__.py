@@ -1,0 +1,1 @@
+"""diplosearch engine: ingest -> paragraphs -> tags -> index -> query. Never imports Flask."""

@@ -1,0 +1,172 @@
+"""Reindex: read sources, tag paragraphs, write a new build, switch to it atomically.
+
+A reindex is incremental by default: a source whose content hash is the same
+as in the live build keeps its documents (the live build's immutable segment
+files are hard-linked into the new build), changed sources are re-read, and
+removed sources lose their paragraphs. ``full=True`` rebuilds from scratch.
+Either way the new build is written beside the live one and only switched
+to once it is complete.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+from whoosh.query import Or, Term
+
+from .errors import SourceError
+from .facetcache import FacetCache
+from .ingest import discover, file_digest, read_file
+from .models import Article, Skipped
+from .paragraphs import paragraphs_of
+from .schema import make_schema, to_document
+from .store import IndexStore
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class BuildReport:
+    articles: int = 0  # articles in the new index
+    paragraphs: int = 0  # paragraphs in the new index
+    read_articles: int = 0  # articles read (tagged) by this run
+    read_paragraphs: int = 0
+    reused_sources: int = 0  # unchanged sources kept from the previous build
+    removed_sources: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    build: str = ""
+    incremental: bool = False
+
+    def to_dict(self) -> dict:
+        data = self.__dict__.copy()
+        data["skipped"] = [s.__dict__ for s in self.skipped]
+        return data
+
+
+def reindex(sources: Iterable[str | Path], index_dir: str | Path, full: bool = False,
+            progress: bool | None = None,
+            after_article: Callable[[Article], None] | None = None) -> BuildReport:
+    """Build a new index of ``sources`` under ``index_dir`` and make it live.
+
+    Raises ReindexBusy when another reindex runs. On any error (or Ctrl-C)
+    the partial build is deleted and the previous build keeps serving.
+    ``after_article`` is called after each article is added (used by tests
+    to interrupt a build midway).
+    """
+    store = IndexStore(index_dir)
+    started = time.perf_counter()
+    with store.lock():
+        build = store.new_build_dir()
+        try:
+            report = _build(store, build, [Path(s) for s in sources], full, progress, after_article)
+        except BaseException:
+            store.discard(build)
+            raise
+        store.switch_to(build)
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.build = build.name
+    return report
+
+
+def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
+           progress: bool | None, after_article) -> BuildReport:
+    report = BuildReport()
+    files, missing = discover(sources)
+    files = [path.resolve() for path in files]
+    report.skipped.extend(missing)
+    digests = {str(path): file_digest(path) for path in files}
+    previous = None if full else _previous_manifest(store)
+    if previous is not None:
+        report.incremental = True
+        _link_build(store.current(), build)
+        ix = whoosh_index.open_dir(str(build))
+    else:
+        ix = whoosh_index.create_in(str(build), make_schema())
+    old_sources = previous["sources"] if previous else {}
+    kept = {path: old_sources[path] for path, digest in digests.items()
+            if path in old_sources and old_sources[path]["digest"] == digest}
+    stale = [path for path in old_sources if path not in kept]
+    to_read = [path for path in files if str(path) not in kept]
+    report.reused_sources = len(kept)
+    report.removed_sources = len([p for p in old_sources if p not in digests])
+
+    manifest_sources = dict(kept)
+    writer = ix.writer(compound=False, limitmb=256)
+    try:
+        if stale:
+            writer.delete_by_query(Or([Term("source_path", path) for path in stale]))
+        bar = tqdm(total=len(to_read), unit="file", desc="indexing", file=sys.stderr,
+                   disable=not (sys.stderr.isatty() if progress is None else progress))
+        for path, items in _read_all(to_read, bar):
+            ids = []
+            for item in items:
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                paragraphs = paragraphs_of(item)
+                for paragraph in paragraphs:
+                    writer.add_document(**to_document(paragraph, str(path)))
+                ids.append(item.id)
+                report.read_articles += 1
+                report.read_paragraphs += len(paragraphs)
+                if after_article:
+                    after_article(item)
+            if ids:
+                manifest_sources[str(path)] = {"digest": digests[str(path)], "articles": ids}
+        bar.close()
+        writer.commit(merge=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    with ix.reader() as reader:
+        FacetCache.from_reader(reader).save(build / "facets")
+        report.paragraphs = reader.doc_count()
+    report.articles = sum(len(entry["articles"]) for entry in manifest_sources.values())
+    _write_manifest(build, manifest_sources)
+    return report
+
+
+def _read_all(paths: list[Path], bar) -> Iterator[tuple[Path, list]]:
+    for path in paths:
+        try:
+            items = read_file(path)
+        except SourceError as error:
+            items = [Skipped(str(path), str(error))]
+        yield path, items
+        bar.update(1)
+
+
+def _previous_manifest(store: IndexStore) -> dict | None:
+    if not store.exists():
+        return None
+    try:
+        manifest = json.loads((store.current() / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if manifest.get("format") == FORMAT_VERSION else None
+
+
+def _link_build(live: Path, build: Path) -> None:
+    """Hard-link the live build's files into the new one: Whoosh never rewrites a
+    segment file in place, so the two builds can share them safely."""
+    for item in live.iterdir():
+        if item.is_file() and item.name != MANIFEST and "LOCK" not in item.name:
+            try:
+                os.link(item, build / item.name)
+            except OSError:
+                shutil.copy2(item, build / item.name)
+
+
+def _write_manifest(build: Path, sources: dict) -> None:
+    data = {"format": FORMAT_VERSION, "sources": sources}
+    (build / MANIFEST).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,150 @@
+"""The ``diplosearch`` command: thin wrappers over the engine.
+
+``serve`` is added by ``web.cli``, so this package never imports Flask.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from .errors import DiploSearchError
+from .models import Skipped, result_to_dict
+
+DEFAULT_INDEX = os.environ.get("DIPLOSEARCH_INDEX", "index")
+DEFAULT_SOURCES = ("seeds",)
+
+index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+                            type=click.Path(file_okay=False), help="Index folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Search diplomatic-event articles paragraph by paragraph."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@index_option
+@click.option("--full", is_flag=True, help="Rebuild everything, not only changed sources.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def reindex(sources: tuple[str, ...], index_dir: str, full: bool, as_json: bool) -> None:
+    """Build the index from SOURCES (files or folders; default: seeds/) and switch to it."""
+    from .build import reindex as run_reindex
+
+    try:
+        report = run_reindex(sources or DEFAULT_SOURCES, index_dir, full=full)
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        return
+    print_report(report, index_dir)
+
+
+def print_report(report, index_dir: str) -> None:
+    """The human summary of a reindex."""
+    mode = "incremental" if report.incremental else "full"
+    click.echo(f"Indexed {report.articles} articles, {report.paragraphs} paragraphs "
+               f"into {index_dir} ({mode} build {report.build}) in {report.seconds:.1f} s.")
+    click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
+               f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
+    _report_skipped(report.skipped)
+
+
+def _report_skipped(skipped: list[Skipped]) -> None:
+    if skipped:
+        click.echo(f"Skipped {len(skipped)} source(s):", err=True)
+        for item in skipped:
+            click.echo(f"  {item.path}: {item.reason}", err=True)
+
+
+@main.command("search")
+@click.argument("query", default="")
+@click.option("--sector", multiple=True, help="Sector id (repeat for any of several).")
+@click.option("--speaker", multiple=True, help="Speaker name (repeatable).")
+@click.option("--country", multiple=True, help="Country name (repeatable).")
+@click.option("--from", "date_from", default="", help="Earliest date, YYYY[-MM[-DD]].")
+@click.option("--to", "date_to", default="", help="Latest date, YYYY[-MM[-DD]].")
+@click.option("--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--page", default=1, show_default=True)
+@click.option("--sort", default="", help="relevance (default with a query), date, date-asc.")
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+@index_option
+def search_command(query, sector, speaker, country, date_from, date_to, limit, page, sort,
+                   as_json, index_dir) -> None:
+    """Search the index with Whoosh query syntax and facet filters."""
+    from .query import Index
+    from .requests import build_request
+
+    try:
+        request = build_request(query, sector, speaker, country, date_from, date_to, page, limit, sort)
+        result = Index(index_dir).search(request)
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{result.total} paragraph(s) match; page {request.page} of {result.pages}.")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for number, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
+        p = hit.paragraph
+        click.echo(f"\n{number}. {p.title or p.article_id} ({p.date or 'undated'}; {p.source or 'unknown source'}) "
+                   f"[{p.article_id} ¶{p.n}]")
+        click.echo("   " + _plain(hit.snippet))
+        tags = "; ".join(f"{name}: {', '.join(values)}" for name, values in
+                         (("sectors", p.sectors), ("speakers", p.speakers), ("countries", p.countries)) if values)
+        if tags:
+            click.echo(f"   {tags}")
+    for facet in result.facets:
+        if facet.values:
+            listed = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in facet.values)
+            click.echo(f"\n{facet.label}: {listed}")
+
+
+def _plain(snippet: str) -> str:
+    """Terminal form of an HTML snippet: marked terms in bold, entities decoded."""
+    from html import unescape
+
+    text = snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
+    if not sys.stdout.isatty():
+        text = text.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    return unescape(text)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--no-evidence", is_flag=True, help="Leave out the evidence field.")
+def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
+    """Print each paragraph of PATHS with its tags as JSON Lines; touches no index."""
+    from .ingest import read_sources
+    from .paragraphs import paragraphs_of
+
+    started, count, skipped = time.perf_counter(), 0, []
+    out = sys.stdout
+    for item in read_sources(list(paths)):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        for paragraph in paragraphs_of(item):
+            row = {"article_id": paragraph.article_id, "n": paragraph.n, "title": paragraph.title,
+                   "date": paragraph.date, "text": paragraph.text, "sectors": paragraph.sectors,
+                   "speakers": paragraph.speakers, "countries": paragraph.countries}
+            if not no_evidence:
+                row["evidence"] = paragraph.evidence
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    _report_skipped(skipped)
+    seconds = time.perf_counter() - started
+    click.echo(f"annotated {count} paragraphs in {seconds:.2f} s "
+               f"({count / seconds if seconds else 0:.0f} paragraphs/s)", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Per-build arrays that make facet counts and filters cheap.
+
+Whoosh's ``groupedby`` rebuilds every document's value list on every query
+(about 0.8 µs × index size). Instead, when a build is finished we read each
+facet field's postings once and save, per field, a compressed sparse row
+table (document -> value ids) and its transpose (value -> sorted documents),
+plus each document's date as a day number. A searcher loads these arrays
+in milliseconds, and a query's counts are one gather and one ``bincount``
+over the documents it matched.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+
+from .schema import FACET_ATTRS
+
+NO_DATE = np.iinfo(np.int32).min
+EPOCH = date(1970, 1, 1)
+
+
+def day_number(iso: str) -> int:
+    return (date.fromisoformat(iso) - EPOCH).days
+
+
+def iso_day(number: int) -> str:
+    return date.fromordinal(EPOCH.toordinal() + int(number)).isoformat()
+
+
+@dataclass
+class FieldTable:
+    values: list[str]  # value id -> value
+    doc_offsets: np.ndarray  # int64, size ndocs + 1
+    doc_values: np.ndarray  # int32 value ids, grouped by document
+    value_offsets: np.ndarray  # int64, size len(values) + 1
+    value_docs: np.ndarray  # int32 documents, grouped by value, sorted
+
+    def __post_init__(self) -> None:
+        self.index = {value: i for i, value in enumerate(self.values)}
+
+    def ids_of(self, names: list[str]) -> list[int]:
+        return [self.index[n] for n in names if n in self.index]
+
+    def docs_of(self, value_id: int) -> np.ndarray:
+        return self.value_docs[self.value_offsets[value_id]:self.value_offsets[value_id + 1]]
+
+    def counts(self, docs: np.ndarray) -> np.ndarray:
+        """How many of ``docs`` carry each value: one gather and one bincount."""
+        starts = self.doc_offsets[docs]
+        lengths = self.doc_offsets[docs + 1] - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(len(self.values), dtype=np.int64)
+        ends = np.cumsum(lengths)
+        positions = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+        return np.bincount(self.doc_values[positions], minlength=len(self.values))
+
+
+class FacetCache:
+    """Facet tables, live-document mask and dates for one build."""
+
+    def __init__(self, ndocs: int, live: np.ndarray, days: np.ndarray, tables: dict[str, FieldTable]):
+        self.ndocs = ndocs
+        self.live = live
+        self.days = days
+        self.tables = tables
+
+    @classmethod
+    def from_reader(cls, reader) -> "FacetCache":
+        ndocs = reader.doc_count_all()
+        live = np.ones(ndocs, dtype=bool)
+        if reader.has_deletions():
+            for docnum in range(ndocs):
+                if reader.is_deleted(docnum):
+                    live[docnum] = False
+        days = np.full(ndocs, NO_DATE, dtype=np.int32)
+        if reader.has_column("date"):
+            column = reader.column_reader("date")
+            for docnum in range(ndocs):
+                value = column[docnum]
+                if value:
+                    days[docnum] = _to_day(value)
+        tables = {field: _table(reader, field, ndocs, live) for field in FACET_ATTRS}
+        return cls(ndocs, live, days, tables)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "live.npy", self.live)
+        np.save(folder / "days.npy", self.days)
+        for field, table in self.tables.items():
+            for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs"):
+                np.save(folder / f"{field}.{part}.npy", getattr(table, part))
+            (folder / f"{field}.values.json").write_text(
+                json.dumps(table.values, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "FacetCache":
+        live = np.load(folder / "live.npy")
+        days = np.load(folder / "days.npy")
+        tables = {}
+        for field in FACET_ATTRS:
+            arrays = {part: np.load(folder / f"{field}.{part}.npy")
+                      for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")}
+            values = json.loads((folder / f"{field}.values.json").read_text(encoding="utf-8"))
+            tables[field] = FieldTable(values=values, **arrays)
+        return cls(len(live), live, days, tables)
+
+    def all_docs(self) -> np.ndarray:
+        return np.flatnonzero(self.live).astype(np.int32)
+
+    def mask_for(self, field: str, names: list[str]) -> np.ndarray:
+        """Documents carrying any of ``names`` in ``field``, as a boolean mask."""
+        table = self.tables[field]
+        mask = np.zeros(self.ndocs, dtype=bool)
+        for value_id in table.ids_of(names):
+            mask[table.docs_of(value_id)] = True
+        return mask
+
+
+def _to_day(value) -> int:
+    if isinstance(value, datetime):
+        return (value.date() - EPOCH).days
+    if isinstance(value, date):
+        return (value - EPOCH).days
+    return NO_DATE
+
+
+def _table(reader, field: str, ndocs: int, live: np.ndarray) -> FieldTable:
+    values: list[str] = []
+    postings: list[np.ndarray] = []
+    if field in reader.indexed_field_names():
+        for term in reader.lexicon(field):
+            docs = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+            docs = docs[live[docs]]
+            if len(docs):
+                values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+                postings.append(np.sort(docs))
+    value_offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    if postings:
+        value_offsets[1:] = np.cumsum([len(p) for p in postings])
+        value_docs = np.concatenate(postings).astype(np.int32)
+        value_ids = np.repeat(np.arange(len(values), dtype=np.int32), [len(p) for p in postings])
+    else:
+        value_docs = np.zeros(0, dtype=np.int32)
+        value_ids = np.zeros(0, dtype=np.int32)
+    order = np.argsort(value_docs, kind="stable")
+    doc_values = value_ids[order]
+    per_doc = np.bincount(value_docs, minlength=ndocs)
+    doc_offsets = np.zeros(ndocs + 1, dtype=np.int64)
+    doc_offsets[1:] = np.cumsum(per_doc)
+    return FieldTable(values, doc_offsets, doc_values, value_offsets, value_docs)

@@ -1,0 +1,152 @@
+"""The one data model passed from ingest to the web: article, paragraph, hit, facet.
+
+Everything here is plain data (dataclasses) so the CLI can print it as JSON
+and the web layer can render it without knowing about Whoosh.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+FACET_FIELDS = ("sectors", "speakers", "countries")
+
+
+@dataclass
+class Article:
+    """One article as read from a source, before it is split and tagged."""
+
+    id: str
+    title: str = ""
+    date: str = ""  # ISO yyyy-mm-dd, or "" when unknown
+    dateline: str = ""
+    source: str = ""  # the publisher
+    url: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    path: str = ""  # the file it was read from
+
+
+@dataclass
+class Tags:
+    """What the taggers found in one paragraph, with the evidence for each tag.
+
+    ``evidence`` maps "sectors"/"speakers"/"countries" to {tag: why}, where
+    *why* is a short human-readable string (the matched term, or the cue and
+    the mention a speaker was resolved from).
+    """
+
+    sectors: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Paragraph:
+    """A paragraph document: the unit that is indexed, searched and tagged."""
+
+    article_id: str
+    n: int  # 1-based position in the article
+    text: str
+    title: str = ""
+    date: str = ""
+    dateline: str = ""
+    source: str = ""
+    url: str = ""
+    sectors: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        return f"{self.article_id}#{self.n}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Skipped:
+    """A source that could not be read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Hit:
+    """One search result: a paragraph plus its highlighted snippet."""
+
+    paragraph: Paragraph
+    snippet: str  # HTML-safe: text escaped, matched terms wrapped in <mark>
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.paragraph.to_dict()
+        data.pop("evidence", None)
+        data.pop("dateline", None)
+        data["snippet"] = self.snippet
+        return data
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str  # the request parameter: sector, speaker, country, year
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+    truncated: bool = False  # more values exist than were returned
+
+
+@dataclass
+class SearchRequest:
+    """A validated search: what the CLI and the web both pass to ``search.query``."""
+
+    q: str = ""
+    sectors: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    date_from: str = ""
+    date_to: str = ""
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"  # or "date" (newest first) or "date-asc"
+    facet_size: int = 10
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: list[Facet]
+    suggestion: str = ""  # a corrected query, when the query looks misspelt
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+
+def result_to_dict(result: SearchResult) -> dict[str, Any]:
+    """The JSON shape shared by ``/api/search`` and ``diplosearch search --json``."""
+    req = result.request
+    return {
+        "query": req.q,
+        "filters": {"sector": req.sectors, "speaker": req.speakers, "country": req.countries,
+                    "from": req.date_from, "to": req.date_to},
+        "sort": req.sort,
+        "total": result.total,
+        "page": req.page,
+        "per_page": req.per_page,
+        "pages": result.pages,
+        "suggestion": result.suggestion,
+        "hits": [hit.to_dict() for hit in result.hits],
+        "facets": {facet.name: [asdict(v) for v in facet.values] for facet in result.facets},
+    }

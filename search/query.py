@@ -1,0 +1,233 @@
+"""Search the live index: the one function the CLI and the web both call.
+
+``Index`` follows the store's CURRENT pointer, so a reindex that switches
+builds is picked up by the next request without a restart; each build's
+facet arrays are loaded once, and each thread gets its own Whoosh searcher.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.idsets import DocIdSet
+
+from .errors import QueryError
+from .facetcache import NO_DATE, FacetCache, day_number
+from .highlight import Snippeter
+from .models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
+from .queryparse import QueryParser
+from .schema import FACET_ATTRS, from_stored
+from .store import IndexStore
+from .tagging.sectors import sector_labels
+
+FACET_LABELS = {"sector": "Sector", "speaker": "Speaker", "country": "Country"}
+REQUEST_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
+MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
+
+
+@dataclass
+class Snapshot:
+    """Everything opened for one build: shared by all threads until the next switch."""
+
+    name: str
+    ix: object
+    facets: FacetCache
+    parser: QueryParser
+    snippeter: Snippeter
+
+
+class MaskSet(DocIdSet):
+    """A boolean numpy mask seen by Whoosh's collector as a set of document numbers."""
+
+    def __init__(self, mask: np.ndarray, size: int):
+        self.mask = mask
+        self.size = size
+
+    def __contains__(self, docnum) -> bool:
+        return bool(self.mask[docnum])
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iter__(self):
+        return iter(np.flatnonzero(self.mask).tolist())
+
+
+class Index:
+    def __init__(self, root: str | Path):
+        self.store = IndexStore(root)
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    # -- opening ---------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The live build, reopened when a reindex has switched CURRENT."""
+        name = self.store.current_name()
+        current = self._snapshot
+        if current is not None and current.name == name:
+            return current
+        with self._lock:
+            if self._snapshot is None or self._snapshot.name != self.store.current_name():
+                self._snapshot = self._open()
+            return self._snapshot
+
+    def _open(self) -> Snapshot:
+        build = self.store.current()
+        ix = whoosh_index.open_dir(str(build))
+        return Snapshot(build.name, ix, FacetCache.load(build / "facets"),
+                        QueryParser(ix.schema), Snippeter(ix.schema))
+
+    def searcher(self, snap: Snapshot):
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None and cached[0] == snap.name:
+            return cached[1]
+        if cached is not None:
+            cached[1].close()
+        searcher = snap.ix.searcher()
+        self._local.searcher = (snap.name, searcher)
+        return searcher
+
+    # -- searching -------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        snap = self.snapshot()
+        searcher = self.searcher(snap)
+        cache = snap.facets
+        q = snap.parser.parse(request.q)
+        docs = _matching_docs(q, searcher, cache)
+
+        masks = {field: cache.mask_for(field, getattr(request, REQUEST_ATTRS[field]))
+                 for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])}
+        date_mask = _date_mask(cache, request)
+        keep = {field: mask[docs] for field, mask in masks.items()}
+        date_keep = date_mask[docs] if date_mask is not None else None
+
+        final = docs[_all(keep.values(), date_keep, len(docs))]
+        facets = []
+        for field in FACET_ATTRS:
+            others = [k for f, k in keep.items() if f != field]
+            subset = docs[_all(others, date_keep, len(docs))]
+            facets.append(_facet(field, cache, subset, getattr(request, REQUEST_ATTRS[field]),
+                                  request.facet_size))
+        hits = self._page(snap, searcher, q, final, request)
+        return SearchResult(request=request, total=int(len(final)), hits=hits, facets=facets,
+                            suggestion=self._suggest(snap, searcher, q, request, len(final)))
+
+    def _page(self, snap, searcher, q, final: np.ndarray, request: SearchRequest) -> list[Hit]:
+        start = (request.page - 1) * request.per_page
+        end = start + request.per_page
+        if start >= len(final):
+            return []
+        if end > MAX_RESULT_WINDOW:
+            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+                             "narrow the search or export it")
+        if request.sort == "relevance" and not isinstance(q, wq.Every):
+            mask = np.zeros(snap.facets.ndocs, dtype=bool)
+            mask[final] = True
+            results = searcher.search(q, limit=end, filter=MaskSet(mask, len(final)))
+            ranked = [(hit.docnum, hit.score) for hit in results[start:end]]
+        else:
+            days = snap.facets.days[final]
+            # newest first (or oldest), then by document number for a stable order
+            key = -days.astype(np.int64) if request.sort != "date-asc" else days.astype(np.int64)
+            order = np.lexsort((final, key))[start:end]
+            ranked = [(int(final[i]), 0.0) for i in order]
+        terms = snap.snippeter.terms(q, searcher.reader())
+        hits = []
+        for docnum, score in ranked:
+            paragraph = from_stored(searcher.stored_fields(docnum))
+            hits.append(Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score)))
+        return hits
+
+    def _suggest(self, snap, searcher, q, request: SearchRequest, total: int) -> str:
+        if not request.q.strip() or isinstance(q, wq.Every):
+            return ""
+        corrected = searcher.correct_query(q, request.q, prefix=1, maxdist=2)
+        if corrected.query != q and corrected.string.strip() != request.q.strip():
+            return corrected.string
+        return ""
+
+    # -- articles and facet values ----------------------------------------
+    def article(self, article_id: str) -> list[Paragraph]:
+        snap = self.snapshot()
+        searcher = self.searcher(snap)
+        paragraphs = [from_stored(fields) for fields in searcher.documents(article_id=article_id)]
+        return sorted(paragraphs, key=lambda p: p.n)
+
+    def facet_values(self, field: str, prefix: str = "", limit: int = 20) -> list[FacetValue]:
+        """Values of one facet over the whole index whose words start with ``prefix``."""
+        if field not in FACET_ATTRS:
+            raise QueryError(f"unknown facet {field!r}; facets are: {', '.join(FACET_ATTRS)}")
+        snap = self.snapshot()
+        table = snap.facets.tables[field]
+        wanted = prefix.casefold().strip()
+        counts = np.diff(table.value_offsets)
+        labels = _labels(field)
+        matches = [
+            FacetValue(value, labels.get(value, value), int(counts[i]))
+            for i, value in enumerate(table.values)
+            if not wanted or any(word.startswith(wanted)
+                                 for word in f"{value} {labels.get(value, '')}".casefold().split())
+        ]
+        matches.sort(key=lambda v: (-v.count, v.label.casefold()))
+        return matches[:limit]
+
+    def close(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None:
+            cached[1].close()
+            self._local.searcher = None
+
+
+def _matching_docs(q, searcher, cache: FacetCache) -> np.ndarray:
+    if isinstance(q, wq.Every):
+        return cache.all_docs()
+    docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int32)
+    docs.sort()
+    return docs[cache.live[docs]]
+
+
+def _date_mask(cache: FacetCache, request: SearchRequest) -> np.ndarray | None:
+    if not request.date_from and not request.date_to:
+        return None
+    mask = cache.days != NO_DATE
+    if request.date_from:
+        mask &= cache.days >= day_number(request.date_from)
+    if request.date_to:
+        mask &= cache.days <= day_number(request.date_to)
+    return mask
+
+
+def _all(keeps, date_keep, size: int) -> np.ndarray:
+    result = np.ones(size, dtype=bool)
+    for keep in keeps:
+        result &= keep
+    if date_keep is not None:
+        result &= date_keep
+    return result
+
+
+def _labels(field: str) -> dict[str, str]:
+    return sector_labels() if field == "sector" else {}
+
+
+def _facet(field: str, cache: FacetCache, docs: np.ndarray, selected: list[str], size: int) -> Facet:
+    table = cache.tables[field]
+    counts = table.counts(docs)
+    labels = _labels(field)
+    nonzero = np.flatnonzero(counts)
+    order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), table.values[i].casefold()))
+    shown = order[:size]
+    chosen = set(selected)
+    for value_id in table.ids_of(selected):
+        if value_id not in shown:
+            shown.append(value_id)
+    values = [FacetValue(table.values[i], labels.get(table.values[i], table.values[i]), int(counts[i]),
+                         table.values[i] in chosen) for i in shown]
+    known = set(table.values)
+    values += [FacetValue(v, labels.get(v, v), 0, True) for v in selected if v not in known]
+    return Facet(field, FACET_LABELS[field], values, truncated=len(order) > size)

@@ -1,0 +1,104 @@
+"""Where indexes live on disk, and the atomic switch from one build to the next.
+
+Layout of an index folder::
+
+    index/
+      CURRENT            name of the live build (replaced atomically)
+      builds/<name>/     one complete Whoosh index, its facet arrays and manifest
+      .reindex.lock      held (flock) while a reindex runs
+
+A reindex writes a new build beside the live one and only then rewrites
+CURRENT with ``os.replace``, so a reader sees either the old build or the
+new one, never a half-built index. A failed build is deleted and CURRENT is
+left as it was.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import IndexMissing, ReindexBusy
+
+
+
+class IndexStore:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+        self.builds = self.root / "builds"
+        self.pointer = self.root / "CURRENT"
+
+    def exists(self) -> bool:
+        name = self.current_name()
+        return bool(name) and (self.builds / name).is_dir()
+
+    def current_name(self) -> str:
+        try:
+            return self.pointer.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return ""
+
+    def current(self) -> Path:
+        name = self.current_name()
+        if not name or not (self.builds / name).is_dir():
+            raise IndexMissing(
+                f"no index at {self.root}: build one with `diplosearch reindex --index {self.root}`"
+            )
+        return self.builds / name
+
+    def new_build_dir(self) -> Path:
+        self.builds.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        for attempt in range(1000):
+            path = self.builds / f"{stamp}-{os.getpid()}-{attempt}"
+            try:
+                path.mkdir()
+                return path
+            except FileExistsError:
+                continue
+        raise RuntimeError("cannot create a build folder")
+
+    def switch_to(self, build: Path) -> None:
+        """Make ``build`` the live index in one atomic step, then prune old builds."""
+        previous = self.current_name()
+        tmp = self.root / f".CURRENT.{os.getpid()}.tmp"
+        tmp.write_text(build.name + "\n", encoding="utf-8")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.pointer)
+        self._prune(keep={build.name, previous})
+
+    def _prune(self, keep: set[str]) -> None:
+        for path in self.builds.iterdir():
+            if path.is_dir() and path.name not in keep and not path.name.startswith("."):
+                shutil.rmtree(path, ignore_errors=True)
+
+    def discard(self, build: Path) -> None:
+        shutil.rmtree(build, ignore_errors=True)
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the reindex lock, or raise ReindexBusy if another reindex has it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.root / ".reindex.lock", "a+")
+        try:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as error:
+                handle.seek(0)
+                holder = handle.read().strip()
+                raise ReindexBusy(
+                    f"another reindex of {self.root} is running{f' ({holder})' if holder else ''}; "
+                    "wait for it to finish and try again"
+                ) from error
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+            handle.flush()
+            yield
+        finally:
+            handle.close()

@@ -1,0 +1,70 @@
+"""Shared fixtures: real indexes built in temporary folders, real apps, real servers."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search.build import reindex
+from search.query import Index
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_FILE = SEEDS / "000_c346cf18d6c898db.txt"
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared/, or skip the test where that folder is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available on this machine")
+    return path
+
+
+def write_jsonl(path: Path, articles: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory) -> Path:
+    """An index of the seed article alone, built once per test run."""
+    folder = tmp_path_factory.mktemp("seed-index")
+    reindex([SEED_FILE], folder, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_dir) -> Index:
+    return Index(seed_index_dir)
+
+
+@pytest.fixture(scope="session")
+def corpus_index_dir(tmp_path_factory) -> Path:
+    """An index of ../shared/corpus/articles.jsonl plus the seed article."""
+    articles = shared_path("corpus", "articles.jsonl")
+    folder = tmp_path_factory.mktemp("corpus-index")
+    reindex([articles, SEED_FILE], folder, progress=False)
+    return folder
+
+
+@pytest.fixture()
+def make_articles(tmp_path):
+    """Write small JSON Lines articles for a test and return the file."""
+    def make(articles: list[dict], name: str = "articles.jsonl") -> Path:
+        return write_jsonl(tmp_path / name, articles)
+    return make
+
+
+@pytest.fixture(scope="session")
+def app(seed_index_dir):
+    from web import create_app
+
+    return create_app({"INDEX_DIR": str(seed_index_dir), "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()

@@ -1,0 +1,54 @@
+from search.ingest import read_sources, read_file
+from search.models import Article, Skipped
+
+from conftest import SEED_FILE, write_jsonl
+
+
+def test_seed_article_gives_fifteen_paragraphs_with_date_and_dateline():
+    [article] = read_file(SEED_FILE)
+    assert article.id == "000_c346cf18d6c898db"
+    assert article.date == "2025-11-02"
+    assert article.dateline == "PUTRAJAYA"
+    assert len(article.paragraphs) == 15
+    assert article.paragraphs[0].startswith("Malaysia and Turkiye have reaffirmed")
+    assert article.paragraphs[-1].startswith("Erdogan arrived in Malaysia")
+
+
+def test_plain_text_without_header_is_read(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text("First block\nwrapped line.\n\nSecond block.\n", encoding="utf-8")
+    [article] = read_file(path)
+    assert article.id == "note" and article.date == ""
+    assert article.paragraphs == ["First block wrapped line.", "Second block."]
+
+
+def test_jsonl_articles_keep_their_fields(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [
+        {"id": "x1", "title": "T", "date": "2024-03-05", "source": "S", "url": "https://e.org/1",
+         "text": "One.\n\nTwo."},
+    ])
+    [article] = read_file(path)
+    assert (article.id, article.title, article.date, article.source, article.url) == \
+        ("x1", "T", "2024-03-05", "S", "https://e.org/1")
+    assert article.paragraphs == ["One.", "Two."]
+
+
+def test_bad_sources_are_reported_with_reasons_and_the_rest_is_read(tmp_path):
+    (tmp_path / "good.txt").write_text("A paragraph about trade.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02garbage")
+    (tmp_path / "latin.txt").write_bytes("caf\xe9".encode("latin-1"))
+    write_jsonl(tmp_path / "mixed.jsonl", [{"id": "ok", "text": "Fine."}])
+    with open(tmp_path / "mixed.jsonl", "a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    (tmp_path / "broken.jsonl").write_text("[1, 2]\n", encoding="utf-8")
+    items = list(read_sources([tmp_path, tmp_path / "missing.txt"]))
+    articles = {i.id for i in items if isinstance(i, Article)}
+    reasons = {i.path.split("/")[-1]: i.reason for i in items if isinstance(i, Skipped)}
+    assert articles == {"good", "ok"}
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin.txt"]
+    assert "not JSON" in reasons["mixed.jsonl:2"]
+    assert "no readable articles" in reasons["broken.jsonl"]
+    assert reasons["missing.txt"] == "no such file or folder"

@@ -1,0 +1,112 @@
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from search.build import reindex
+from search.errors import ReindexBusy
+from search.models import SearchRequest
+from search.query import Index
+from search.store import IndexStore
+from web.cli import main
+
+from conftest import SEED_FILE, SEEDS
+
+
+def search_total(index_dir, q):
+    return Index(index_dir).search(SearchRequest(q=q)).total
+
+
+def test_reindex_builds_the_seed_index(seed_index_dir):
+    store = IndexStore(seed_index_dir)
+    assert store.exists()
+    index = Index(seed_index_dir)
+    paragraphs = index.article("000_c346cf18d6c898db")
+    assert [p.n for p in paragraphs] == list(range(1, 16))
+    assert paragraphs[0].date == "2025-11-02" and paragraphs[0].dateline == "PUTRAJAYA"
+
+
+def test_default_seeds_folder_holds_the_seed_and_the_white_house_articles(tmp_path):
+    report = reindex([SEEDS], tmp_path / "ix", progress=False)
+    assert report.articles == 91 and not report.skipped
+    assert Index(tmp_path / "ix").search(SearchRequest(q="semiconductors")).total > 1
+
+
+def test_cli_reindex_prints_a_summary_with_skipped_sources(tmp_path):
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "seed.txt").write_text(SEED_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    (sources / "bad.jsonl").write_text("{oops\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["reindex", str(sources), "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 1 articles, 15 paragraphs" in result.output
+    assert "bad.jsonl" in result.output and "not JSON" in result.output
+    assert search_total(tmp_path / "ix", "semiconductors") == 1
+
+
+def test_failed_reindex_leaves_the_previous_index_serving(tmp_path, make_articles):
+    index_dir = tmp_path / "ix"
+    reindex([SEED_FILE], index_dir, progress=False)
+    live_before = IndexStore(index_dir).current_name()
+    index = Index(index_dir)
+    assert index.search(SearchRequest(q="semiconductors")).total == 1
+
+    more = make_articles([{"id": f"a{i}", "text": f"Talks on fisheries number {i}."} for i in range(5)])
+
+    def explode(article):
+        if article.id == "a2":
+            raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        reindex([SEED_FILE, more], index_dir, full=True, progress=False, after_article=explode)
+    assert IndexStore(index_dir).current_name() == live_before
+    assert index.search(SearchRequest(q="semiconductors")).total == 1
+    assert index.search(SearchRequest(q="fisheries")).total == 0
+    assert [p.name for p in (index_dir / "builds").iterdir()] == [live_before]
+
+
+def test_a_second_reindex_is_refused_while_one_runs(tmp_path):
+    index_dir = tmp_path / "ix"
+    started, release = threading.Event(), threading.Event()
+    errors = []
+
+    def hold(article):
+        started.set()
+        release.wait(10)
+
+    thread = threading.Thread(target=lambda: reindex([SEEDS], index_dir, progress=False, after_article=hold))
+    thread.start()
+    try:
+        assert started.wait(10)
+        with pytest.raises(ReindexBusy, match="another reindex"):
+            reindex([SEEDS], index_dir, progress=False)
+        result = CliRunner().invoke(main, ["reindex", str(SEEDS), "--index", str(index_dir)])
+        assert result.exit_code == 1 and "another reindex" in result.output
+    finally:
+        release.set()
+        thread.join()
+    assert not errors
+
+
+def test_incremental_reindex_rereads_only_changed_sources(tmp_path, make_articles):
+    index_dir = tmp_path / "ix"
+    first = make_articles([{"id": "f1", "text": "Fisheries talks opened."}], "first.jsonl")
+    second = make_articles([{"id": "s1", "text": "Aviation talks opened."}], "second.jsonl")
+    report = reindex([tmp_path], index_dir, progress=False)
+    assert (report.articles, report.paragraphs, report.incremental) == (2, 1 + 1, False)
+
+    second.write_text('{"id": "s1", "text": "Shipping talks opened."}\n', encoding="utf-8")
+    report = reindex([tmp_path], index_dir, progress=False)
+    assert report.incremental and report.reused_sources == 1 and report.read_articles == 1
+    assert search_total(index_dir, "aviation") == 0
+    assert search_total(index_dir, "shipping") == 1
+    assert search_total(index_dir, "fisheries") == 1
+
+    first.unlink()
+    report = reindex([tmp_path], index_dir, progress=False)
+    assert report.removed_sources == 1 and report.articles == 1
+    assert search_total(index_dir, "fisheries") == 0
+    assert search_total(index_dir, "talks") == 1
+
+    report = reindex([tmp_path], index_dir, full=True, progress=False)
+    assert not report.incremental and report.paragraphs == 1
