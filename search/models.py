@@ -106,6 +106,17 @@ class Facet:
 
 
 @dataclass
+class Bucket:
+    """One bar of the timeline: matching paragraphs dated start..end (inclusive)."""
+
+    start: str
+    end: str
+    label: str
+    count: int
+    selected: bool = False  # inside the request's date range
+
+
+@dataclass
 class SearchRequest:
     """A validated search: what the CLI and the web both pass to ``search.query``."""
 
@@ -128,6 +139,8 @@ class SearchResult:
     hits: list[Hit]
     facets: list[Facet]
     suggestion: str = ""  # a corrected query, when the query looks misspelt
+    timeline: list[Bucket] = field(default_factory=list)
+    timeline_unit: str = ""  # year, month or week
 
     @property
     def pages(self) -> int:
@@ -149,4 +162,5 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "suggestion": result.suggestion,
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": {facet.name: [asdict(v) for v in facet.values] for facet in result.facets},
+        "timeline": {"unit": result.timeline_unit, "buckets": [asdict(b) for b in result.timeline]},
     }

@@ -23,6 +23,7 @@ from .queryparse import QueryParser
 from .schema import FACET_ATTRS, from_stored
 from .store import IndexStore
 from .tagging.sectors import sector_labels
+from .timeline import date_facet, timeline
 
 FACET_LABELS = {"sector": "Sector", "speaker": "Speaker", "country": "Country"}
 REQUEST_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
@@ -97,15 +98,7 @@ class Index:
         snap = self.snapshot()
         searcher = self.searcher(snap)
         cache = snap.facets
-        q = snap.parser.parse(request.q)
-        docs = _matching_docs(q, searcher, cache)
-
-        masks = {field: cache.mask_for(field, getattr(request, REQUEST_ATTRS[field]))
-                 for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])}
-        date_mask = _date_mask(cache, request)
-        keep = {field: mask[docs] for field, mask in masks.items()}
-        date_keep = date_mask[docs] if date_mask is not None else None
-
+        q, docs, keep, date_keep = self._select(snap, searcher, request)
         final = docs[_all(keep.values(), date_keep, len(docs))]
         facets = []
         for field in FACET_ATTRS:
@@ -113,35 +106,56 @@ class Index:
             subset = docs[_all(others, date_keep, len(docs))]
             facets.append(_facet(field, cache, subset, getattr(request, REQUEST_ATTRS[field]),
                                   request.facet_size))
-        hits = self._page(snap, searcher, q, final, request)
-        return SearchResult(request=request, total=int(len(final)), hits=hits, facets=facets,
-                            suggestion=self._suggest(snap, searcher, q, request, len(final)))
-
-    def _page(self, snap, searcher, q, final: np.ndarray, request: SearchRequest) -> list[Hit]:
+        undated = docs[_all(keep.values(), None, len(docs))]  # every filter but the dates
+        facets.append(date_facet(cache.days[undated], request))
+        unit, buckets = timeline(cache.days[undated], request)
         start = (request.page - 1) * request.per_page
-        end = start + request.per_page
-        if start >= len(final):
-            return []
-        if end > MAX_RESULT_WINDOW:
+        if start + request.per_page > MAX_RESULT_WINDOW:
             raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
                              "narrow the search or export it")
-        if request.sort == "relevance" and not isinstance(q, wq.Every):
-            mask = np.zeros(snap.facets.ndocs, dtype=bool)
-            mask[final] = True
-            results = searcher.search(q, limit=end, filter=MaskSet(mask, len(final)))
-            ranked = [(hit.docnum, hit.score) for hit in results[start:end]]
-        else:
-            days = snap.facets.days[final]
-            # newest first (or oldest), then by document number for a stable order
-            key = -days.astype(np.int64) if request.sort != "date-asc" else days.astype(np.int64)
-            order = np.lexsort((final, key))[start:end]
-            ranked = [(int(final[i]), 0.0) for i in order]
+        ranked = self._ranked(snap, searcher, q, final, request, start, start + request.per_page)
         terms = snap.snippeter.terms(q, searcher.reader())
         hits = []
         for docnum, score in ranked:
             paragraph = from_stored(searcher.stored_fields(docnum))
             hits.append(Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score)))
-        return hits
+        return SearchResult(request=request, total=int(len(final)), hits=hits, facets=facets,
+                            suggestion=self._suggest(snap, searcher, q, request, len(final)),
+                            timeline=buckets, timeline_unit=unit)
+
+    def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
+        """All matching paragraphs in the request's order, up to ``cap``: (total, rows)."""
+        snap = self.snapshot()
+        searcher = self.searcher(snap)
+        q, docs, keep, date_keep = self._select(snap, searcher, request)
+        final = docs[_all(keep.values(), date_keep, len(docs))]
+        ranked = self._ranked(snap, searcher, q, final, request, 0, cap)
+        return int(len(final)), [from_stored(searcher.stored_fields(d)) for d, _ in ranked]
+
+    def _select(self, snap: Snapshot, searcher, request: SearchRequest):
+        """The query's documents, and per filter which of them it keeps."""
+        cache = snap.facets
+        q = snap.parser.parse(request.q)
+        docs = _matching_docs(q, searcher, cache)
+        keep = {field: cache.mask_for(field, getattr(request, REQUEST_ATTRS[field]))[docs]
+                for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])}
+        date_mask = _date_mask(cache, request)
+        return q, docs, keep, (date_mask[docs] if date_mask is not None else None)
+
+    def _ranked(self, snap, searcher, q, final: np.ndarray, request: SearchRequest,
+                start: int, end: int) -> list[tuple[int, float]]:
+        """Document numbers and scores of results ``start`` to ``end`` in the requested order."""
+        if start >= len(final):
+            return []
+        if request.sort == "relevance" and not isinstance(q, wq.Every):
+            mask = np.zeros(snap.facets.ndocs, dtype=bool)
+            mask[final] = True
+            results = searcher.search(q, limit=end, filter=MaskSet(mask, len(final)))
+            return [(hit.docnum, hit.score) for hit in results[start:end]]
+        days = snap.facets.days[final].astype(np.int64)
+        # newest first (or oldest first), then by document number for a stable order
+        order = np.lexsort((final, days if request.sort == "date-asc" else -days))[start:end]
+        return [(int(final[i]), 0.0) for i in order]
 
     def _suggest(self, snap, searcher, q, request: SearchRequest, total: int) -> str:
         if not request.q.strip() or isinstance(q, wq.Every):

@@ -53,11 +53,22 @@ def toggle_url(args, name: str, value: str) -> str:
     return link(pairs)
 
 
+def date_url(args, value: str, selected: bool) -> str:
+    """A year (``2024``) or month (``2024-03``) as the date range; selected, back to any date."""
+    pairs = state_pairs(args, drop=("from", "to"))
+    return link(pairs if selected else pairs + [("from", value), ("to", value)])
+
+
+def value_url(args, name: str, value: str, selected: bool) -> str:
+    return date_url(args, value, selected) if name == "date" else toggle_url(args, name, value)
+
+
 def facets_view(result: SearchResult, args) -> list[dict]:
     """Facets as plain data with a toggle URL on each value, as Datasette does."""
     return [
         {"name": facet.name, "label": facet.label, "truncated": facet.truncated,
-         "values": [dict(asdict(v), toggle_url=toggle_url(args, facet.name, v.value)) for v in facet.values]}
+         "values": [dict(asdict(v), toggle_url=value_url(args, facet.name, v.value, v.selected))
+                    for v in facet.values]}
         for facet in result.facets
     ]
 
@@ -112,7 +123,7 @@ def api_search():
     data = result_to_dict(result)
     for name, values in data["facets"].items():
         for value in values:
-            value["toggle_url"] = toggle_url(request.args, name, value["value"])
+            value["toggle_url"] = value_url(request.args, name, value["value"], value["selected"])
     return jsonify(data)
 
 

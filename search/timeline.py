@@ -1,0 +1,84 @@
+"""Date histograms of matching paragraphs: the timeline and the date facet."""
+from __future__ import annotations
+
+import numpy as np
+
+from .facetcache import NO_DATE, iso_day
+from .models import Bucket, Facet, FacetValue, SearchRequest
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MAX_MONTH_SPAN = 6 * 12  # beyond six years, bars are years
+MAX_WEEK_SPAN = 20 * 7  # up to twenty weeks, bars are weeks
+
+
+def _dated(days: np.ndarray) -> np.ndarray:
+    return days[days != NO_DATE]
+
+
+def timeline(days: np.ndarray, request: SearchRequest) -> tuple[str, list[Bucket]]:
+    """Counts per year, month or week (as the span suggests), empty periods included."""
+    days = _dated(days)
+    if not len(days):
+        return "", []
+    first, last = int(days.min()), int(days.max())
+    as_dates = days.astype("datetime64[D]")
+    if last - first <= MAX_WEEK_SPAN:
+        unit = "week"
+        starts = days - (days - 4) % 7  # weeks start on Monday (1970-01-05 was one)
+        periods = np.arange(starts.min(), starts.max() + 1, 7)
+        counts = np.array([np.count_nonzero(starts == p) for p in periods])
+        spans = [(int(p), int(p) + 6) for p in periods]
+        labels = [f"week of {iso_day(p)}" for p, _ in spans]
+    else:
+        unit = "month" if (last - first) <= MAX_MONTH_SPAN * 30.5 else "year"
+        kind = "datetime64[M]" if unit == "month" else "datetime64[Y]"
+        buckets = as_dates.astype(kind)
+        periods = np.arange(buckets.min(), buckets.max() + 1)
+        counts = np.bincount((buckets - buckets.min()).astype(np.int64), minlength=len(periods))
+        ends = (periods + 1).astype("datetime64[D]") - 1
+        spans = [(int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
+                 for s, e in zip(periods, ends)]
+        labels = [_label(iso_day(s), unit) for s, _ in spans]
+    low = request.date_from or "0000-01-01"
+    high = request.date_to or "9999-12-31"
+    result = []
+    for (start, end), label, count in zip(spans, labels, counts):
+        s, e = iso_day(start), iso_day(end)
+        result.append(Bucket(s, e, label, int(count), selected=bool(request.date_from or request.date_to)
+                             and s >= low and e <= high))
+    return unit, result
+
+
+def _label(iso: str, unit: str) -> str:
+    if unit == "year":
+        return iso[:4]
+    return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
+
+
+def date_facet(days: np.ndarray, request: SearchRequest) -> Facet:
+    """Years with counts; once the range is one year, that year's months."""
+    days = _dated(days)
+    dates = days.astype("datetime64[D]")
+    year = _single_year(request)
+    if year:
+        months = dates.astype("datetime64[M]")
+        in_year = months[dates.astype("datetime64[Y]") == np.datetime64(year, "Y")]
+        values, counts = np.unique(in_year, return_counts=True)
+        items = [FacetValue(str(v), _label(f"{v}-01", "month"), int(c), False)
+                 for v, c in zip(values, counts)]
+        selected_year = FacetValue(year, year, int(len(in_year)), True)
+        return Facet("date", "Date", [selected_year] + items)
+    values, counts = np.unique(dates.astype("datetime64[Y]"), return_counts=True)
+    items = [FacetValue(str(v), str(v), int(c), _covers(request, str(v))) for v, c in zip(values, counts)]
+    items.sort(key=lambda v: v.value, reverse=True)
+    return Facet("date", "Date", items)
+
+
+def _single_year(request: SearchRequest) -> str:
+    if request.date_from and request.date_to and request.date_from[:4] == request.date_to[:4]:
+        return request.date_from[:4]
+    return ""
+
+
+def _covers(request: SearchRequest, year: str) -> bool:
+    return request.date_from == f"{year}-01-01" and request.date_to == f"{year}-12-31"
