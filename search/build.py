@@ -26,11 +26,12 @@ from .errors import SourceError
 from .facetcache import FacetCache
 from .ingest import discover, file_digest, read_file
 from .models import Article, Skipped
-from .paragraphs import paragraphs_of
-from .schema import make_schema, to_document
+from .schema import make_schema
 from .store import IndexStore
+from .writers import ParallelWriter, SerialWriter
 
 MANIFEST = "manifest.json"
+PARALLEL_FROM_BYTES = 2_000_000
 FORMAT_VERSION = 1
 
 
@@ -54,21 +55,25 @@ class BuildReport:
 
 
 def reindex(sources: Iterable[str | Path], index_dir: str | Path, full: bool = False,
-            progress: bool | None = None,
+            progress: bool | None = None, procs: int | None = None, tag: bool = True,
             after_article: Callable[[Article], None] | None = None) -> BuildReport:
     """Build a new index of ``sources`` under ``index_dir`` and make it live.
 
     Raises ReindexBusy when another reindex runs. On any error (or Ctrl-C)
     the partial build is deleted and the previous build keeps serving.
-    ``after_article`` is called after each article is added (used by tests
-    to interrupt a build midway).
+    ``procs`` worker processes tag and index (default: one per core when
+    there is enough to read, else this process alone). ``tag=False`` skips
+    the taggers and uses the tags given in the sources, if any.
+    ``after_article`` is called after each article is handed to the writer
+    (used by tests to interrupt a build midway).
     """
     store = IndexStore(index_dir)
     started = time.perf_counter()
     with store.lock():
         build = store.new_build_dir()
         try:
-            report = _build(store, build, [Path(s) for s in sources], full, progress, after_article)
+            report = _build(store, build, [Path(s) for s in sources], full, progress,
+                            procs, tag, after_article)
         except BaseException:
             store.discard(build)
             raise
@@ -79,7 +84,7 @@ def reindex(sources: Iterable[str | Path], index_dir: str | Path, full: bool = F
 
 
 def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
-           progress: bool | None, after_article) -> BuildReport:
+           progress: bool | None, procs: int | None, tag: bool, after_article) -> BuildReport:
     report = BuildReport()
     files, missing = discover(sources)
     files = [path.resolve() for path in files]
@@ -101,7 +106,8 @@ def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
     report.removed_sources = len([p for p in old_sources if p not in digests])
 
     manifest_sources = dict(kept)
-    writer = ix.writer(compound=False, limitmb=256)
+    procs = procs if procs is not None else _default_procs(to_read)
+    writer = ParallelWriter(ix, procs, tag) if procs > 1 else SerialWriter(ix, tag)
     try:
         if stale:
             writer.delete_by_query(Or([Term("source_path", path) for path in stale]))
@@ -113,18 +119,16 @@ def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                     continue
-                paragraphs = paragraphs_of(item)
-                for paragraph in paragraphs:
-                    writer.add_document(**to_document(paragraph, str(path)))
+                writer.add(str(path), item)
                 ids.append(item.id)
                 report.read_articles += 1
-                report.read_paragraphs += len(paragraphs)
+                report.read_paragraphs += len(item.paragraphs)
                 if after_article:
                     after_article(item)
             if ids:
                 manifest_sources[str(path)] = {"digest": digests[str(path)], "articles": ids}
         bar.close()
-        writer.commit(merge=True)
+        writer.commit()
     except BaseException:
         writer.cancel()
         raise
@@ -134,6 +138,12 @@ def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
     report.articles = sum(len(entry["articles"]) for entry in manifest_sources.values())
     _write_manifest(build, manifest_sources)
     return report
+
+
+def _default_procs(paths: list[Path]) -> int:
+    """Workers pay off from a few megabytes of text; below that, forking costs more."""
+    size = sum(path.stat().st_size for path in paths)
+    return min(os.cpu_count() or 1, 8) if size > PARALLEL_FROM_BYTES else 1
 
 
 def _read_all(paths: list[Path], bar) -> Iterator[tuple[Path, list]]:

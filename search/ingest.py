@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceError
-from .models import Article, Skipped
+from .models import Article, Skipped, Tags
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -142,11 +142,24 @@ def _read_jsonl(text: str, path: Path) -> Iterator[Article | Skipped]:
             url=str(row.get("url") or ""),
             paragraphs=paragraphs,
             path=str(path),
+            tags=_given_tags(row.get("paragraph_tags"), len(paragraphs)),
         ))
     if not any(isinstance(item, Article) for item in articles):
         reasons = "; ".join(f"{item.path.rsplit(':', 1)[-1]}: {item.reason}" for item in articles[:3])
         raise SourceError(f"no readable articles ({reasons or 'no lines'})")
     return iter(articles)
+
+
+def _given_tags(value: object, count: int) -> list[Tags] | None:
+    """Per-paragraph tags that came with a JSON Lines article (``paragraph_tags``)."""
+    if not isinstance(value, list) or len(value) != count:
+        return None
+    tags = []
+    for entry in value:
+        entry = entry if isinstance(entry, dict) else {}
+        tags.append(Tags(**{name: [str(v) for v in entry.get(name) or []]
+                            for name in ("sectors", "speakers", "countries")}))
+    return tags
 
 
 def _iso_date(value: object) -> str:

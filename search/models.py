@@ -23,6 +23,7 @@ class Article:
     url: str = ""
     paragraphs: list[str] = field(default_factory=list)
     path: str = ""  # the file it was read from
+    tags: list["Tags"] | None = None  # tags given with the source, used when tagging is off
 
 
 @dataclass

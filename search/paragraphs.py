@@ -1,13 +1,22 @@
 """Turn an article into tagged paragraph documents."""
 from __future__ import annotations
 
-from .models import Article, Paragraph
+from .models import Article, Paragraph, Tags
 from .tagging import tag_article
 
 
-def paragraphs_of(article: Article) -> list[Paragraph]:
-    """One Paragraph per block of body text, numbered from 1, with its tags."""
-    tags = tag_article(article)
+def paragraphs_of(article: Article, tag: bool = True) -> list[Paragraph]:
+    """One Paragraph per block of body text, numbered from 1, with its tags.
+
+    With ``tag=False`` the taggers do not run: the tags that came with the
+    source (``Article.tags``) are used, or none.
+    """
+    if tag:
+        tags = tag_article(article)
+    elif article.tags and len(article.tags) == len(article.paragraphs):
+        tags = article.tags
+    else:
+        tags = [Tags() for _ in article.paragraphs]
     return [
         Paragraph(
             article_id=article.id,

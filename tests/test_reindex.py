@@ -110,3 +110,54 @@ def test_incremental_reindex_rereads_only_changed_sources(tmp_path, make_article
 
     report = reindex([tmp_path], index_dir, full=True, progress=False)
     assert not report.incremental and report.paragraphs == 1
+
+
+def _state(index_dir):
+    index = Index(index_dir)
+    result = index.search(SearchRequest(q="", per_page=100, facet_size=1000))
+    docs = sorted((h.paragraph.article_id, h.paragraph.n, tuple(h.paragraph.sectors)) for h in result.hits)
+    facets = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
+    return result.total, docs, facets
+
+
+def test_parallel_workers_build_the_same_index_as_one_process(tmp_path, make_articles):
+    arts = [{"id": f"a{i}", "date": f"2024-0{1 + i % 9}-01",
+             "text": f"Defence talks {i}.\n\nEnergy and trade deal {i}.\n\nSpace agency visit {i}."}
+            for i in range(30)]
+    source = make_articles(arts)
+    reindex([source], tmp_path / "one", progress=False, procs=1)
+    reindex([source], tmp_path / "two", progress=False, procs=2)
+    assert _state(tmp_path / "one") == _state(tmp_path / "two")
+    assert _state(tmp_path / "two")[0] == 90
+
+
+def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(tmp_path, make_articles, monkeypatch):
+    import search.writers
+
+    index_dir = tmp_path / "ix"
+    reindex([SEED_FILE], index_dir, progress=False)
+    before = IndexStore(index_dir).current_name()
+    real = search.writers.paragraphs_of
+
+    def broken(article, tag=True):
+        if article.id == "a7":
+            raise ValueError("tagger exploded")
+        return real(article, tag=tag)
+
+    monkeypatch.setattr(search.writers, "paragraphs_of", broken)
+    source = make_articles([{"id": f"a{i}", "text": f"Fisheries {i}."} for i in range(20)])
+    with pytest.raises(search.writers.WorkerFailed, match="tagger exploded"):
+        reindex([source], index_dir, full=True, progress=False, procs=2)
+    assert IndexStore(index_dir).current_name() == before
+    assert search_total(index_dir, "semiconductors") == 1
+    assert search_total(index_dir, "fisheries") == 0
+
+
+def test_sources_can_carry_their_own_tags_when_tagging_is_off(tmp_path, make_articles):
+    source = make_articles([{"id": "t1", "text": "One.\n\nTwo.",
+                             "paragraph_tags": [{"sectors": ["space"], "speakers": ["Ada Lovelace"]},
+                                                {"countries": ["Malaysia"]}]}])
+    reindex([source], tmp_path / "ix", progress=False, tag=False)
+    paragraphs = Index(tmp_path / "ix").article("t1")
+    assert paragraphs[0].sectors == ["space"] and paragraphs[0].speakers == ["Ada Lovelace"]
+    assert paragraphs[1].countries == ["Malaysia"]
