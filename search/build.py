@@ -156,6 +156,12 @@ def _read_all(paths: list[Path], bar) -> Iterator[tuple[Path, list]]:
         bar.update(1)
 
 
+def indexed_sources(index_dir: str | Path) -> list[Path]:
+    """The source files the live index was built from that still exist."""
+    manifest = _previous_manifest(IndexStore(index_dir)) or {"sources": {}}
+    return [Path(path) for path in sorted(manifest["sources"]) if Path(path).is_file()]
+
+
 def _previous_manifest(store: IndexStore) -> dict | None:
     if not store.exists():
         return None

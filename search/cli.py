@@ -146,5 +146,67 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
                f"({count / seconds if seconds else 0:.0f} paragraphs/s)", err=True)
 
 
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--feed", "feeds", multiple=True, metavar="FEED_URL",
+              help="An RSS or Atom feed whose item pages are fetched (repeatable).")
+@click.option("--sources", "sources_dir", default="sources", show_default=True, envvar="DIPLOSEARCH_SOURCES",
+              type=click.Path(file_okay=False), help="Where fetched pages are stored ($DIPLOSEARCH_SOURCES).")
+@click.option("--reindex/--no-reindex", "then_reindex", default=True, show_default=True,
+              help="Reindex the sources folder into the index after fetching.")
+@index_option
+@click.option("--refresh", is_flag=True, help="Fetch again URLs that were fetched before.")
+@click.option("--limit", "max_items", type=click.IntRange(min=0), default=None,
+              help="Read at most N items of each feed.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between requests to one host (a longer robots.txt Crawl-delay wins).")
+@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds to wait to connect and for each piece of data.")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0),
+              help="Retries after connection errors, timeouts, 429 and 5xx.")
+@click.option("--backoff", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds before the first retry, doubled each time (Retry-After wins).")
+@click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(min=0))
+@click.option("--max-size", "max_mb", default=5.0, show_default=True, type=click.FloatRange(min=0.001),
+              help="Largest page in MB.")
+def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, delay, timeout, retries,
+        backoff, max_redirects, max_mb) -> None:
+    """Fetch web pages (URLS, and the items of each --feed) into the sources folder, then reindex.
+
+    Pages are stored as SOURCES/<host>/<name>.html with a <name>.json record
+    (URL, final URL, fetch time, HTTP status, content type). robots.txt is
+    obeyed. Failures are reported and the other URLs still fetched; the exit
+    code is 1 only when nothing could be fetched.
+    """
+    from .fetch import FetchOptions, fetch, sources_to_reindex
+
+    if not urls and not feeds:
+        raise click.UsageError("give at least one URL or --feed FEED_URL")
+    options = FetchOptions(timeout=timeout, retries=retries, backoff=backoff, delay=delay,
+                           max_redirects=max_redirects, max_bytes=int(max_mb * 1024 * 1024),
+                           refresh=refresh, max_items=max_items)
+
+    def show(result) -> None:
+        click.echo(result.line(), err=not result.ok)
+
+    report = fetch(urls, feeds, sources_dir, options, on_result=show)
+    click.echo(report.summary())
+    if report.nothing_fetched:
+        raise SystemExit(1)
+    if not then_reindex:
+        return
+    if not report.fetched:
+        click.echo("Nothing new to index.")
+        return
+    from .build import reindex as run_reindex
+
+    try:
+        build = run_reindex(sources_to_reindex(sources_dir, index_dir), index_dir)
+    except DiploSearchError as error:
+        raise click.ClickException(f"{error} (the fetched pages are stored in {sources_dir}; "
+                                   f"run `diplosearch reindex` later)") from None
+    print_report(build, index_dir)
+
+
 if __name__ == "__main__":
     main()

@@ -78,13 +78,32 @@ def read_file(path: Path) -> list[Article | Skipped]:
     if suffix in HTML_SUFFIXES:
         from .html import read_html
 
-        return [read_html(data, str(path))]
+        return [_with_fetch_record(read_html(data, str(path)), path)]
     if b"\x00" in data[:8192]:
         raise SourceError("binary file (contains NUL bytes)")
     text = _decode_text(data)
     if suffix in JSONL_SUFFIXES:
         return list(_read_jsonl(text, path))
     return [read_text(text, path.stem, str(path))]
+
+
+def _with_fetch_record(article: Article, path: Path) -> Article:
+    """Fill what a fetched page lacks (URL, date, title) from the record
+    ``diplosearch add`` wrote beside it (``<page>.json``)."""
+    record_path = path.with_suffix(".json")
+    if not record_path.is_file():
+        return article
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return article
+    if not isinstance(record, dict):
+        return article
+    item = record.get("feed_item") if isinstance(record.get("feed_item"), dict) else {}
+    article.url = article.url or str(record.get("final_url") or record.get("url") or "")
+    article.date = article.date or _iso_date(item.get("published"))
+    article.title = article.title or str(item.get("title") or "")
+    return article
 
 
 def _decode_text(data: bytes) -> str:

@@ -52,3 +52,19 @@ def test_bad_sources_are_reported_with_reasons_and_the_rest_is_read(tmp_path):
     assert "not JSON" in reasons["mixed.jsonl:2"]
     assert "no readable articles" in reasons["broken.jsonl"]
     assert reasons["missing.txt"] == "no such file or folder"
+
+
+def test_a_fetched_page_takes_url_date_and_title_from_its_fetch_record(tmp_path):
+    import json
+
+    page = tmp_path / "talks.html"
+    body = "".join(f"<p>In session {i}, the two foreign ministers discussed fisheries, trade, maritime "
+                   f"security and student exchanges at length, and agreed to meet again next year.</p>"
+                   for i in range(6))
+    page.write_text(f"<html><body><article>{body}</article></body></html>", encoding="utf-8")
+    page.with_suffix(".json").write_text(json.dumps({
+        "url": "http://example.org/talks", "final_url": "https://example.org/talks",
+        "feed_item": {"title": "Ministers meet", "published": "2024-05-06"}}), encoding="utf-8")
+    [article] = read_file(page)
+    assert article.url == "https://example.org/talks"
+    assert article.date == "2024-05-06" and article.title == "Ministers meet"
