@@ -6,6 +6,7 @@ facet arrays are loaded once, and each thread gets its own Whoosh searcher.
 """
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from .highlight import Snippeter
 from .models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
 from .queryparse import QueryParser
 from .schema import FACET_ATTRS, from_stored
-from .store import IndexStore
+from .store import ALTERNATES, FACETS, IndexStore
 from .tagging.sectors import sector_labels
 from .timeline import date_facet, timeline
 
@@ -39,6 +40,7 @@ class Snapshot:
     facets: FacetCache
     parser: QueryParser
     snippeter: Snippeter
+    alternates: dict[str, list[dict]]
 
 
 class MaskSet(DocIdSet):
@@ -80,8 +82,8 @@ class Index:
     def _open(self) -> Snapshot:
         build = self.store.current()
         ix = whoosh_index.open_dir(str(build))
-        return Snapshot(build.name, ix, FacetCache.load(build / "facets"),
-                        QueryParser(ix.schema), Snippeter(ix.schema))
+        return Snapshot(build.name, ix, FacetCache.load(build / FACETS),
+                        QueryParser(ix.schema), Snippeter(ix.schema), _load_alternates(build))
 
     def searcher(self, snap: Snapshot):
         cached = getattr(self._local, "searcher", None)
@@ -172,6 +174,12 @@ class Index:
         paragraphs = [from_stored(fields) for fields in searcher.documents(article_id=article_id)]
         return sorted(paragraphs, key=lambda p: p.n)
 
+    def alternates(self, article_id: str) -> list[dict]:
+        """Other copies of an article (syndicated or saved twice) that were not indexed:
+        each with id, title, date, source and url."""
+        return [{k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
+                for copy in self.snapshot().alternates.get(article_id, [])]
+
     def facet_values(self, field: str, prefix: str = "", limit: int = 20) -> list[FacetValue]:
         """Values of one facet over the whole index whose words start with ``prefix``."""
         if field not in FACET_ATTRS:
@@ -195,6 +203,13 @@ class Index:
         if cached is not None:
             cached[1].close()
             self._local.searcher = None
+
+
+def _load_alternates(build: Path) -> dict[str, list[dict]]:
+    try:
+        return json.loads((build / ALTERNATES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def _matching_docs(q, searcher, cache: FacetCache) -> np.ndarray:

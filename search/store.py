@@ -4,7 +4,9 @@ Layout of an index folder::
 
     index/
       CURRENT            name of the live build (replaced atomically)
-      builds/<name>/     one complete Whoosh index, its facet arrays and manifest
+      builds/<name>/     one complete Whoosh index, its facet arrays (facets/),
+                         manifest.json (sources and their articles), alternates.json
+                         (copies of indexed articles) and dedup state
       .reindex.lock      held (flock) while a reindex runs
 
 A reindex writes a new build beside the live one and only then rewrites
@@ -23,6 +25,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import IndexMissing, ReindexBusy
+
+MANIFEST = "manifest.json"
+ALTERNATES = "alternates.json"
+FACETS = "facets"
 
 
 
