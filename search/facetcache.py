@@ -20,6 +20,7 @@ import numpy as np
 from .schema import FACET_ATTRS
 
 NO_DATE = np.iinfo(np.int32).min
+SCORED_FIELDS = ("text", "title")
 EPOCH = date(1970, 1, 1)
 
 
@@ -63,11 +64,13 @@ class FieldTable:
 class FacetCache:
     """Facet tables, live-document mask and dates for one build."""
 
-    def __init__(self, ndocs: int, live: np.ndarray, days: np.ndarray, tables: dict[str, FieldTable]):
+    def __init__(self, ndocs: int, live: np.ndarray, days: np.ndarray, tables: dict[str, FieldTable],
+                 lengths: dict[str, np.ndarray]):
         self.ndocs = ndocs
         self.live = live
         self.days = days
         self.tables = tables
+        self.lengths = lengths  # scored text field -> each document's length, as Whoosh stores it
 
     @classmethod
     def from_reader(cls, reader) -> "FacetCache":
@@ -85,12 +88,16 @@ class FacetCache:
                 if value:
                     days[docnum] = _to_day(value)
         tables = {field: _table(reader, field, ndocs, live) for field in FACET_ATTRS}
-        return cls(ndocs, live, days, tables)
+        lengths = {field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)],
+                                   dtype=np.float32) for field in SCORED_FIELDS}
+        return cls(ndocs, live, days, tables, lengths)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         np.save(folder / "live.npy", self.live)
         np.save(folder / "days.npy", self.days)
+        for field, lengths in self.lengths.items():
+            np.save(folder / f"{field}.lengths.npy", lengths)
         for field, table in self.tables.items():
             for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs"):
                 np.save(folder / f"{field}.{part}.npy", getattr(table, part))
@@ -107,7 +114,8 @@ class FacetCache:
                       for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")}
             values = json.loads((folder / f"{field}.values.json").read_text(encoding="utf-8"))
             tables[field] = FieldTable(values=values, **arrays)
-        return cls(len(live), live, days, tables)
+        lengths = {field: np.load(folder / f"{field}.lengths.npy") for field in SCORED_FIELDS}
+        return cls(len(live), live, days, tables, lengths)
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int32)

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.idsets import DocIdSet
 
 from .errors import QueryError
 from .facetcache import NO_DATE, FacetCache, day_number
+from .fastmatch import FastMatcher, PostingsCache, top
 from .highlight import Snippeter
 from .models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
 from .queryparse import QueryParser
@@ -41,23 +41,19 @@ class Snapshot:
     parser: QueryParser
     snippeter: Snippeter
     alternates: dict[str, list[dict]]
+    matcher: FastMatcher
 
 
-class MaskSet(DocIdSet):
-    """A boolean numpy mask seen by Whoosh's collector as a set of document numbers."""
+@dataclass
+class Run:
+    """One query matched against one snapshot."""
 
-    def __init__(self, mask: np.ndarray, size: int):
-        self.mask = mask
-        self.size = size
-
-    def __contains__(self, docnum) -> bool:
-        return bool(self.mask[docnum])
-
-    def __len__(self) -> int:
-        return self.size
-
-    def __iter__(self):
-        return iter(np.flatnonzero(self.mask).tolist())
+    q: wq.Query
+    docs: np.ndarray  # every live document the query matches, sorted
+    keep: dict[str, np.ndarray]  # facet field -> which of ``docs`` its filter keeps
+    date_keep: np.ndarray | None
+    total: int  # documents left after every filter
+    ranked: list[tuple[int, float]]  # (docnum, score) of the requested slice
 
 
 class Index:
@@ -82,8 +78,9 @@ class Index:
     def _open(self) -> Snapshot:
         build = self.store.current()
         ix = whoosh_index.open_dir(str(build))
-        return Snapshot(build.name, ix, FacetCache.load(build / FACETS),
-                        QueryParser(ix.schema), Snippeter(ix.schema), _load_alternates(build))
+        cache = FacetCache.load(build / FACETS)
+        return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),
+                        _load_alternates(build), FastMatcher(cache, PostingsCache()))
 
     def searcher(self, snap: Snapshot):
         cached = getattr(self._local, "searcher", None)
@@ -97,11 +94,15 @@ class Index:
 
     # -- searching -------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
+        start = (request.page - 1) * request.per_page
+        if start + request.per_page > MAX_RESULT_WINDOW:
+            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+                             "narrow the search or export it")
         snap = self.snapshot()
         searcher = self.searcher(snap)
         cache = snap.facets
-        q, docs, keep, date_keep = self._select(snap, searcher, request)
-        final = docs[_all(keep.values(), date_keep, len(docs))]
+        run = self._run(snap, searcher, request, start, start + request.per_page)
+        docs, keep, date_keep = run.docs, run.keep, run.date_keep
         facets = []
         for field in FACET_ATTRS:
             others = [k for f, k in keep.items() if f != field]
@@ -111,55 +112,47 @@ class Index:
         undated = docs[_all(keep.values(), None, len(docs))]  # every filter but the dates
         facets.append(date_facet(cache.days[undated], request))
         unit, buckets = timeline(cache.days[undated], request)
-        start = (request.page - 1) * request.per_page
-        if start + request.per_page > MAX_RESULT_WINDOW:
-            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
-                             "narrow the search or export it")
-        ranked = self._ranked(snap, searcher, q, final, request, start, start + request.per_page)
-        terms = snap.snippeter.terms(q, searcher.reader())
+        terms = snap.snippeter.terms(run.q, searcher.reader())
         hits = []
-        for docnum, score in ranked:
+        for docnum, score in run.ranked:
             paragraph = from_stored(searcher.stored_fields(docnum))
             hits.append(Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score)))
-        return SearchResult(request=request, total=int(len(final)), hits=hits, facets=facets,
-                            suggestion=self._suggest(snap, searcher, q, request, len(final)),
+        return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
+                            suggestion=self._suggest(searcher, run.q, request),
                             timeline=buckets, timeline_unit=unit)
 
     def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
         """All matching paragraphs in the request's order, up to ``cap``: (total, rows)."""
         snap = self.snapshot()
         searcher = self.searcher(snap)
-        q, docs, keep, date_keep = self._select(snap, searcher, request)
-        final = docs[_all(keep.values(), date_keep, len(docs))]
-        ranked = self._ranked(snap, searcher, q, final, request, 0, cap)
-        return int(len(final)), [from_stored(searcher.stored_fields(d)) for d, _ in ranked]
+        run = self._run(snap, searcher, request, 0, cap)
+        return run.total, [from_stored(searcher.stored_fields(d)) for d, _ in run.ranked]
 
-    def _select(self, snap: Snapshot, searcher, request: SearchRequest):
-        """The query's documents, and per filter which of them it keeps."""
+    def _run(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int) -> "Run":
+        """Match the query once: every matching document (for the facets), which of
+        them each filter keeps, and the ranked documents ``start`` to ``end``."""
         cache = snap.facets
         q = snap.parser.parse(request.q)
-        docs = _matching_docs(q, searcher, cache)
-        keep = {field: cache.mask_for(field, getattr(request, REQUEST_ATTRS[field]))[docs]
-                for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])}
+        masks = [cache.mask_for(field, getattr(request, REQUEST_ATTRS[field]))
+                 for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])]
+        fields = [field for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])]
         date_mask = _date_mask(cache, request)
-        return q, docs, keep, (date_mask[docs] if date_mask is not None else None)
-
-    def _ranked(self, snap, searcher, q, final: np.ndarray, request: SearchRequest,
-                start: int, end: int) -> list[tuple[int, float]]:
-        """Document numbers and scores of results ``start`` to ``end`` in the requested order."""
-        if start >= len(final):
-            return []
+        matches = snap.matcher.match(q, searcher)
+        docs = matches.docs
+        keep = {field: mask[docs] for field, mask in zip(fields, masks)}
+        date_keep = date_mask[docs] if date_mask is not None else None
+        allowed = _all(keep.values(), date_keep, len(docs))
+        final = docs[allowed]
         if request.sort == "relevance" and not isinstance(q, wq.Every):
-            mask = np.zeros(snap.facets.ndocs, dtype=bool)
-            mask[final] = True
-            results = searcher.search(q, limit=end, filter=MaskSet(mask, len(final)))
-            return [(hit.docnum, hit.score) for hit in results[start:end]]
-        days = snap.facets.days[final].astype(np.int64)
-        # newest first (or oldest first), then by document number for a stable order
-        order = np.lexsort((final, days if request.sort == "date-asc" else -days))[start:end]
-        return [(int(final[i]), 0.0) for i in order]
+            ranked = top(matches, allowed, start, end)
+        else:
+            days = cache.days[final].astype(np.int64)
+            # newest first (or oldest first), then by document number for a stable order
+            order = np.lexsort((final, days if request.sort == "date-asc" else -days))[start:end]
+            ranked = [(int(final[i]), 0.0) for i in order]
+        return Run(q, docs, keep, date_keep, int(len(final)), ranked)
 
-    def _suggest(self, snap, searcher, q, request: SearchRequest, total: int) -> str:
+    def _suggest(self, searcher, q, request: SearchRequest) -> str:
         if not request.q.strip() or isinstance(q, wq.Every):
             return ""
         corrected = searcher.correct_query(q, request.q, prefix=1, maxdist=2)
@@ -210,14 +203,6 @@ def _load_alternates(build: Path) -> dict[str, list[dict]]:
         return json.loads((build / ALTERNATES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-
-
-def _matching_docs(q, searcher, cache: FacetCache) -> np.ndarray:
-    if isinstance(q, wq.Every):
-        return cache.all_docs()
-    docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int32)
-    docs.sort()
-    return docs[cache.live[docs]]
 
 
 def _date_mask(cache: FacetCache, request: SearchRequest) -> np.ndarray | None:

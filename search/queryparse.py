@@ -52,7 +52,7 @@ class QueryParser:
             if getattr(node, "error", None):
                 raise QueryError(f"cannot read part of the query {text!r}: {node.error}. {HELP}")
         if parsed is wq.NullQuery:
-            raise QueryError(f"the query {text!r} has nothing to search for. {HELP}")
+            raise QueryError(f"the query {text!r} has nothing to search for: very common words such as 'the' or 'of' are not indexed. {HELP}")
         return parsed
 
 

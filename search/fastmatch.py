@@ -1,0 +1,224 @@
+"""Match and score queries over whole postings lists with numpy.
+
+Whoosh matches and scores one document at a time in Python (several µs per
+matching document), so a query matching a third of a million paragraphs
+takes seconds. Here a term's postings are read block by block into arrays
+(and kept in a small per-build cache), boolean operators become sorted-array
+set operations, and BM25F is computed for all matching documents at once
+with the same inputs Whoosh uses (stored weights, byte-encoded field
+lengths, Whoosh's idf and average field length), so the ranking is
+Whoosh's. Query types this module does not evaluate itself (phrases, ranges,
+anything unusual) are matched by Whoosh and contribute the BM25F scores of
+their words.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh import query as wq
+
+from .facetcache import FacetCache
+from .schema import FACET_ATTRS
+
+B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+CACHE_BYTES = 256 * 1024 * 1024
+
+
+class Matches:
+    """Sorted document numbers with one score each."""
+
+    __slots__ = ("docs", "scores")
+
+    def __init__(self, docs: np.ndarray, scores: np.ndarray):
+        self.docs = docs
+        self.scores = scores
+
+    @classmethod
+    def empty(cls) -> "Matches":
+        return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+
+
+class PostingsCache:
+    """Term postings as arrays, least recently used dropped past a byte budget."""
+
+    def __init__(self, budget: int = CACHE_BYTES):
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+        key = (field, text)
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = _read_postings(reader, field, text)
+        size = value[0].nbytes + value[1].nbytes
+        with self.lock:
+            if key not in self.items and size <= self.budget:
+                self.items[key] = value
+                self.used += size
+                while self.used > self.budget:
+                    _, (old_docs, old_weights) = self.items.popitem(last=False)
+                    self.used -= old_docs.nbytes + old_weights.nbytes
+        return value
+
+
+def _read_postings(reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """All (document, weight) postings of a term, deleted documents included."""
+    ids, weights = [], []
+    for leaf, offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        matcher = leaf.postings(field, text)
+        while hasattr(matcher, "child"):  # unwrap the deleted-documents filter
+            matcher = matcher.child
+        block_ids, block_weights = _blocks(matcher)
+        ids.append(block_ids + offset)
+        weights.append(block_weights)
+    if not ids:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    return np.concatenate(ids).astype(np.int32), np.concatenate(weights).astype(np.float32)
+
+
+def _blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a postings list a block at a time (Whoosh 3 codec), or one posting at a time."""
+    if not hasattr(matcher, "_read_data") or not hasattr(matcher, "_next_block"):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int64))
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+class FastMatcher:
+    """Evaluates a parsed query against one build."""
+
+    def __init__(self, cache: FacetCache, postings: PostingsCache):
+        self.cache = cache
+        self.postings = postings
+
+    def match(self, q: wq.Query, searcher) -> Matches:
+        result = self._eval(q, searcher)
+        live = self.cache.live[result.docs]
+        return Matches(result.docs[live], result.scores[live])
+
+    def _eval(self, q: wq.Query, searcher) -> Matches:
+        if isinstance(q, wq.Every):
+            docs = self.cache.all_docs()
+            return Matches(docs, np.zeros(len(docs)))
+        if q is wq.NullQuery:
+            return Matches.empty()
+        if isinstance(q, wq.Term):
+            result = self._term(q.fieldname, q.text, searcher)
+        elif isinstance(q, wq.And):
+            result = self._and([self._eval(child, searcher) for child in q.subqueries])
+        elif isinstance(q, wq.Or) and not getattr(q, "minmatch", 0):
+            result = _union([self._eval(child, searcher) for child in q.subqueries])
+        elif isinstance(q, wq.AndNot):
+            result = _minus(self._eval(q.a, searcher), self._eval(q.b, searcher))
+        elif isinstance(q, wq.Not):  # Whoosh scores a negated match 1.0
+            everything = self._eval(wq.Every(), searcher)
+            result = _minus(Matches(everything.docs, np.ones(len(everything.docs))),
+                            self._eval(q.query, searcher))
+        elif isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
+            words = list(q._btexts(searcher.reader()))
+            result = _union([self._term(q.fieldname, w, searcher) for w in words])
+        else:
+            result = self._other(q, searcher)
+        boost = getattr(q, "boost", 1.0)
+        if boost != 1.0:
+            result.scores = result.scores * boost
+        return result
+
+    def _term(self, field: str, text, searcher) -> Matches:
+        schema = searcher.schema
+        if field not in schema:
+            return Matches.empty()
+        if field in FACET_ATTRS:
+            value = text.decode("utf-8") if isinstance(text, bytes) else text
+            table = self.cache.tables[field]
+            docs = table.docs_of(table.index[value]) if value in table.index else np.zeros(0, np.int32)
+            return Matches(docs, np.ones(len(docs)))  # unscored fields score their weight, 1
+        reader = searcher.reader()
+        btext = schema[field].to_bytes(text) if not isinstance(text, bytes) else text
+        docs, weights = self.postings.get(reader, field, btext)
+        if not len(docs) or not schema[field].scorable:
+            return Matches(docs, weights.astype(np.float64))
+        lengths = self.cache.lengths.get(field)
+        avg = searcher.avg_field_length(field) or 1
+        idf = searcher.idf(field, btext)
+        tf = weights.astype(np.float64)
+        fl = lengths[docs] if lengths is not None else np.full(len(docs), avg)
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg)))
+        return Matches(docs, scores)
+
+    def _and(self, parts: list[Matches]) -> Matches:
+        parts.sort(key=lambda m: len(m.docs))
+        result = parts[0]
+        for part in parts[1:]:
+            result = _intersect(result, part)
+        return result
+
+    def _other(self, q: wq.Query, searcher) -> Matches:
+        """Phrases, ranges and the rest: Whoosh finds the documents, their words score them."""
+        docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int32)
+        docs.sort()
+        scores = np.zeros(len(docs))
+        for field, text in q.iter_all_terms(phrases=True):
+            if field in searcher.schema and field not in FACET_ATTRS and searcher.schema[field].scorable:
+                words = self._term(field, text, searcher)
+                where = np.searchsorted(words.docs, docs)
+                found = (where < len(words.docs)) & (words.docs[np.minimum(where, len(words.docs) - 1)] == docs) \
+                    if len(words.docs) else np.zeros(len(docs), dtype=bool)
+                scores[found] += words.scores[where[found]]
+        return Matches(docs, scores)
+
+
+def _intersect(a: Matches, b: Matches) -> Matches:
+    docs, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
+    return Matches(docs, a.scores[ia] + b.scores[ib])
+
+
+def _union(parts: list[Matches]) -> Matches:
+    parts = [p for p in parts if len(p.docs)]
+    if not parts:
+        return Matches.empty()
+    if len(parts) == 1:
+        return parts[0]
+    docs = np.concatenate([p.docs for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    return Matches(unique.astype(np.int32), np.bincount(inverse, weights=scores, minlength=len(unique)))
+
+
+def _minus(a: Matches, b: Matches) -> Matches:
+    keep = ~np.isin(a.docs, b.docs, assume_unique=True)
+    return Matches(a.docs[keep], a.scores[keep])
+
+
+def top(matches: Matches, allow: np.ndarray, start: int, end: int) -> list[tuple[int, float]]:
+    """Results ``start``..``end`` among the allowed matches: best score first, then
+    lowest document number, as Whoosh orders them."""
+    docs, scores = matches.docs[allow], matches.scores[allow]
+    if end < len(docs):
+        cut = np.argpartition(-scores, end - 1)[:end]
+        threshold = scores[cut].min()
+        chosen = np.flatnonzero(scores >= threshold)  # keep every tie at the cut
+        docs, scores = docs[chosen], scores[chosen]
+    order = np.lexsort((docs, -scores))[start:end]
+    return [(int(docs[i]), float(scores[i])) for i in order]
