@@ -1,0 +1,69 @@
+"""Country tagger: aliases, demonyms, leaders' titles, capitals used for governments."""
+from search.models import Article
+from search.tagging import canonical_country, tag_article
+from search.tagging.countries import find_countries
+
+
+def countries(text):
+    return [c for c, _ in find_countries(text)]
+
+
+def test_canonical_names():
+    assert canonical_country("Turkey") == "Türkiye"
+    assert canonical_country("Turkiye") == "Türkiye"
+    assert canonical_country("Türkiye") == "Türkiye"
+    assert canonical_country("U.S.") == "United States"
+    assert canonical_country("United States of America") == "United States"
+    assert canonical_country("Britain") == "United Kingdom"
+    assert canonical_country("Russian Federation") == "Russia"
+    assert canonical_country("Russia") == "Russia"
+    assert canonical_country("Brunei") == "Brunei"
+    assert canonical_country("Republic of Korea") == "South Korea"
+    assert canonical_country("Korea, Republic of") == "South Korea"
+    assert canonical_country("Viet Nam") == "Vietnam"
+    assert canonical_country("Iran, Islamic Republic of") == "Iran"
+    assert canonical_country("Filipino") == "Philippines"
+    assert canonical_country("Emirati") == "United Arab Emirates"
+    assert canonical_country("Atlantis") is None
+
+
+def test_aliases_are_one_country():
+    assert countries("Turkey and Turkiye and Türkiye") == ["Türkiye"]
+    assert countries("the U.S., the UK and Britain") == ["United States", "United Kingdom"]
+
+
+def test_demonyms_and_leaders_titles():
+    assert countries("The Malaysian Prime Minister met the Turkish President.") == ["Malaysia", "Türkiye"]
+    assert countries("Emirati and Filipino officials") == ["United Arab Emirates", "Philippines"]
+    assert countries("Sri Lankans living in Israel are safe.") == ["Sri Lanka", "Israel"]
+
+
+def test_capital_used_for_the_government():
+    assert countries("Ankara said the talks went well.") == ["Türkiye"]
+    assert countries("Talks between Beijing and Washington resumed.") == ["China", "United States"]
+
+
+def test_city_named_only_as_a_place_is_not_a_country():
+    assert countries("The talks were held in Beijing on Monday.") == []
+    assert countries("Tokyo, Japan") == []
+    assert countries("Colombo, March 6 (Daily Mirror)- Ambassadors met the leader.") == []
+    assert countries("The Paris Agreement targets remain.") == []
+
+
+def test_place_names_that_contain_a_country_word():
+    assert countries("freedom of navigation in the South China Sea and the Indian Ocean") == []
+    assert countries("professors at the American University of Kabul") == []
+
+
+def test_us_dollar_amounts_are_not_the_us():
+    assert countries("trade stood at around US$ 6 billion") == []
+
+
+def test_leader_named_later_implies_the_country():
+    art = Article(id="t", paragraphs=[
+        "Turkish President Recep Tayyip Erdogan held talks in Putrajaya.",
+        "Erdogan arrived in Malaysia on Monday for a two-day official visit.",
+    ])
+    tags = tag_article(art)
+    assert tags[1].countries == ["Malaysia", "Türkiye"]
+    assert "Erdogan" in tags[1].evidence["countries"]["Türkiye"]

@@ -1,0 +1,140 @@
+"""Speaker tagger: honorifics, coreference, joint statements, transcripts, quotes, bodies."""
+from search.models import Article
+from search.tagging import tag_article
+from search.tagging.speakers import tag_speakers
+
+
+def speakers(paragraphs, title=""):
+    return [names for names, _ in tag_speakers(paragraphs, title)]
+
+
+SEED = [
+    "Malaysia and Turkiye have reaffirmed their strong commitment to deepening bilateral ties.",
+    "In a joint statement today, Prime Minister Datuk Seri Anwar Ibrahim and Turkish President "
+    "Recep Tayyip Erdogan emphasised the importance of continued collaboration.",
+    "“Both leaders have expressed their appreciation for the close collaboration on defence matters.",
+    "“The establishment of a government-to-government mechanism was recognised as a significant "
+    "step in this direction,” the statement read.",
+    "It added that the collaboration is further demonstrated through various procurements.",
+    "According to the statement, both sides also believe that this cooperation would help.",
+    "Meanwhile, Science, Technology and Innovation (STI) were further identified as key areas.",
+    "Erdogan arrived in Malaysia on Monday for a two-day official visit.",
+]
+BOTH = ["Anwar Ibrahim", "Recep Tayyip Erdogan"]
+
+
+def test_honorifics_and_titles_are_stripped():
+    got = speakers(SEED)
+    assert got[1] == BOTH
+
+
+def test_state_as_subject_is_not_a_speaker():
+    assert speakers(SEED)[0] == []
+
+
+def test_joint_statement_and_both_leaders():
+    got = speakers(SEED)
+    assert got[2] == BOTH  # "Both leaders", a quote carried to the next paragraph
+    assert got[3] == BOTH  # "the statement read"
+    assert got[4] == BOTH  # "It added"
+    assert got[5] == BOTH  # "According to the statement, both sides"
+
+
+def test_no_speaker_without_an_agent_or_for_actions():
+    got = speakers(SEED)
+    assert got[6] == []  # passive, nobody named
+    assert got[7] == []  # arrived: an action, not speech
+
+
+def test_surname_and_pronoun_resolve_to_the_full_name():
+    got = speakers([
+        "Foreign Minister of Bangladesh Dr Hasan Mahmud today expressed his interest in trade.",
+        "Mahmud expressed his satisfaction on the existing relations.",
+        "He thanked the high commissioner for conveying the message.",
+        "The foreign minister also expressed happiness over the recovery.",
+    ])
+    assert got == [["Hasan Mahmud"]] * 4
+
+
+def test_appositive_and_inverted_attribution():
+    got = speakers([
+        "“The trade volume should be increased,” said Derek Scissors, a China scholar.",
+        "“We continue to grow,” Lance Zuo, General Manager of HIPG said in a statement.",
+    ])
+    assert got == [["Derek Scissors"], ["Lance Zuo"]]
+
+
+def test_anonymous_sources_give_no_speaker():
+    got = speakers([
+        "US President Donald Trump may agree to roll back tariffs, people familiar with the talks say.",
+        "Two people briefed on the talks said the deal was close.",
+        "The deal is not final, White House advisers say.",
+    ])
+    assert got == [[], [], []]
+
+
+def test_bodies_speak_when_no_person_is_named():
+    got = speakers([
+        "The Prime Minister of Thailand will visit Sri Lanka, the Foreign Ministry said.",
+        "According to the Ministry of Foreign Affairs, the consultations took place in Colombo.",
+    ])
+    assert got == [["Foreign Ministry"], ["Ministry of Foreign Affairs"]]
+
+
+def test_white_house_transcript_labels():
+    got = speakers([
+        "PRIME MINISTER KISHIDA: (As interpreted.) I am delighted to meet you.",
+        "And I hope Japan and the United States continue working together.",
+        "VICE PRESIDENT HARRIS: Thank you, Mr. Prime Minister.",
+        "END",
+    ], title="Remarks by Vice President Harris and Prime Minister Kishida")
+    assert got == [["Kishida"], ["Kishida"], ["Harris"], []]
+
+
+def test_transcript_label_uses_the_full_name_when_given():
+    got = speakers([
+        "President Joe Biden welcomed the Prime Minister to the White House.",
+        "PRESIDENT BIDEN: Thank you all for being here.",
+    ])
+    assert got[1] == ["Joe Biden"]
+
+
+def test_readout_subject_and_the_two_leaders():
+    got = speakers([
+        "President Joseph R. Biden, Jr. met with Prime Minister Kishida Fumio of Japan today.",
+        "The President praised the Prime Minister’s leadership.",
+        "The two leaders also reiterated their resolve to maintain peace and stability.",
+    ], title="Readout of President Biden’s Meeting with Prime Minister Kishida of Japan")
+    assert got[1] == ["Joseph R. Biden Jr."] or got[1] == ["Joseph R. Biden Jr"]
+    assert len(got[2]) == 2
+
+
+def test_joint_statement_signature_gives_the_issuers():
+    got = speakers([
+        "Today, the two Presidents met in Rome to reaffirm their commitment to cooperation.",
+        "Energy and Climate",
+        "Joseph R. Biden, Jr. Emmanuel Macron",
+        "October 29, 2021",
+    ], title="United States-France Joint Statement")
+    assert got[0] == ["Joseph R. Biden Jr.", "Emmanuel Macron"]
+    assert got[1] == ["Joseph R. Biden Jr.", "Emmanuel Macron"]
+    assert got[2] == [] and got[3] == []
+
+
+def test_quote_spanning_paragraphs_keeps_its_speaker():
+    got = speakers([
+        "Secretary of State Mike Pompeo said the release “gives us hope for peace.",
+        "“We see these developments as hopeful signs.”",
+        "“We also thank our partners,” he added.",
+    ])
+    assert got == [["Mike Pompeo"]] * 3
+
+
+def test_one_canonical_name_per_person_and_evidence():
+    art = Article(id="t", paragraphs=[
+        "Sri Lankan President Ranil Wickremesinghe said the talks went well.",
+        "Wickremesinghe added that trade would grow.",
+    ])
+    tags = tag_article(art)
+    assert tags[0].speakers == tags[1].speakers == ["Ranil Wickremesinghe"]
+    assert "Wickremesinghe" in tags[1].evidence["speakers"]["Ranil Wickremesinghe"]
