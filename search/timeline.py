@@ -56,7 +56,12 @@ def _label(iso: str, unit: str) -> str:
 
 
 def date_facet(days: np.ndarray, request: SearchRequest) -> Facet:
-    """Years with counts; once the range is one year, that year's months."""
+    """Years with counts (newest first); once the range is within one year, that year's months.
+
+    A value is ``selected`` when the request's range is exactly that year or
+    that month, so selecting it again clears the dates, and a year shown
+    above a chosen month selects the whole year.
+    """
     days = _dated(days)
     dates = days.astype("datetime64[D]")
     year = _single_year(request)
@@ -64,9 +69,9 @@ def date_facet(days: np.ndarray, request: SearchRequest) -> Facet:
         months = dates.astype("datetime64[M]")
         in_year = months[dates.astype("datetime64[Y]") == np.datetime64(year, "Y")]
         values, counts = np.unique(in_year, return_counts=True)
-        items = [FacetValue(str(v), _label(f"{v}-01", "month"), int(c), False)
+        items = [FacetValue(str(v), _label(f"{v}-01", "month"), int(c), _covers(request, str(v)))
                  for v, c in zip(values, counts)]
-        selected_year = FacetValue(year, year, int(len(in_year)), True)
+        selected_year = FacetValue(year, year, int(len(in_year)), _covers(request, year))
         return Facet("date", "Date", [selected_year] + items)
     values, counts = np.unique(dates.astype("datetime64[Y]"), return_counts=True)
     items = [FacetValue(str(v), str(v), int(c), _covers(request, str(v))) for v, c in zip(values, counts)]
@@ -80,5 +85,8 @@ def _single_year(request: SearchRequest) -> str:
     return ""
 
 
-def _covers(request: SearchRequest, year: str) -> bool:
-    return request.date_from == f"{year}-01-01" and request.date_to == f"{year}-12-31"
+def _covers(request: SearchRequest, period: str) -> bool:
+    """True when the request's range is exactly the year ``YYYY`` or the month ``YYYY-MM``."""
+    first = np.datetime64(period)
+    last = (first + 1).astype("datetime64[D]") - 1
+    return request.date_from == str(first.astype("datetime64[D]")) and request.date_to == str(last)

@@ -1,41 +1,70 @@
-"""Routes: each parses the request, calls the engine, renders HTML or JSON."""
+"""Routes: each parses the request, calls the engine, renders HTML, JSON or CSV.
+
+Nothing here searches: the views turn URL parameters into a ``SearchRequest``,
+call ``search.query.Index`` and shape its plain-data answer for a template
+(facets with toggle URLs, timeline bars with links, page links). Every state
+of the page is in its URL, so every link works without JavaScript.
+"""
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+import unicodedata
 from dataclasses import asdict
+from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from search.errors import IndexMissing, QueryError
 from search.models import SearchResult, result_to_dict
 from search.requests import build_request
 from search.tagging.sectors import sector_labels
 
+from .openapi import openapi_spec
+
 bp = Blueprint("site", __name__)
 
 # URL parameter -> SearchRequest attribute, for multi-valued facet filters.
 FACET_PARAMS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
-STATE_PARAMS = ("q", "sector", "speaker", "country", "from", "to", "sort", "per_page")
+# What a search page's URL carries from link to link (paging is added per link).
+STATE_PARAMS = ("q", "sector", "speaker", "country", "from", "to", "sort", "per_page", "more")
+# What selects the matching paragraphs (exports and facet searches take these).
+SEARCH_PARAMS = ("q", "sector", "speaker", "country", "from", "to")
+SEARCHABLE_FACETS = ("speaker", "country")  # long facets get a search box
+FACET_SIZE = 10  # values shown per facet
+MORE_FACET_SIZE = 100  # values shown with ?more=<facet>
+ALL_FACET_VALUES = 1000  # values fetched to filter by a prefix
+MIN_TIMELINE_SLOTS = 24  # fewer bars than this are drawn at this width, centred
+EXPORT_FIELDS = ("article_id", "n", "title", "date", "source", "url", "text",
+                 "sectors", "speakers", "countries")
+FACET_NOUNS = {"sector": "sector", "speaker": "speaker", "country": "country"}
 
 
 def engine():
     return current_app.extensions["diplosearch"]
 
 
-def parse_request(args, per_page_default: int = 10):
-    return build_request(
+def parse_request(args, per_page_default: int = 10, **overrides):
+    params = dict(
         q=args.get("q", ""),
         sectors=args.getlist("sector"), speakers=args.getlist("speaker"),
         countries=args.getlist("country"),
         date_from=args.get("from", ""), date_to=args.get("to", ""),
         page=args.get("page", 1), per_page=args.get("per_page", per_page_default),
-        sort=args.get("sort", ""), facet_size=args.get("facet_size", 10),
+        sort=args.get("sort", ""), facet_size=args.get("facet_size", FACET_SIZE),
     )
+    params.update(overrides)
+    return build_request(**params)
 
 
-def state_pairs(args, drop: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+# -- URLs -----------------------------------------------------------------
+def state_pairs(args, drop: tuple[str, ...] = (), keep: tuple[str, ...] = STATE_PARAMS
+                ) -> list[tuple[str, str]]:
     """The search state as (name, value) pairs, without paging and without ``drop``."""
-    return [(key, value) for key in STATE_PARAMS if key not in drop
+    return [(key, value) for key in keep if key not in drop
             for value in args.getlist(key) if value != ""]
 
 
@@ -63,16 +92,136 @@ def value_url(args, name: str, value: str, selected: bool) -> str:
     return date_url(args, value, selected) if name == "date" else toggle_url(args, name, value)
 
 
+def more_url(args, name: str, expanded: bool) -> str:
+    pairs = state_pairs(args)
+    if expanded:
+        pairs = [pair for pair in pairs if pair != ("more", name)]
+    else:
+        pairs.append(("more", name))
+    return link(pairs)
+
+
+# -- facets -----------------------------------------------------------------
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Erdoğan`` and ``erdogan`` compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def prefix_matches(prefix: str, value: str, label: str) -> bool:
+    """True when a word of the value or its label starts with ``prefix`` (all its words, in order)."""
+    wanted = fold(prefix).split()
+    if not wanted:
+        return True
+    words = re.findall(r"\w+", fold(f"{value} {label}"))
+    return all(any(word.startswith(part) for word in words) for part in wanted)
+
+
+def facet_prefixes(args) -> dict[str, str]:
+    return {name: args.get(f"{name}_prefix", "").strip() for name in SEARCHABLE_FACETS
+            if args.get(f"{name}_prefix", "").strip()}
+
+
+def expanded_facets(args) -> set[str]:
+    return {name for name in args.getlist("more") if name in FACET_PARAMS}
+
+
 def facets_view(result: SearchResult, args) -> list[dict]:
-    """Facets as plain data with a toggle URL on each value, as Datasette does."""
-    return [
-        {"name": facet.name, "label": facet.label, "truncated": facet.truncated,
-         "values": [dict(asdict(v), toggle_url=value_url(args, facet.name, v.value, v.selected))
-                    for v in facet.values]}
-        for facet in result.facets
-    ]
+    """Facets as plain data with a toggle URL on each value, as Datasette does.
+
+    A facet shows its ``FACET_SIZE`` most frequent values (and every selected
+    one); ``?more=<facet>`` shows up to ``MORE_FACET_SIZE``; ``?<facet>_prefix=``
+    keeps the values with a word starting with the prefix.
+    """
+    expanded = expanded_facets(args)
+    prefixes = facet_prefixes(args)
+    views = []
+    for facet in result.facets:
+        values = list(facet.values)
+        prefix = prefixes.get(facet.name, "")
+        if prefix:
+            values = [v for v in values if v.selected or prefix_matches(prefix, v.value, v.label)]
+        size = MORE_FACET_SIZE if facet.name in expanded or prefix else FACET_SIZE
+        if facet.name == "date":
+            size = len(values)
+        shown = values[:size] + [v for v in values[size:] if v.selected]
+        truncated = len(values) > size or (facet.truncated and not prefix)
+        views.append({
+            "name": facet.name, "label": facet.label, "truncated": truncated,
+            "expanded": facet.name in expanded,
+            "more_url": more_url(args, facet.name, facet.name in expanded),
+            "searchable": facet.name in SEARCHABLE_FACETS and (
+                facet.truncated or bool(prefix) or len(facet.values) > FACET_SIZE),
+            "prefix": prefix,
+            "clear_prefix_url": link(state_pairs(args)) if prefix else "",
+            "any_selected": (bool(result.request.date_from or result.request.date_to)
+                             if facet.name == "date" else any(v.selected for v in facet.values)),
+            "clear_url": (link(state_pairs(args, drop=("from", "to"))) if facet.name == "date"
+                          else link([p for p in state_pairs(args) if p[0] != facet.name])),
+            "values": [dict(asdict(v), toggle_url=value_url(args, facet.name, v.value, v.selected))
+                       for v in shown],
+        })
+    return views
 
 
+def facet_size_for(args) -> int:
+    if facet_prefixes(args):
+        return ALL_FACET_VALUES
+    return MORE_FACET_SIZE if expanded_facets(args) else FACET_SIZE
+
+
+# -- timeline ---------------------------------------------------------------
+def timeline_view(result: SearchResult, args) -> dict | None:
+    """The timeline's bars as plain data: position, height, label and a link to its dates."""
+    buckets = result.timeline
+    if not buckets or not any(b.count for b in buckets):
+        return None
+    peak = max(b.count for b in buckets)
+    req = result.request
+    base = state_pairs(args, drop=("from", "to"))
+    width = 10  # each bar's slot in the SVG's own units
+    slots = max(len(buckets), MIN_TIMELINE_SLOTS)  # a few bars stay bars, centred
+    offset = (slots - len(buckets)) // 2
+    bars = []
+    for i, b in enumerate(buckets, start=offset):
+        height = 0 if not b.count else max(2.0, round(96 * b.count / peak, 2))
+        exact = req.date_from == b.start and req.date_to == b.end
+        noun = "paragraph" if b.count == 1 else "paragraphs"
+        bars.append({
+            "x": i * width + 1, "width": width - 2, "y": round(100 - height, 2), "height": height,
+            "hit_x": i * width, "hit_width": width,
+            "count": b.count, "label": b.label, "start": b.start, "end": b.end,
+            "selected": b.selected,
+            "title": f"{b.label}: {b.count} {noun}" + (" (selected; select again for any date)"
+                                                      if exact else ""),
+            "url": link(base if exact else base + [("from", b.start), ("to", b.end)]),
+        })
+    return {"unit": result.timeline_unit, "bars": bars, "peak": peak,
+            "width": slots * width, "ticks": _ticks(buckets, result.timeline_unit, slots, offset),
+            "first": buckets[0].label, "last": buckets[-1].label,
+            "any_selected": any(b.selected for b in buckets)}
+
+
+def _ticks(buckets, unit: str, slots: int, offset: int, most: int = 8) -> list[dict]:
+    """A few axis labels, as percentages of the width: years at January, else every k-th bar."""
+    n = len(buckets)
+
+    def left(i: int) -> float:
+        return round(100 * (i + offset) / slots, 3)
+
+    if unit == "month":
+        marks = [(i, b.start[:4]) for i, b in enumerate(buckets) if b.start[5:7] == "01"]
+        if len(marks) >= 2:
+            step = -(-len(marks) // most)
+            return [{"left": left(i), "text": t} for i, t in marks[::step]]
+    step = max(1, -(-n // most))
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    short = ((lambda b: f"{int(b.start[8:10])} {months[int(b.start[5:7]) - 1]}") if unit == "week"
+             else (lambda b: b.label))
+    return [{"left": left(i), "text": short(buckets[i])} for i in range(0, n, step)]
+
+
+# -- pages --------------------------------------------------------------------
 def active_filters(args) -> list[dict]:
     labels = sector_labels()
     filters = []
@@ -81,9 +230,9 @@ def active_filters(args) -> list[dict]:
             if value:
                 filters.append({"name": name, "value": value, "label": labels.get(value, value)
                                 if name == "sector" else value, "remove_url": toggle_url(args, name, value)})
-    for name, label in (("from", "from"), ("to", "to")):
+    for name in ("from", "to"):
         if args.get(name):
-            filters.append({"name": name, "value": args[name], "label": f"{label} {args[name]}",
+            filters.append({"name": name, "value": args[name], "label": f"{name} {args[name]}",
                             "remove_url": link(state_pairs(args, drop=(name,)))})
     return filters
 
@@ -97,21 +246,56 @@ def page_links(result: SearchResult, args) -> list[dict]:
             for n in shown]
 
 
+def sort_links(result: SearchResult, args) -> list[dict]:
+    base = state_pairs(args, drop=("sort",))
+    return [{"value": value, "label": label, "current": result.request.sort == value,
+             "url": link(base + [("sort", value)])}
+            for value, label in (("relevance", "relevance"), ("date", "newest"), ("date-asc", "oldest"))
+            if value != "relevance" or result.request.q]  # without a query there is no relevance
+
+
+def export_links(args) -> dict:
+    pairs = state_pairs(args, keep=SEARCH_PARAMS + ("sort",))
+    return {"csv": link(pairs, "/export.csv"), "json": link(pairs, "/export.json"),
+            "api": link(pairs, "/api/search")}
+
+
+def suggestion_view(result: SearchResult, args) -> dict | None:
+    """"Did you mean": the corrected query's link and how many paragraphs it finds (hidden at 0)."""
+    if not result.suggestion:
+        return None
+    try:
+        found = engine().search(parse_request(args, q=result.suggestion, page=1, per_page=1)).total
+    except QueryError:
+        return None
+    if not found:
+        return None
+    return {"text": result.suggestion, "total": found,
+            "url": link([("q", result.suggestion)] + state_pairs(args, drop=("q",)))}
+
+
 @bp.get("/")
 def index():
     args = request.args
+    context = dict(args=args, sectors=sector_labels(), filters=active_filters(args),
+                   prefixes=facet_prefixes(args))
     try:
-        search_request = parse_request(args)
+        search_request = parse_request(args, facet_size=facet_size_for(args))
         result = engine().search(search_request)
     except QueryError as error:
-        return render_template("search.html", error=str(error), args=args, result=None,
-                               filters=active_filters(args), facets=[], pages=[],
-                               sectors=sector_labels()), 400
-    return render_template("search.html", error=None, args=args, result=result,
-                           facets=facets_view(result, args), filters=active_filters(args),
-                           pages=page_links(result, args), sectors=sector_labels(),
-                           suggestion_url=link([("q", result.suggestion)] + state_pairs(args, drop=("q",)))
-                           if result.suggestion else "")
+        return render_template("search.html", error=str(error), result=None, facets=[], pages=[],
+                               prev_url="", next_url="",
+                               timeline=None, suggestion=None, sorts=[], exports=None,
+                               **context), 400
+    pages = page_links(result, args)
+    by_number = {page["number"]: page["url"] for page in pages}
+    return render_template("search.html", error=None, result=result,
+                           facets=facets_view(result, args), pages=pages,
+                           prev_url=by_number.get(result.request.page - 1, ""),
+                           next_url=by_number.get(result.request.page + 1, ""),
+                           timeline=timeline_view(result, args), sorts=sort_links(result, args),
+                           suggestion=suggestion_view(result, args), exports=export_links(args),
+                           export_limit=current_app.config["EXPORT_LIMIT"], **context)
 
 
 @bp.get("/api/search")
@@ -127,6 +311,104 @@ def api_search():
     return jsonify(data)
 
 
+# -- export -----------------------------------------------------------------
+def export_request(args):
+    """The search of ``args`` for export: every page, in the requested order, up to the cap."""
+    search_request = parse_request(args, page=1, per_page=10, facet_size=1)
+    cap = int(current_app.config["EXPORT_LIMIT"])
+    total, paragraphs = engine().export(search_request, cap)
+    return search_request, cap, total, paragraphs
+
+
+def export_row(paragraph) -> dict:
+    return {name: getattr(paragraph, name) for name in EXPORT_FIELDS}
+
+
+def export_filename(args, extension: str) -> str:
+    words = re.sub(r"[^A-Za-z0-9]+", "-", fold(args.get("q", ""))).strip("-").lower()[:40].strip("-")
+    return f"diplosearch-{words or 'all'}-{date.today().isoformat()}.{extension}"
+
+
+def export_headers(args, extension: str, total: int, cap: int, exported: int) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{export_filename(args, extension)}"',
+            "X-Total-Count": str(total), "X-Export-Limit": str(cap),
+            "X-Export-Count": str(exported)}
+
+
+@bp.get("/export.csv")
+def export_csv():
+    try:
+        _, cap, total, paragraphs = export_request(request.args)
+    except QueryError as error:
+        return Response(f"error: {error}\n", status=400, mimetype="text/plain")
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(EXPORT_FIELDS)
+    for paragraph in paragraphs:
+        row = export_row(paragraph)
+        writer.writerow(["; ".join(value) if isinstance(value, list) else value
+                         for value in row.values()])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers=export_headers(request.args, "csv", total, cap, len(paragraphs)))
+
+
+@bp.get("/export.json")
+def export_json():
+    try:
+        search_request, cap, total, paragraphs = export_request(request.args)
+    except QueryError as error:
+        return jsonify(error=str(error)), 400
+    body = {
+        "query": search_request.q,
+        "filters": {"sector": search_request.sectors, "speaker": search_request.speakers,
+                    "country": search_request.countries, "from": search_request.date_from,
+                    "to": search_request.date_to},
+        "sort": search_request.sort, "total": total, "limit": cap, "exported": len(paragraphs),
+        "truncated": total > len(paragraphs),
+        "rows": [export_row(p) for p in paragraphs],
+    }
+    # columns in the documented order (jsonify would sort them)
+    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json",
+                    headers=export_headers(request.args, "json", total, cap, len(paragraphs)))
+
+
+# -- articles -----------------------------------------------------------------
+ARTICLE_ID_QUERYABLE = re.compile(r"^[\w.\-]+$")
+MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def matching_paragraphs(article_id: str, q: str) -> dict[int, list[str]]:
+    """Paragraph numbers of the article that match ``q``, each with the words the engine marked."""
+    if not q.strip() or not ARTICLE_ID_QUERYABLE.match(article_id):
+        return {}
+    found: dict[int, list[str]] = {}
+    page = 1
+    while True:
+        try:
+            result = engine().search(build_request(q=f"({q}) article:{article_id}", per_page=100,
+                                                   page=page, facet_size=1))
+        except QueryError:
+            return found
+        for hit in result.hits:
+            found[hit.paragraph.n] = sorted({m for m in MARK.findall(hit.snippet)}, key=len,
+                                            reverse=True)
+        if page >= result.pages or page >= 10:
+            return found
+        page += 1
+
+
+def mark_words(text: str, words: list[str]):
+    """The paragraph as HTML, escaped, with the engine's marked words wrapped in <mark>."""
+    from markupsafe import Markup, escape
+
+    escaped = str(escape(text))
+    if not words:
+        return Markup(escaped)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words if w) + r")(?!\w)",
+                         re.IGNORECASE)
+    return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
+
+
 @bp.get("/article/<path:article_id>")
 def article(article_id: str):
     paragraphs = engine().article(article_id)
@@ -136,8 +418,13 @@ def article(article_id: str):
         highlight = int(request.args.get("p", 0))
     except ValueError:
         highlight = 0
+    q = request.args.get("q", "")
+    matches = matching_paragraphs(article_id, q)
+    texts = {p.n: mark_words(p.text, matches.get(p.n, [])) for p in paragraphs}
+    back_pairs = state_pairs(request.args, drop=("more",))
     return render_template("article.html", paragraphs=paragraphs, first=paragraphs[0],
-                           highlight=highlight, sectors=sector_labels(), q=request.args.get("q", ""))
+                           highlight=highlight, sectors=sector_labels(), q=q,
+                           matches=sorted(matches), texts=texts, back_url=link(back_pairs))
 
 
 @bp.get("/api/article/<path:article_id>")
@@ -150,24 +437,60 @@ def api_article(article_id: str):
                    source=first.source, url=first.url, paragraphs=[p.to_dict() for p in paragraphs])
 
 
+# -- facet values ---------------------------------------------------------------
 @bp.get("/api/facets/<name>")
 def api_facet_values(name: str):
+    """Values of one facet whose words start with ``prefix``.
+
+    With search parameters (q, sector, speaker, country, from, to), counts are
+    within that search, as in the sidebar (a facet's own selection does not
+    narrow its counts); without them, over the whole index.
+    """
+    args = request.args
+    prefix = args.get("prefix", "")
     try:
-        limit = int(request.args.get("limit", 20))
-        values = engine().facet_values(name, request.args.get("prefix", ""), max(1, min(limit, 200)))
-    except (QueryError, ValueError) as error:
+        limit = int(args.get("limit", 20))
+    except ValueError:
+        return jsonify(error=f"limit must be a whole number, not {args.get('limit')!r}"), 400
+    limit = max(1, min(limit, 200))
+    if name not in FACET_PARAMS:
+        return jsonify(error=f"unknown facet {name!r}; facets are: {', '.join(FACET_PARAMS)}"), 400
+    scoped = bool(state_pairs(args, keep=SEARCH_PARAMS))
+    try:
+        if scoped:
+            result = engine().search(parse_request(args, page=1, per_page=1,
+                                                   facet_size=ALL_FACET_VALUES))
+            candidates = next(f.values for f in result.facets if f.name == name)
+        else:
+            candidates = engine().facet_values(name, "", 100_000)
+    except QueryError as error:
         return jsonify(error=str(error)), 400
-    return jsonify(facet=name, values=[asdict(v) for v in values])
+    values = [v for v in candidates if prefix_matches(prefix, v.value, v.label)][:limit]
+    return jsonify(facet=name, prefix=prefix, scope="search" if scoped else "index",
+                   values=[dict(asdict(v), toggle_url=toggle_url(args, name, v.value))
+                           for v in values])
+
+
+@bp.get("/api/openapi.json")
+def api_openapi():
+    # in the written order (jsonify would sort the keys), so columns read as documented
+    return Response(json.dumps(openapi_spec(current_app.config["EXPORT_LIMIT"]), indent=1),
+                    mimetype="application/json")
 
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", sectors=sector_labels())
+    return render_template("help.html", sectors=sector_labels(),
+                           export_limit=current_app.config["EXPORT_LIMIT"])
 
 
 @bp.app_context_processor
 def search_state():
-    return {"args": request.args}
+    def hidden_state(drop=(), keep=STATE_PARAMS):
+        """(name, value) pairs to carry the current search through a GET form."""
+        return state_pairs(request.args, drop=tuple(drop), keep=tuple(keep))
+
+    return {"args": request.args, "hidden_state": hidden_state}
 
 
 def register_errors(app) -> None:
@@ -179,7 +502,7 @@ def register_errors(app) -> None:
 
     @app.errorhandler(IndexMissing)
     def no_index(error):
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") or request.path.startswith("/export."):
             return jsonify(error=str(error)), 503
         return render_template("error.html", status=503, message=str(error)), 503
 

@@ -1,0 +1,214 @@
+"""The OpenAPI 3.1 description served at ``/api/openapi.json``.
+
+tests/test_openapi.py validates real responses against these schemas, so a
+field added to or dropped from an answer fails a test until it is described here.
+"""
+from __future__ import annotations
+
+from search.requests import MAX_PER_PAGE, SORTS
+
+DATE = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2})?$",
+        "description": "ISO date (YYYY-MM-DD), or empty when unknown."}
+STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(properties: dict, required: list[str] | None = None, **extra) -> dict:
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required,
+            "additionalProperties": False, **extra}
+
+
+def _param(name: str, schema: dict, description: str, **extra) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description, **extra}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERROR = _json(_ref("Error"), "A parameter or the query cannot be read; the message says which and why.")
+NO_INDEX = _json(_ref("Error"), "There is no index yet (run `diplosearch reindex`).")
+
+FILTER_PARAMS = [
+    _param("q", {"type": "string", "maxLength": 1000},
+           "The query: words (ANDed), \"phrases\", AND/OR/NOT, wildcards (semicond*), fields "
+           "(title:, sector:, speaker:, country:, date:, article:). See /help."),
+    _param("sector", {"type": "array", "items": {"type": "string"}},
+           "Sector ids; repeat for any of several (disjunctive facet).", explode=True, style="form"),
+    _param("speaker", {"type": "array", "items": {"type": "string"}},
+           "Speaker names; repeat for any of several.", explode=True, style="form"),
+    _param("country", {"type": "array", "items": {"type": "string"}},
+           "Country names; repeat for any of several.", explode=True, style="form"),
+    _param("from", {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+           "First date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the first day of a year or month)."),
+    _param("to", {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+           "Last date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the last day of a year or month)."),
+    _param("sort", {"type": "string", "enum": list(SORTS)},
+           "relevance (default with a query), date (newest first; default without one) or date-asc."),
+]
+PAGE_PARAMS = [
+    _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "Page number."),
+    _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
+           "Hits per page."),
+    _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 10},
+           "Values returned per facet (selected values are always included)."),
+]
+
+SCHEMAS = {
+    "Error": _obj({"error": {"type": "string", "minLength": 1}}),
+    "Filters": _obj({"sector": STRINGS, "speaker": STRINGS, "country": STRINGS,
+                     "from": DATE, "to": DATE}),
+    "Hit": _obj({
+        "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
+        "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
+        "url": {"type": "string"}, "text": {"type": "string"},
+        "snippet": {"type": "string", "description": "HTML: the text escaped, matched words in <mark>."},
+        "sectors": STRINGS, "speakers": STRINGS, "countries": STRINGS,
+    }),
+    "FacetValue": _obj({
+        "value": {"type": "string"}, "label": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"},
+        "toggle_url": {"type": "string", "pattern": "^/",
+                       "description": "The search page with this value added (or removed when selected)."},
+    }),
+    "Bucket": _obj({
+        "start": DATE, "end": DATE, "label": {"type": "string"},
+        "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean", "description": "Inside the request's date range."},
+    }),
+    "SearchResponse": _obj({
+        "query": {"type": "string"}, "filters": _ref("Filters"),
+        "sort": {"type": "string", "enum": list(SORTS)},
+        "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
+        "per_page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 1},
+        "suggestion": {"type": "string", "description": "A corrected query when this one looks misspelt, else empty."},
+        "hits": {"type": "array", "items": _ref("Hit")},
+        "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}
+                        for name in ("sector", "speaker", "country", "date")},
+                       description="Values sorted by count (ties by name); date: years newest first, "
+                                   "or a chosen year and its months."),
+        "timeline": _obj({"unit": {"type": "string", "enum": ["", "year", "month", "week"]},
+                          "buckets": {"type": "array", "items": _ref("Bucket")}},
+                         description="Matching paragraphs per period, every filter applied but the dates."),
+    }),
+    "Paragraph": _obj({
+        "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
+        "text": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
+        "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
+        "sectors": STRINGS, "speakers": STRINGS, "countries": STRINGS,
+        "evidence": {"type": "object",
+                     "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+                     "description": "For sectors/speakers/countries: tag -> why it was given."},
+    }),
+    "Article": _obj({
+        "article_id": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
+        "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
+        "paragraphs": {"type": "array", "items": _ref("Paragraph"), "minItems": 1},
+    }),
+    "FacetValues": _obj({
+        "facet": {"type": "string", "enum": ["sector", "speaker", "country"]},
+        "prefix": {"type": "string"},
+        "scope": {"type": "string", "enum": ["index", "search"],
+                  "description": "index: counts over every paragraph; search: within the search given."},
+        "values": {"type": "array", "items": _ref("FacetValue")},
+    }),
+    "ExportRow": _obj({
+        "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
+        "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
+        "url": {"type": "string"}, "text": {"type": "string"},
+        "sectors": STRINGS, "speakers": STRINGS, "countries": STRINGS,
+    }),
+    "Export": _obj({
+        "query": {"type": "string"}, "filters": _ref("Filters"),
+        "sort": {"type": "string", "enum": list(SORTS)},
+        "total": {"type": "integer", "minimum": 0, "description": "All matching paragraphs."},
+        "limit": {"type": "integer", "minimum": 1, "description": "The export cap."},
+        "exported": {"type": "integer", "minimum": 0, "description": "Rows in this file: min(total, limit)."},
+        "truncated": {"type": "boolean", "description": "True when total > exported."},
+        "rows": {"type": "array", "items": _ref("ExportRow")},
+    }),
+}
+
+EXPORT_HEADERS = {
+    "Content-Disposition": {"schema": {"type": "string"},
+                            "description": 'attachment; filename="diplosearch-<query>-<date>.<ext>"'},
+    "X-Total-Count": {"schema": {"type": "integer"}, "description": "All matching paragraphs."},
+    "X-Export-Count": {"schema": {"type": "integer"}, "description": "Rows in this file."},
+    "X-Export-Limit": {"schema": {"type": "integer"}, "description": "The export cap."},
+}
+
+
+def openapi_spec(export_limit: int) -> dict:
+    cap = f"{export_limit:,}"
+    export_description = (f"Every matching paragraph (all pages, in the requested order) up to "
+                          f"{cap} rows; `page`, `per_page` and `facet_size` are ignored. "
+                          "X-Total-Count says how many matched.")
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "diplosearch",
+            "version": "1",
+            "description": "Faceted full-text search over diplomatic-event articles, paragraph by "
+                           "paragraph. The search page `/` takes the same parameters as `/api/search`.",
+        },
+        "paths": {
+            "/api/search": {"get": {
+                "operationId": "search", "summary": "Search paragraphs, with facets and a timeline.",
+                "parameters": FILTER_PARAMS + PAGE_PARAMS,
+                "responses": {"200": _json(_ref("SearchResponse"), "One page of hits."),
+                              "400": ERROR, "503": NO_INDEX},
+            }},
+            "/api/article/{id}": {"get": {
+                "operationId": "article", "summary": "An article's paragraphs, tags and evidence.",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "description": "The article id."}],
+                "responses": {"200": _json(_ref("Article"), "The article."),
+                              "404": _json(_ref("Error"), "No article with this id."),
+                              "503": NO_INDEX},
+            }},
+            "/api/facets/{name}": {"get": {
+                "operationId": "facetValues",
+                "summary": "Values of one facet whose words start with a prefix (for facet search boxes).",
+                "description": "Without search parameters, counts are over the whole index; with any of "
+                               "q, sector, speaker, country, from, to they are within that search.",
+                "parameters": [
+                    {"name": "name", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": ["sector", "speaker", "country"]}},
+                    _param("prefix", {"type": "string"},
+                           "Keep values with a word starting with each word of this (case and accents ignored)."),
+                    _param("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20},
+                           "Most values returned (clamped to 1..200)."),
+                ] + FILTER_PARAMS,
+                "responses": {"200": _json(_ref("FacetValues"), "Matching values, most frequent first."),
+                              "400": ERROR, "503": NO_INDEX},
+            }},
+            "/export.csv": {"get": {
+                "operationId": "exportCsv", "summary": "The search's paragraphs as CSV.",
+                "description": export_description + " Columns: article_id, n, title, date, source, "
+                               "url, text, sectors, speakers, countries; lists joined with \"; \". "
+                               "RFC 4180 quoting, UTF-8, CRLF line ends.",
+                "parameters": FILTER_PARAMS,
+                "responses": {"200": {"description": "CSV with a header row.", "headers": EXPORT_HEADERS,
+                                      "content": {"text/csv": {"schema": {"type": "string"}}}},
+                              "400": {"description": "A parameter cannot be read.",
+                                      "content": {"text/plain": {"schema": {"type": "string"}}}},
+                              "503": NO_INDEX},
+            }},
+            "/export.json": {"get": {
+                "operationId": "exportJson", "summary": "The search's paragraphs as JSON.",
+                "description": export_description,
+                "parameters": FILTER_PARAMS,
+                "responses": {"200": {**_json(_ref("Export"), "The rows and how many matched."),
+                                      "headers": EXPORT_HEADERS},
+                              "400": ERROR, "503": NO_INDEX},
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+        "x-export-limit": export_limit,
+    }
