@@ -11,12 +11,13 @@ over the documents it matched.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 
+from .names import canonical_names
 from .schema import FACET_ATTRS
 
 NO_DATE = np.iinfo(np.int32).min
@@ -34,17 +35,24 @@ def iso_day(number: int) -> str:
 
 @dataclass
 class FieldTable:
-    values: list[str]  # value id -> value
+    values: list[str]  # value id -> value (the canonical form, for speakers)
     doc_offsets: np.ndarray  # int64, size ndocs + 1
     doc_values: np.ndarray  # int32 value ids, grouped by document
     value_offsets: np.ndarray  # int64, size len(values) + 1
     value_docs: np.ndarray  # int32 documents, grouped by value, sorted
+    aliases: dict[str, str] = field(default_factory=dict)  # other spellings -> value
 
     def __post_init__(self) -> None:
         self.index = {value: i for i, value in enumerate(self.values)}
+        for alias, value in self.aliases.items():
+            self.index.setdefault(alias, self.index[value])
 
     def ids_of(self, names: list[str]) -> list[int]:
-        return [self.index[n] for n in names if n in self.index]
+        return list(dict.fromkeys(self.index[n] for n in names if n in self.index))
+
+    def shown(self, name: str) -> str:
+        """The facet value a stored value is counted under."""
+        return self.aliases.get(name, name)
 
     def docs_of(self, value_id: int) -> np.ndarray:
         return self.value_docs[self.value_offsets[value_id]:self.value_offsets[value_id + 1]]
@@ -87,7 +95,7 @@ class FacetCache:
                 value = column[docnum]
                 if value:
                     days[docnum] = _to_day(value)
-        tables = {field: _table(reader, field, ndocs, live) for field in FACET_ATTRS}
+        tables = {name: _table(reader, name, ndocs, live, merge=name == "speaker") for name in FACET_ATTRS}
         lengths = {field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)],
                                    dtype=np.float32) for field in SCORED_FIELDS}
         return cls(ndocs, live, days, tables, lengths)
@@ -102,7 +110,8 @@ class FacetCache:
             for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs"):
                 np.save(folder / f"{field}.{part}.npy", getattr(table, part))
             (folder / f"{field}.values.json").write_text(
-                json.dumps(table.values, ensure_ascii=False), encoding="utf-8")
+                json.dumps({"values": table.values, "aliases": table.aliases}, ensure_ascii=False),
+                encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "FacetCache":
@@ -112,8 +121,8 @@ class FacetCache:
         for field in FACET_ATTRS:
             arrays = {part: np.load(folder / f"{field}.{part}.npy")
                       for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")}
-            values = json.loads((folder / f"{field}.values.json").read_text(encoding="utf-8"))
-            tables[field] = FieldTable(values=values, **arrays)
+            names = json.loads((folder / f"{field}.values.json").read_text(encoding="utf-8"))
+            tables[field] = FieldTable(values=names["values"], aliases=names["aliases"], **arrays)
         lengths = {field: np.load(folder / f"{field}.lengths.npy") for field in SCORED_FIELDS}
         return cls(len(live), live, days, tables, lengths)
 
@@ -137,16 +146,26 @@ def _to_day(value) -> int:
     return NO_DATE
 
 
-def _table(reader, field: str, ndocs: int, live: np.ndarray) -> FieldTable:
-    values: list[str] = []
-    postings: list[np.ndarray] = []
-    if field in reader.indexed_field_names():
-        for term in reader.lexicon(field):
-            docs = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int32)
+def _table(reader, name: str, ndocs: int, live: np.ndarray, merge: bool = False) -> FieldTable:
+    """The CSR tables of one facet field; with ``merge``, spelling variants of a
+    name become one value (see ``search.names``)."""
+    found: dict[str, np.ndarray] = {}
+    if name in reader.indexed_field_names():
+        for term in reader.lexicon(name):
+            docs = np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int32)
             docs = docs[live[docs]]
             if len(docs):
-                values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-                postings.append(np.sort(docs))
+                found[term.decode("utf-8") if isinstance(term, bytes) else term] = docs
+    aliases: dict[str, str] = {}
+    if merge:
+        shown = canonical_names({value: len(docs) for value, docs in found.items()})
+        aliases = {value: label for value, label in shown.items() if value != label}
+        grouped: dict[str, list[np.ndarray]] = {}
+        for value, docs in found.items():
+            grouped.setdefault(shown[value], []).append(docs)
+        found = {value: np.unique(np.concatenate(parts)) for value, parts in grouped.items()}
+    values = sorted(found)
+    postings = [np.sort(found[value]) for value in values]
     value_offsets = np.zeros(len(values) + 1, dtype=np.int64)
     if postings:
         value_offsets[1:] = np.cumsum([len(p) for p in postings])
@@ -160,4 +179,4 @@ def _table(reader, field: str, ndocs: int, live: np.ndarray) -> FieldTable:
     per_doc = np.bincount(value_docs, minlength=ndocs)
     doc_offsets = np.zeros(ndocs + 1, dtype=np.int64)
     doc_offsets[1:] = np.cumsum(per_doc)
-    return FieldTable(values, doc_offsets, doc_values, value_offsets, value_docs)
+    return FieldTable(values, doc_offsets, doc_values, value_offsets, value_docs, aliases)

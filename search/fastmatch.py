@@ -215,6 +215,8 @@ def top(matches: Matches, allow: np.ndarray, start: int, end: int) -> list[tuple
     """Results ``start``..``end`` among the allowed matches: best score first, then
     lowest document number, as Whoosh orders them."""
     docs, scores = matches.docs[allow], matches.scores[allow]
+    if end <= start:
+        return []
     if end < len(docs):
         cut = np.argpartition(-scores, end - 1)[:end]
         threshold = scores[cut].min()

@@ -140,6 +140,7 @@ class SearchResult:
     hits: list[Hit]
     facets: list[Facet]
     suggestion: str = ""  # a corrected query, when the query looks misspelt
+    suggestion_total: int = 0  # paragraphs the suggestion finds with the same filters
     timeline: list[Bucket] = field(default_factory=list)
     timeline_unit: str = ""  # year, month or week
 
@@ -161,6 +162,7 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "per_page": req.per_page,
         "pages": result.pages,
         "suggestion": result.suggestion,
+        "suggestion_total": result.suggestion_total,
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": {facet.name: [asdict(v) for v in facet.values] for facet in result.facets},
         "timeline": {"unit": result.timeline_unit, "buckets": [asdict(b) for b in result.timeline]},

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +20,7 @@ from .facetcache import NO_DATE, FacetCache, day_number
 from .fastmatch import FastMatcher, PostingsCache, top
 from .highlight import Snippeter
 from .models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
+from .names import prefix_matches
 from .queryparse import QueryParser
 from .schema import FACET_ATTRS, from_stored
 from .store import ALTERNATES, FACETS, IndexStore
@@ -115,10 +116,11 @@ class Index:
         terms = snap.snippeter.terms(run.q, searcher.reader())
         hits = []
         for docnum, score in run.ranked:
-            paragraph = from_stored(searcher.stored_fields(docnum))
+            paragraph = self._stored(snap, searcher, docnum)
             hits.append(Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score)))
+        suggestion, suggestion_total = self._suggest(snap, searcher, run.q, request)
         return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
-                            suggestion=self._suggest(searcher, run.q, request),
+                            suggestion=suggestion, suggestion_total=suggestion_total,
                             timeline=buckets, timeline_unit=unit)
 
     def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
@@ -126,7 +128,14 @@ class Index:
         snap = self.snapshot()
         searcher = self.searcher(snap)
         run = self._run(snap, searcher, request, 0, cap)
-        return run.total, [from_stored(searcher.stored_fields(d)) for d, _ in run.ranked]
+        return run.total, [self._stored(snap, searcher, d) for d, _ in run.ranked]
+
+    def _stored(self, snap: Snapshot, searcher, docnum: int) -> Paragraph:
+        """A stored paragraph, its speakers named as the speaker facet names them."""
+        paragraph = from_stored(searcher.stored_fields(docnum))
+        table = snap.facets.tables["speaker"]
+        paragraph.speakers = list(dict.fromkeys(table.shown(s) for s in paragraph.speakers))
+        return paragraph
 
     def _run(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int) -> "Run":
         """Match the query once: every matching document (for the facets), which of
@@ -152,13 +161,19 @@ class Index:
             ranked = [(int(final[i]), 0.0) for i in order]
         return Run(q, docs, keep, date_keep, int(len(final)), ranked)
 
-    def _suggest(self, searcher, q, request: SearchRequest) -> str:
+    def _suggest(self, snap: Snapshot, searcher, q, request: SearchRequest) -> tuple[str, int]:
+        """A corrected query from the index's own words, and how many paragraphs it
+        finds with the same filters; nothing when it would find none."""
         if not request.q.strip() or isinstance(q, wq.Every):
-            return ""
+            return "", 0
         corrected = searcher.correct_query(q, request.q, prefix=1, maxdist=2)
-        if corrected.query != q and corrected.string.strip() != request.q.strip():
-            return corrected.string
-        return ""
+        if corrected.query == q or corrected.string.strip() == request.q.strip():
+            return "", 0
+        try:
+            total = self._run(snap, searcher, replace(request, q=corrected.string), 0, 0).total
+        except QueryError:
+            return "", 0
+        return (corrected.string, total) if total else ("", 0)
 
     # -- articles and facet values ----------------------------------------
     def article(self, article_id: str) -> list[Paragraph]:
@@ -173,21 +188,28 @@ class Index:
         return [{k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
                 for copy in self.snapshot().alternates.get(article_id, [])]
 
-    def facet_values(self, field: str, prefix: str = "", limit: int = 20) -> list[FacetValue]:
-        """Values of one facet over the whole index whose words start with ``prefix``."""
+    def facet_values(self, field: str, prefix: str = "", limit: int = 20,
+                     request: SearchRequest | None = None) -> list[FacetValue]:
+        """Values of one facet whose words start with ``prefix`` (case and accents
+        ignored), most frequent first. With a ``request``, counts are within that
+        search as in its sidebar (the facet's own selection does not narrow them);
+        without one, over the whole index."""
         if field not in FACET_ATTRS:
             raise QueryError(f"unknown facet {field!r}; facets are: {', '.join(FACET_ATTRS)}")
         snap = self.snapshot()
         table = snap.facets.tables[field]
-        wanted = prefix.casefold().strip()
-        counts = np.diff(table.value_offsets)
+        selected: set[str] = set()
+        if request is None:
+            counts = np.diff(table.value_offsets)
+        else:
+            run = self._run(snap, self.searcher(snap), request, 0, 0)
+            others = [k for f, k in run.keep.items() if f != field]
+            counts = table.counts(run.docs[_all(others, run.date_keep, len(run.docs))])
+            selected = {table.shown(v) for v in getattr(request, REQUEST_ATTRS[field])}
         labels = _labels(field)
-        matches = [
-            FacetValue(value, labels.get(value, value), int(counts[i]))
-            for i, value in enumerate(table.values)
-            if not wanted or any(word.startswith(wanted)
-                                 for word in f"{value} {labels.get(value, '')}".casefold().split())
-        ]
+        matches = [FacetValue(value, labels.get(value, value), int(counts[i]), value in selected)
+                   for i, value in enumerate(table.values)
+                   if counts[i] and prefix_matches(prefix, value, labels.get(value, ""))]
         matches.sort(key=lambda v: (-v.count, v.label.casefold()))
         return matches[:limit]
 
@@ -236,12 +258,11 @@ def _facet(field: str, cache: FacetCache, docs: np.ndarray, selected: list[str],
     nonzero = np.flatnonzero(counts)
     order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), table.values[i].casefold()))
     shown = order[:size]
-    chosen = set(selected)
+    chosen = {table.shown(v) for v in selected}
     for value_id in table.ids_of(selected):
         if value_id not in shown:
             shown.append(value_id)
     values = [FacetValue(table.values[i], labels.get(table.values[i], table.values[i]), int(counts[i]),
                          table.values[i] in chosen) for i in shown]
-    known = set(table.values)
-    values += [FacetValue(v, labels.get(v, v), 0, True) for v in selected if v not in known]
+    values += [FacetValue(v, labels.get(v, v), 0, True) for v in selected if v not in table.index]
     return Facet(field, FACET_LABELS[field], values, truncated=len(order) > size)

@@ -87,6 +87,8 @@ SCHEMAS = {
         "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
         "per_page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 1},
         "suggestion": {"type": "string", "description": "A corrected query when this one looks misspelt, else empty."},
+        "suggestion_total": {"type": "integer", "minimum": 0,
+                             "description": "Paragraphs the suggestion finds with the same filters (0 without one)."},
         "hits": {"type": "array", "items": _ref("Hit")},
         "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}
                         for name in ("sector", "speaker", "country", "date")},

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import unicodedata
 from dataclasses import asdict
 from datetime import date
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from search.errors import IndexMissing, QueryError
 from search.models import SearchResult, result_to_dict
+from search.names import fold, prefix_matches
 from search.requests import build_request
 from search.tagging.sectors import sector_labels
 
@@ -102,21 +102,6 @@ def more_url(args, name: str, expanded: bool) -> str:
 
 
 # -- facets -----------------------------------------------------------------
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Erdoğan`` and ``erdogan`` compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def prefix_matches(prefix: str, value: str, label: str) -> bool:
-    """True when a word of the value or its label starts with ``prefix`` (all its words, in order)."""
-    wanted = fold(prefix).split()
-    if not wanted:
-        return True
-    words = re.findall(r"\w+", fold(f"{value} {label}"))
-    return all(any(word.startswith(part) for word in words) for part in wanted)
-
-
 def facet_prefixes(args) -> dict[str, str]:
     return {name: args.get(f"{name}_prefix", "").strip() for name in SEARCHABLE_FACETS
             if args.get(f"{name}_prefix", "").strip()}
@@ -264,13 +249,7 @@ def suggestion_view(result: SearchResult, args) -> dict | None:
     """"Did you mean": the corrected query's link and how many paragraphs it finds (hidden at 0)."""
     if not result.suggestion:
         return None
-    try:
-        found = engine().search(parse_request(args, q=result.suggestion, page=1, per_page=1)).total
-    except QueryError:
-        return None
-    if not found:
-        return None
-    return {"text": result.suggestion, "total": found,
+    return {"text": result.suggestion, "total": result.suggestion_total,
             "url": link([("q", result.suggestion)] + state_pairs(args, drop=("q",)))}
 
 
@@ -457,15 +436,9 @@ def api_facet_values(name: str):
         return jsonify(error=f"unknown facet {name!r}; facets are: {', '.join(FACET_PARAMS)}"), 400
     scoped = bool(state_pairs(args, keep=SEARCH_PARAMS))
     try:
-        if scoped:
-            result = engine().search(parse_request(args, page=1, per_page=1,
-                                                   facet_size=ALL_FACET_VALUES))
-            candidates = next(f.values for f in result.facets if f.name == name)
-        else:
-            candidates = engine().facet_values(name, "", 100_000)
+        values = engine().facet_values(name, prefix, limit, parse_request(args) if scoped else None)
     except QueryError as error:
         return jsonify(error=str(error)), 400
-    values = [v for v in candidates if prefix_matches(prefix, v.value, v.label)][:limit]
     return jsonify(facet=name, prefix=prefix, scope="search" if scoped else "index",
                    values=[dict(asdict(v), toggle_url=toggle_url(args, name, v.value))
                            for v in values])

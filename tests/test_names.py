@@ -1,0 +1,32 @@
+from search.build import reindex
+from search.names import canonical_names
+from search.query import Index
+from search.requests import build_request
+
+
+def test_variants_of_one_name_merge_under_the_most_frequent_full_form():
+    shown = canonical_names({"Joseph R. Biden Jr": 41, "Biden": 18, "Joseph R. Biden": 8,
+                             "Recep Tayyip Erdoğan": 3, "Erdogan": 5, "Anwar Ibrahim": 4})
+    assert shown["Biden"] == shown["Joseph R. Biden"] == "Joseph R. Biden Jr"
+    assert shown["Erdogan"] == "Recep Tayyip Erdoğan"
+    assert shown["Anwar Ibrahim"] == "Anwar Ibrahim"
+
+
+def test_an_ambiguous_short_form_is_left_alone():
+    shown = canonical_names({"Jill Biden": 2, "Hunter Biden": 1, "Biden": 9})
+    assert shown == {"Jill Biden": "Jill Biden", "Hunter Biden": "Hunter Biden", "Biden": "Biden"}
+
+
+def test_speaker_facet_counts_and_filters_one_person_once(tmp_path, make_articles):
+    source = make_articles([
+        {"id": "a", "text": '"Trade will grow," President Recep Tayyip Erdogan said.'},
+        {"id": "b", "text": "Turkish President Erdogan said ties are strong."},
+    ])
+    reindex([source], tmp_path / "ix", progress=False)
+    index = Index(tmp_path / "ix")
+    result = index.search(build_request(""))
+    speakers = {v.value: v.count for v in next(f for f in result.facets if f.name == "speaker").values}
+    assert speakers == {"Recep Tayyip Erdogan": 2}
+    assert all(h.paragraph.speakers == ["Recep Tayyip Erdogan"] for h in result.hits)
+    assert index.search(build_request("", speakers=["Erdogan"])).total == 2
+    assert index.search(build_request('speaker:Erdogan')).total == 2
