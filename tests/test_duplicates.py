@@ -36,3 +36,17 @@ def test_the_same_article_id_twice_is_reported(tmp_path, make_articles):
     report = reindex([tmp_path], tmp_path / "ix", progress=False)
     assert report.articles == 1
     assert any("ids must be unique" in s.reason for s in report.skipped)
+
+
+def test_article_page_lists_the_other_copies(tmp_path, make_articles):
+    from web import create_app
+
+    make_articles([{"id": "wire-1", "source": "Wire", "title": "Ministers meet", "text": STORY}], "a.jsonl")
+    make_articles([{"id": "paper-1", "source": "Daily Paper", "url": "https://paper.example/x",
+                    "title": "Malaysia, Türkiye expand ties", "text": STORY}], "b.jsonl")
+    reindex([tmp_path], tmp_path / "ix", progress=False)
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    html = client.get("/article/wire-1").get_data(as_text=True)
+    assert "Also published as" in html and 'href="https://paper.example/x"' in html and "Daily Paper" in html
+    data = client.get("/api/article/wire-1").get_json()
+    assert data["alternates"][0]["id"] == "paper-1"

@@ -111,6 +111,11 @@ SCHEMAS = {
         "article_id": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
         "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
         "paragraphs": {"type": "array", "items": _ref("Paragraph"), "minItems": 1},
+        "alternates": {"type": "array", "description": "Other copies of the article (syndicated or saved "
+                       "twice) that were not indexed separately.",
+                       "items": _obj({"id": {"type": "string"}, "title": {"type": "string"},
+                                      "date": {"type": "string"}, "source": {"type": "string"},
+                                      "url": {"type": "string"}})},
     }),
     "FacetValues": _obj({
         "facet": {"type": "string", "enum": ["sector", "speaker", "country"]},

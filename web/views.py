@@ -403,7 +403,8 @@ def article(article_id: str):
     back_pairs = state_pairs(request.args, drop=("more",))
     return render_template("article.html", paragraphs=paragraphs, first=paragraphs[0],
                            highlight=highlight, sectors=sector_labels(), q=q,
-                           matches=sorted(matches), texts=texts, back_url=link(back_pairs))
+                           matches=sorted(matches), texts=texts, back_url=link(back_pairs),
+                           alternates=engine().alternates(article_id))
 
 
 @bp.get("/api/article/<path:article_id>")
@@ -413,6 +414,7 @@ def api_article(article_id: str):
         return jsonify(error=f"no article with id {article_id!r}"), 404
     first = paragraphs[0]
     return jsonify(article_id=article_id, title=first.title, date=first.date, dateline=first.dateline,
+                   alternates=engine().alternates(article_id),
                    source=first.source, url=first.url, paragraphs=[p.to_dict() for p in paragraphs])
 
 
