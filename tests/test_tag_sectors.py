@@ -78,3 +78,70 @@ def test_evidence_names_the_matched_term():
     ids, why = tag_sectors("The two sides discussed semiconductors.")
     assert ids == ["science-technology"]
     assert "semiconductors" in why["science-technology"]
+
+
+def test_security_as_a_subject_but_not_energy_or_food_security():
+    assert "security" in sectors("The two leaders agreed to deepen security cooperation.")
+    assert "security" in sectors("They discussed regional security and maritime security.")
+    assert "security" in sectors("They exchanged views on political, economic, and security cooperation.")
+    assert "security" in sectors("Japan will strengthen cooperation with Sri Lanka in the maritime domain.")
+    assert "security" not in sectors("Energy security was also highlighted.")
+    assert "security" not in sectors("They discussed food security and health security.")
+    assert "security" not in sectors("The resolution was adopted by the United Nations Security Council.")
+
+
+def test_office_names_with_division_are_not_a_sector():
+    text = "He was accompanied by the Director General of the International Security Cooperation Division."
+    assert "security" not in sectors(text)
+
+
+def test_a_relationship_word_qualified_by_another_sector_is_that_sector():
+    # "economic cooperation", "security partnership", "bilateral debt restructuring": not diplomacy
+    assert sectors("The two sides aim at strengthening bilateral economic cooperation.") == ["trade-investment"]
+    assert "diplomacy" not in sectors("They held talks on the future of the bilateral security partnership.")
+    assert "diplomacy" not in sectors("Japan facilitated discussions to speed up bilateral debt restructuring.")
+    # ... but the relationship itself still is
+    assert "diplomacy" in sectors("The leaders reaffirmed the strength of their bilateral relationship.")
+
+
+def test_a_business_word_qualified_by_another_sector_is_not_trade():
+    assert sectors("The port group grew its shipping business.") == ["infrastructure-transport"]
+    assert sectors("They will secure nuclear fuel supply chains.") == ["energy"]
+    assert "trade-investment" in sectors("The business community welcomed the agreement.")
+
+
+def test_incidental_relationship_words_in_a_paragraph_about_other_sectors():
+    text = ("G7 partners are working to meet the goals of the Paris Agreement, invest in clean energy "
+            "and build resilient supply chains.")
+    assert "diplomacy" not in sectors(text)
+    assert "diplomacy" in sectors("The G7 partners will meet again in Tokyo for talks.")
+
+
+def test_title_case_heading_is_read_as_words():
+    assert sectors("Strategic and Enduring Partnership") == ["diplomacy"]
+    assert "security" in sectors("Enduring Bilateral Security Cooperation")
+
+
+def test_embassy_and_friendly_countries_are_diplomacy():
+    assert "diplomacy" in sectors("The Embassy of Sri Lanka in Jakarta facilitated the trade meeting.")
+    assert "diplomacy" in sectors("The economy recovered with the support of friendly countries like Bangladesh.")
+
+
+def test_investor_friendly_climate_is_not_environment():
+    assert "environment-climate" not in sectors("The reforms foster a more investor-friendly climate.")
+    assert "environment-climate" in sectors("They agreed to act on climate change.")
+
+
+def test_single_pass_scan_matches_per_kind_matching():
+    from search.tagging import sectors as S
+
+    tax = S._taxonomy()
+    text = ("Meanwhile, the Embassy congratulated the leaders on bilateral ties and trade, "
+            "while Defence Minister Marles discussed the oil palm industry and kidnapping.")
+    words = S._TOKEN.findall(S.mask_exclusions(text))
+    lows = [w.lower() for w in words]
+    got = S._scan(tax.combined, words, lows, True)
+    want = (list(S._matches(tax.exclude, words, lows, lows)), list(S._matches(tax.strong, words, lows, lows)),
+            list(S._matches(tax.weak, words, lows, lows, names_off=True)),
+            list(S._matches(tax.generic, words, lows, lows, names_off=True)))
+    assert tuple(got) == want

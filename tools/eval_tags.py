@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score the paragraph taggers on the gold files and time them.
 
-    .venv/bin/python tools/eval_tags.py [--errors FACET] [--article ID]
+    .venv/bin/python tools/eval_tags.py [--errors FACET] [--article ID] [--per-sector]
 
 Prints precision, recall and F1 per facet for dev.gold.jsonl and seed.gold.jsonl
 and the tagging speed in paragraphs per second.
@@ -76,6 +76,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--errors", choices=["sectors", "speakers", "countries"])
     ap.add_argument("--article")
+    ap.add_argument("--per-sector", action="store_true", help="tp/fp/fn for each sector id (paired by position)")
     args = ap.parse_args()
     score = load_score()
     sets = [("dev", EVAL / "dev.gold.jsonl", dev_articles(EVAL / "dev.gold.jsonl")),
@@ -90,6 +91,16 @@ def main():
         for f in ("sectors", "speakers", "countries"):
             r = rep[f]
             print(f"  {f:10} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}  (gold {r['gold']}, pred {r['predicted']})")
+        if args.per_sector:
+            gold_rows = {(g["article_id"], g["n"]): g for g in map(json.loads, open(gold, encoding="utf-8"))}
+            counts = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
+            for r in rows:
+                g = gold_rows.get((r["article_id"], r["n"]))
+                gs, ps = set(g["sectors"]) if g else set(), set(r["sectors"])
+                for s in gs | ps:
+                    counts[s][0 if s in gs and s in ps else 1 if s in ps else 2] += 1
+            for s, (tp, fp, fn) in sorted(counts.items()):
+                print(f"    {s:26} tp {tp:3}  fp {fp:3}  fn {fn:3}")
         if args.errors:
             f = args.errors
             gold_rows = {(g["article_id"], g["n"]): g for g in map(json.loads, open(gold, encoding="utf-8"))}

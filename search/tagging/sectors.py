@@ -82,13 +82,19 @@ def _build(entries: list[tuple[str, str]], exact_case: bool = False) -> _Terms:
     return _Terms(index, prefixes)
 
 
+_DETERMINERS = frozenset({"The", "A", "An", "This", "That", "These", "Its", "Our", "Their", "His", "Her"})
+_SENTENCE_END = frozenset()  # tokens carry no punctuation; only paragraph-initial determiners are skipped
+
+
 def _in_name(words: list[str], i: int) -> bool:
     """True if words[i] continues a capitalised name ("Committee on Foreign Relations")."""
     if not words[i][:1].isupper() or i == 0:
         return False
     prev = words[i - 1]
     if prev[:1].isupper():
-        return True
+        # a capitalised determiner opening the sentence is not part of a name ("The Embassy")
+        return not (prev in _DETERMINERS and (i == 1 or words[i - 2] in _SENTENCE_END))
+
     return i >= 2 and prev in {"on", "of", "for", "and", "&"} and words[i - 2][:1].isupper()
 
 
@@ -127,6 +133,80 @@ def _matches(terms: _Terms, words: list[str], lows: list[str], stems: list[str],
                     yield i, i + 1, sector, term
 
 
+# kinds of terms, in the order the combined index keeps them
+EXCLUDE, STRONG, WEAK, GENERIC = range(4)
+
+
+@dataclass
+class _Index:
+    """All kinds of terms in one index, so that a paragraph is scanned once."""
+
+    index: dict[str, list[tuple[tuple[str, ...], str, str, bool, int]]]
+    prefixes: dict[str, list[tuple[str, str, str, int]]]  # first 3 letters -> (prefix, sector, term, kind)
+
+
+def _combine(kinds: list[_Terms]) -> _Index:
+    index: dict[str, list] = {}
+    prefixes: dict[str, list] = {}
+    for kind, terms in enumerate(kinds):
+        for first, items in terms.index.items():
+            index.setdefault(first, []).extend(item + (kind,) for item in items)
+        for prefix, sector, term in terms.prefixes:
+            if len(prefix) < 3:
+                raise ValueError(f"wildcard term {term!r} needs at least three letters")
+            prefixes.setdefault(prefix[:3], []).append((prefix, sector, term, kind))
+    return _Index(index, prefixes)
+
+
+def _scan(combined: _Index, words: list[str], lows: list[str], names_off: bool):
+    """Matches of every kind in one pass: a list of (start, end, sector, term) per kind.
+
+    The same matches, in the same order, as :func:`_matches` run once per kind (weak and
+    generic terms with ``names_off``).
+    """
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    n = len(words)
+    index = combined.index
+    prefixes = combined.prefixes
+    for i in range(n):
+        word, low = words[i], lows[i]
+        candidates = index.get(word)
+        if low != word:
+            more = index.get(low)
+            if more:
+                candidates = (candidates + more) if candidates else more
+        in_name = None
+        if candidates:
+            for key, sector, term, sensitive, kind in candidates:
+                if names_off and kind >= WEAK:
+                    if in_name is None:
+                        in_name = _in_name(words, i)
+                    if in_name:
+                        continue
+                L = len(key)
+                if L == 1:
+                    if (word if sensitive else low) == key[0]:
+                        out[kind].append((i, i + 1, sector, term))
+                    continue
+                if i + L > n:
+                    continue
+                got = tuple(words[i:i + L]) if sensitive else tuple(lows[i:i + L])
+                if got == key:
+                    out[kind].append((i, i + L, sector, term))
+        if prefixes:
+            more = prefixes.get(low[:3])
+            if more:
+                for prefix, sector, term, kind in more:
+                    if names_off and kind >= WEAK:
+                        if in_name is None:
+                            in_name = _in_name(words, i)
+                        if in_name:
+                            continue
+                    if low.startswith(prefix):
+                        out[kind].append((i, i + 1, sector, term))
+    return out
+
+
 @dataclass(frozen=True)
 class _Taxonomy:
     ids: tuple[str, ...]
@@ -135,8 +215,13 @@ class _Taxonomy:
     weak: _Terms
     generic: _Terms
     weak_needed: dict[str, int]
+    weak_max_other: dict[str, int]
     exclude: _Terms
-    exclusions: tuple[tuple[re.Pattern, tuple[str, ...], str], ...]
+    exclusions: tuple[tuple[re.Pattern, re.Pattern | None, str], ...]
+    combined: _Index
+    heads: dict[str, frozenset[str]]
+    modifiers: dict[str, frozenset[str]]
+    patterns: tuple[tuple[str, re.Pattern], ...]
 
 
 @lru_cache(maxsize=None)
@@ -150,19 +235,27 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         weak += [(entry["id"], t) for t in entry.get("weak", [])]
         exclude += [(entry["id"], t) for t in entry.get("exclude", [])]
     exclusions = tuple(
-        (re.compile(item["pattern"]), tuple(k.lower() for k in item.get("if_contains", [])),
+        (re.compile(item["pattern"]),
+         re.compile("|".join(re.escape(k.lower()) for k in item["if_contains"])) if item.get("if_contains") else None,
          item.get("why", "excluded"))
         for item in data.get("exclusions", [])
     )
+    built = {kind: _build(entries) for kind, entries in
+             (("strong", strong), ("weak", weak), ("generic", generic), ("exclude", exclude))}
     return _Taxonomy(
         ids=tuple(e["id"] for e in data["sectors"]),
         labels={e["id"]: e["label"] for e in data["sectors"]},
-        strong=_build(strong),
-        weak=_build(weak),
-        generic=_build(generic),
+        strong=built["strong"],
+        weak=built["weak"],
+        generic=built["generic"],
         weak_needed={e["id"]: int(e.get("weak_needed", 1)) for e in data["sectors"]},
-        exclude=_build(exclude),
+        weak_max_other={e["id"]: int(e["weak_max_other"]) for e in data["sectors"] if "weak_max_other" in e},
+        exclude=built["exclude"],
         exclusions=exclusions,
+        combined=_combine([built["exclude"], built["strong"], built["weak"], built["generic"]]),
+        heads={e["id"]: frozenset(t.lower() for t in e.get("heads", [])) for e in data["sectors"]},
+        modifiers={e["id"]: frozenset(t.lower() for t in e.get("modifiers", [])) for e in data["sectors"]},
+        patterns=tuple((e["id"], re.compile(p["pattern"])) for e in data["sectors"] for p in e.get("patterns", [])),
     )
 
 
@@ -179,44 +272,94 @@ def mask_exclusions(text: str) -> str:
     """The text with job titles, office names, figurative uses blanked out."""
     lowered = text.lower()
     for pattern, triggers, _why in _taxonomy().exclusions:
-        if triggers and not any(t in lowered for t in triggers):
+        if triggers is not None and triggers.search(lowered) is None:
             continue
         text = pattern.sub(_blank, text)
     return text
 
 
+def _is_heading(words: list[str], text: str) -> bool:
+    """A short title-case line ("Strategic and Enduring Partnership"): capitals are not names there."""
+    if not words or len(words) > 12 or text.rstrip().endswith((".", "”", '"', ":")):
+        return False
+    long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
 def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
-    """Sectors of one paragraph (taxonomy order) and the term that triggered each."""
+    """Sectors of one paragraph (taxonomy order) and the term that triggered each.
+
+    A "head" word of a sector (``partnership``, ``business``) does not count for that
+    sector when another sector's term qualifies it ("security partnership", "shipping
+    business"), and a "modifier" (``bilateral``) does not count when it qualifies another
+    sector's term ("bilateral debt restructuring"): the paragraph is then about that
+    other sector only.
+    """
     tax = _taxonomy()
-    words = _TOKEN.findall(mask_exclusions(text))
+    masked = mask_exclusions(text)
+    words = _TOKEN.findall(masked)
     lows = [w.lower() for w in words]
-    stems = lows
+    names_off = not _is_heading(words, text)
+    excluded, strong, weak_hits, generic_hits = _scan(tax.combined, words, lows, names_off)
     blocked: dict[str, set[int]] = {}
-    for i, j, sector, _term in _matches(tax.exclude, words, lows, stems):
+    for i, j, sector, _term in excluded:
         blocked.setdefault(sector, set()).update(range(i, j))
+
+    def free(i: int, j: int, sector: str) -> bool:
+        spans = blocked.get(sector)
+        return not spans or not any(k in spans for k in range(i, j))
+
+    if blocked:
+        strong = [m for m in strong if free(m[0], m[1], m[2])]
+        weak_hits = [m for m in weak_hits if free(m[0], m[1], m[2])]
+    heads, modifiers = tax.heads, tax.modifiers
+    covered: dict[int, set[str]] = {}  # token -> sectors whose terms cover it
+    for i, j, sector, _term in strong + weak_hits:
+        for k in range(i, j):
+            covered.setdefault(k, set()).add(sector)
+
+    def qualified(i: int, j: int, sector: str, term: str) -> bool:
+        # the word before a head, or the word after a modifier, is another sector's term
+        low = term.lower()
+        if low in heads.get(sector, ()) and any(s != sector for s in covered.get(i - 1, ())):
+            return True
+        return low in modifiers.get(sector, ()) and any(s != sector for s in covered.get(j, ()))
+
     found: dict[str, str] = {}
-    for i, j, sector, term in _matches(tax.strong, words, lows, stems):
-        if sector in found or (sector in blocked and blocked[sector] & set(range(i, j))):
+    for sector, pattern in tax.patterns:
+        if sector not in found:
+            m = pattern.search(masked)
+            if m:
+                found[sector] = f'matched "{m.group(0)}"'
+    for i, j, sector, term in strong:
+        if sector in found or qualified(i, j, sector, term):
             continue
         found[sector] = f'matched "{" ".join(words[i:j])}"'
     weak: dict[str, dict[str, str]] = {}
     used: dict[str, set[int]] = {}
-    for i, j, sector, term in _matches(tax.weak, words, lows, stems, names_off=True):
-        span = set(range(i, j))
-        if sector in found or (sector in blocked and blocked[sector] & span):
+    for i, j, sector, term in weak_hits:
+        if sector in found or qualified(i, j, sector, term):
             continue
+        span = set(range(i, j))
         if used.setdefault(sector, set()) & span:
             continue  # overlapping matches ("ties between" / "ties") count once
         used[sector] |= span
         weak.setdefault(sector, {}).setdefault(term.lower(), " ".join(words[i:j]))
+    return _decide(tax, found, weak, words, generic_hits, free, qualified)
+
+
+def _decide(tax, found, weak, words, generic_hits, free, qualified):
     alone = not found
+    strong_found = len(found)
     for sector, terms in weak.items():
+        if strong_found > tax.weak_max_other.get(sector, strong_found):
+            continue
         if alone or len(terms) >= tax.weak_needed.get(sector, 1):
             shown = ", ".join(f'"{t}"' for t in list(terms.values())[:3])
             found[sector] = f"matched {shown}" + ("" if len(terms) > 1 else " (no more specific sector)")
     if not found:
-        for i, j, sector, term in _matches(tax.generic, words, lows, stems, names_off=True):
-            if sector in found or (sector in blocked and blocked[sector] & set(range(i, j))):
+        for i, j, sector, term in generic_hits:
+            if sector in found or not free(i, j, sector) or qualified(i, j, sector, term):
                 continue
             found[sector] = f'matched "{" ".join(words[i:j])}" (no more specific sector)'
     ids = [i for i in tax.ids if i in found]
