@@ -28,12 +28,11 @@ from .facetcache import FacetCache
 from .ingest import discover, file_digest, read_file
 from .models import Article, Skipped
 from .schema import make_schema
-from .store import ALTERNATES, FACETS, MANIFEST, IndexStore
+from .store import ALTERNATES, FACETS, FORMAT_VERSION, MANIFEST, IndexStore
 from .writers import ParallelWriter, SerialWriter
 
 WHOOSH_FILES = ("_MAIN_", "MAIN_")  # Whoosh's own files in a build; the rest is ours
 PARALLEL_FROM_BYTES = 2_000_000
-FORMAT_VERSION = 2
 
 
 @dataclass

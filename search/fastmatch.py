@@ -24,6 +24,7 @@ from .schema import FACET_ATTRS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 CACHE_BYTES = 256 * 1024 * 1024
+POSITION_BITS = 24  # a paragraph has far fewer than 16 million words
 
 
 class Matches:
@@ -46,24 +47,32 @@ class PostingsCache:
     def __init__(self, budget: int = CACHE_BYTES):
         self.budget = budget
         self.used = 0
-        self.items: OrderedDict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.items: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-        key = (field, text)
+        """(documents, weights) of a term."""
+        return self._cached(("postings", field, text), lambda: _read_postings(reader, field, text))
+
+    def positions(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(documents, offsets, positions) of a term: document i's positions are
+        ``positions[offsets[i]:offsets[i + 1]]``."""
+        return self._cached(("positions", field, text), lambda: _read_positions(reader, field, text))
+
+    def _cached(self, key, load):
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
-        value = _read_postings(reader, field, text)
-        size = value[0].nbytes + value[1].nbytes
+        value = load()
+        size = sum(array.nbytes for array in value)
         with self.lock:
             if key not in self.items and size <= self.budget:
                 self.items[key] = value
                 self.used += size
                 while self.used > self.budget:
-                    _, (old_docs, old_weights) = self.items.popitem(last=False)
-                    self.used -= old_docs.nbytes + old_weights.nbytes
+                    _, old = self.items.popitem(last=False)
+                    self.used -= sum(array.nbytes for array in old)
         return value
 
 
@@ -135,6 +144,8 @@ class FastMatcher:
             everything = self._eval(wq.Every(), searcher)
             result = _minus(Matches(everything.docs, np.ones(len(everything.docs))),
                             self._eval(q.query, searcher))
+        elif isinstance(q, wq.Phrase) and q.slop == 1 and len(q.words) > 1:
+            result = self._phrase(q, searcher)
         elif isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
             words = list(q._btexts(searcher.reader()))
             result = _union([self._term(q.fieldname, w, searcher) for w in words])
@@ -167,6 +178,41 @@ class FastMatcher:
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg)))
         return Matches(docs, scores)
 
+    def _phrase(self, q: wq.Phrase, searcher) -> Matches:
+        """Consecutive words: candidates from the postings, then positions read only
+        for the candidates, compared as (document, position) keys."""
+        field = searcher.schema[q.fieldname]
+        words = [field.to_bytes(w) if not isinstance(w, bytes) else w for w in q.words]
+        parts = [self._term(q.fieldname, w, searcher) for w in words]
+        candidates = self._and(list(parts)).docs
+        if not len(candidates):
+            return Matches.empty()
+        reader = searcher.reader()
+        keys = [self._position_keys(reader, q.fieldname, word, candidates) for word in words]
+        starts = keys[0]
+        for i, following in enumerate(keys[1:], 1):
+            starts = starts[np.isin(starts + i, following)]
+        docs = np.unique(starts >> POSITION_BITS).astype(np.int32)
+        scores = np.zeros(len(docs))
+        for part in parts:
+            scores += part.scores[np.searchsorted(part.docs, docs)]
+        return Matches(docs, scores)
+
+    def _position_keys(self, reader, field: str, text: bytes, candidates: np.ndarray) -> np.ndarray:
+        """Sorted ``document << POSITION_BITS | position`` of a word in the candidates."""
+        docs, offsets, positions = self.postings.positions(reader, field, text)
+        rows = np.searchsorted(docs, candidates)
+        rows = rows[(rows < len(docs)) & (docs[np.minimum(rows, len(docs) - 1)] == candidates)]
+        starts, ends = offsets[rows], offsets[rows + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.int64)
+        cumulative = np.cumsum(lengths)
+        where = np.arange(total, dtype=np.int64) + np.repeat(starts - (cumulative - lengths), lengths)
+        owners = np.repeat(docs[rows].astype(np.int64), lengths)
+        return (owners << POSITION_BITS) | positions[where]
+
     def _and(self, parts: list[Matches]) -> Matches:
         parts.sort(key=lambda m: len(m.docs))
         result = parts[0]
@@ -187,6 +233,39 @@ class FastMatcher:
                     if len(words.docs) else np.zeros(len(docs), dtype=bool)
                 scores[found] += words.scores[where[found]]
         return Matches(docs, scores)
+
+
+def _read_positions(reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every posting's positions of a term, as (documents, offsets, positions)."""
+    docs: list[int] = []
+    lengths: list[int] = []
+    flat: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        decode = leaf.schema[field].format.decode_positions
+        matcher = leaf.postings(field, text)
+        while hasattr(matcher, "child"):
+            matcher = matcher.child
+        while matcher.is_active():
+            if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
+                matcher._read_ids()
+                matcher._read_values()
+                for docnum, value in zip(matcher._ids, matcher._values):
+                    positions = decode(value)
+                    docs.append(docnum + offset)
+                    lengths.append(len(positions))
+                    flat.extend(positions)
+                matcher._next_block()
+            else:
+                positions = matcher.value_as("positions")
+                docs.append(matcher.id() + offset)
+                lengths.append(len(positions))
+                flat.extend(positions)
+                matcher.next()
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    return (np.array(docs, dtype=np.int32), offsets, np.array(flat, dtype=np.int64))
 
 
 def _intersect(a: Matches, b: Matches) -> Matches:

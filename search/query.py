@@ -78,6 +78,7 @@ class Index:
 
     def _open(self) -> Snapshot:
         build = self.store.current()
+        self.store.check_format(build)
         ix = whoosh_index.open_dir(str(build))
         cache = FacetCache.load(build / FACETS)
         return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),

@@ -17,6 +17,7 @@ left as it was.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from .errors import IndexMissing, ReindexBusy
 
+FORMAT_VERSION = 3  # of a build's files; bumped when they change incompatibly
 MANIFEST = "manifest.json"
 ALTERNATES = "alternates.json"
 FACETS = "facets"
@@ -55,6 +57,18 @@ class IndexStore:
                 f"no index at {self.root}: build one with `diplosearch reindex --index {self.root}`"
             )
         return self.builds / name
+
+    def check_format(self, build: Path) -> None:
+        """Refuse a build written by another version of diplosearch, saying what to do."""
+        try:
+            found = json.loads((build / MANIFEST).read_text(encoding="utf-8")).get("format")
+        except (OSError, ValueError, AttributeError):
+            found = None
+        if found != FORMAT_VERSION:
+            raise IndexMissing(
+                f"the index at {self.root} was built by another version of diplosearch "
+                f"(format {found}, this version reads {FORMAT_VERSION}); rebuild it with "
+                f"`diplosearch reindex --full SOURCE... --index {self.root}`")
 
     def new_build_dir(self) -> Path:
         self.builds.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,8 @@ QUERIES = [
     '"joint statement"', "semicond*", "title:readout", "sector:energy",
     "country:India AND climate", "(oil OR gas) AND security", "date:2023", "NOT president",
     "visit^3 summit", "speaker:\"Joe Biden\" quad",
+    '"prime minister"', '"minister of foreign affairs"', '"united states government"',
+    '"energy security" AND trade', 'title:"joint statement"', '"the president said"',
 ]
 
 

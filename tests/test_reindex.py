@@ -161,3 +161,19 @@ def test_sources_can_carry_their_own_tags_when_tagging_is_off(tmp_path, make_art
     paragraphs = Index(tmp_path / "ix").article("t1")
     assert paragraphs[0].sectors == ["space"] and paragraphs[0].speakers == ["Ada Lovelace"]
     assert paragraphs[1].countries == ["Malaysia"]
+
+
+def test_an_index_from_another_version_gets_a_clear_message(tmp_path):
+    import json
+
+    reindex([SEED_FILE], tmp_path / "ix", progress=False)
+    build = IndexStore(tmp_path / "ix").current()
+    manifest = json.loads((build / "manifest.json").read_text())
+    manifest["format"] = 1
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    result = CliRunner().invoke(main, ["search", "x", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "another version of diplosearch" in result.output
+    result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 1 and "reindex --full" in result.output
+    report = reindex([SEED_FILE], tmp_path / "ix", progress=False)
+    assert not report.incremental and search_total(tmp_path / "ix", "semiconductors") == 1

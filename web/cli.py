@@ -23,14 +23,16 @@ from . import create_app
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
 def serve(host: str, port: int, index_dir: str, seeds_dir: str, threads: int, debug: bool) -> None:
     """Serve the search site (building the index from seeds/ first if there is none)."""
-    if not IndexStore(index_dir).exists():
-        click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
-        from search.build import reindex
+    store = IndexStore(index_dir)
+    try:
+        if not store.exists():
+            click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
+            from search.build import reindex
 
-        try:
             print_report(reindex([seeds_dir], index_dir, full=True), index_dir)
-        except DiploSearchError as error:
-            raise click.ClickException(str(error)) from None
+        store.check_format(store.current())
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl-C to stop)")
     if debug:
