@@ -231,6 +231,9 @@ def phase_search(args) -> dict:
                                reverse=True)[:10] for name in ("sector", "speaker", "country")}
         return results, snippets, counts
 
+    tables = index.snapshot().facets.tables
+    merged = {name: set(tables[name].aliases) | set(tables[name].aliases.values())
+              for name in ("sector", "speaker", "country")}
     # Check pass (also the warm-up): match fractions, and the product against Whoosh's own answer.
     check = {kind: {"matches": [], "total_mismatch": 0, "facet_mismatch": 0, "empty": 0} for kind in TYPES}
     examples: list = []
@@ -260,7 +263,9 @@ def phase_search(args) -> dict:
                 if not query.sectors and not query.countries:
                     product_counts = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
                     for name, pairs in counts.items():
-                        naive_counts = {value: n for n, value in pairs}
+                        # the product merges spelling variants of a speaker (search/names.py):
+                        # Whoosh counts those raw values apart, so they are not compared
+                        naive_counts = {value: n for n, value in pairs if value not in merged[name]}
                         shown = product_counts.get(name, {})
                         if any(shown.get(v) != n for v, n in naive_counts.items()
                                if n > min(naive_counts.values(), default=0)):

@@ -140,7 +140,17 @@ _PLACE_BEFORE = re.compile(
 _PLACE_AFTER = re.compile(r"^(?:-[a-z]|\s+[A-Z][a-z]|/|\s*,\s*(?:[A-Z][a-z]+\s+\d|\d|\([A-Z])|\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*(?:\(|–|-|—|:)|\s+(?:Port|City|Declaration|Process|Stock|Security Forum|Airport|Post|Times|Olympics|Dialogue|Conference|Convention|Summit|Club|University|Hotel|Marathon|Stadium|Fort|Harbour|District|Municipal|Metropolitan)\b)")
 
 
+_LEADING_THE = re.compile(r"^the\s+")
+_LINE_START = re.compile(r"(?:^|\n)\s*$")
+_DATELINE_PUNCT = re.compile(r"^\s*(?:,|:|\(|–|—|-)")
+_PAIR = re.compile(r"^[-–]\s*[A-Z]")
+_VENUE_BEFORE = re.compile(r"^\s*(?:[A-Z][A-Za-z.]+\s?){1,3},\s*$")
+_VENUE_AFTER = re.compile(r"^\s*(?:$|\(|—|–|-|:)")
+
+
 def fold(text: str) -> str:
+    if text.isascii():
+        return text
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -206,14 +216,39 @@ def _tables():
     return canon, names, demonyms, capitals, seats
 
 
+def _trie_regex(forms) -> str:
+    """One alternation of literal forms, as a prefix trie ("Sa(?:udi|moan)").
+
+    It matches exactly what ``"|".join(longest first)`` matches, in the same order
+    of preference (at one position the forms that fit are prefixes of each other,
+    and the trie tries the longer before the shorter), but the regex engine
+    rejects a position after one character instead of trying every form.
+    """
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in node.items() if ch]
+        if not alts:
+            return ""
+        if len(alts) == 1 and "" not in node:
+            return alts[0]
+        return "(?:" + "|".join(alts) + ("|" if "" in node else "") + ")"
+
+    return build(trie)
+
+
 @lru_cache(maxsize=None)
 def _pattern() -> re.Pattern:
     canon, names, demonyms, capitals, seats = _tables()
     alts = []
     for kind, table, suffix in (("n", names, r"(?:'s|’s)?"), ("d", demonyms, r"s?"),
                                 ("c", capitals, r"(?:'s|’s)?"), ("s", seats, r"(?:'s|’s)?")):
-        forms = sorted(table, key=len, reverse=True)
-        body = "|".join(re.escape(f) for f in forms if f)
+        body = _trie_regex(f for f in table if f)
         alts.append(f"(?P<{kind}>{body}){suffix}")
     not_states = "|".join(NOT_STATES)
     return re.compile(rf"(?P<x>\b(?:{not_states}))|(?<![\w.])(?:{'|'.join(alts)})(?![\w])")
@@ -240,7 +275,7 @@ def canonical_country(name: str) -> str | None:
             if form in table:
                 return canon[table[form]]
     lowered, lowered_d = _lowered()
-    key = re.sub(r"^the\s+", "", fold(name).lower())
+    key = _LEADING_THE.sub("", fold(name).lower())
     if key in lowered:
         return canon[lowered[key]]
     if key.rstrip("s") in lowered_d or key in lowered_d:
@@ -253,15 +288,15 @@ def canonical_country(name: str) -> str | None:
 def _capital_is_government(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40):start]
     after = text[end:end + 40]
-    if start == 0 or re.search(r"(?:^|\n)\s*$", before):
+    if start == 0 or _LINE_START.search(before):
         # paragraph-initial capital followed by dateline punctuation is a dateline
-        if re.match(r"^\s*(?:,|:|\(|–|—|-)", after):
+        if _DATELINE_PUNCT.match(after):
             return False
     if _PLACE_BEFORE.search(before):
         return False
     if _PLACE_AFTER.match(after):
         return False
-    if re.match(r"^[-–]\s*[A-Z]", after):  # "Beijing-Washington" pair: keep
+    if _PAIR.match(after):  # "Beijing-Washington" pair: keep
         return True
     return True
 
@@ -277,7 +312,7 @@ def find_countries(text: str) -> list[tuple[str, str]]:
             form = m.group("n")
             if form in {"US", "U.S"} and text[m.end():m.end() + 1] == "$":
                 continue  # US$ amounts
-            if m.start() < 40 and re.match(r"^\s*(?:[A-Z][A-Za-z.]+\s?){1,3},\s*$", text[:m.start()]) and re.match(r"^\s*(?:$|\(|—|–|-|:)", text[m.end():]):
+            if m.start() < 40 and _VENUE_BEFORE.match(text[:m.start()]) and _VENUE_AFTER.match(text[m.end():]):
                 continue  # a dateline or venue line: "Tokyo, Japan", "HANOI, Vietnam (AP) —"
             a2 = names[form]
             why = f'matched "{m.group(0)}"'

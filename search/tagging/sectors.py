@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -143,6 +143,7 @@ class _Index:
 
     index: dict[str, list[tuple[tuple[str, ...], str, str, bool, int]]]
     prefixes: dict[str, list[tuple[str, str, str, int]]]  # first 3 letters -> (prefix, sector, term, kind)
+    cache: dict = field(default_factory=dict)  # word -> what _word_terms found for it
 
 
 def _combine(kinds: list[_Terms]) -> _Index:
@@ -158,6 +159,41 @@ def _combine(kinds: list[_Terms]) -> _Index:
     return _Index(index, prefixes)
 
 
+def _word_terms(combined: _Index, word: str, low: str):
+    """The terms that can start at this word, cached per word, or () if none.
+
+    (one-word terms, {second word: multi-word terms} matched as written,
+    {second word: multi-word terms} matched in lower case, wildcard terms that
+    match the word); each term is paired with its rank in the index, so that
+    matches keep the order of the plain scan.
+    """
+    cache = combined.cache
+    hit = cache.get(word)
+    if hit is None:
+        index = combined.index
+        candidates = index.get(word)
+        if low != word:
+            more = index.get(low)
+            if more:
+                candidates = (candidates + more) if candidates else more
+        single: list = []
+        by_word: dict = {}
+        by_low: dict = {}
+        for rank, item in enumerate(candidates or ()):
+            key, sensitive = item[0], item[3]
+            if len(key) == 1:
+                single.append((rank, item))
+            else:
+                (by_word if sensitive else by_low).setdefault(key[1], []).append((rank, item))
+        more = combined.prefixes.get(low[:3]) if combined.prefixes else None
+        wild = tuple(item for item in more if low.startswith(item[0])) if more else ()
+        hit = (single, by_word, by_low, wild) if (candidates or wild) else ()
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[word] = hit
+    return hit
+
+
 def _scan(combined: _Index, words: list[str], lows: list[str], names_off: bool):
     """Matches of every kind in one pass: a list of (start, end, sector, term) per kind.
 
@@ -166,45 +202,47 @@ def _scan(combined: _Index, words: list[str], lows: list[str], names_off: bool):
     """
     out: tuple[list, list, list, list] = ([], [], [], [])
     n = len(words)
-    index = combined.index
-    prefixes = combined.prefixes
     for i in range(n):
         word, low = words[i], lows[i]
-        candidates = index.get(word)
-        if low != word:
-            more = index.get(low)
-            if more:
-                candidates = (candidates + more) if candidates else more
+        hit = _word_terms(combined, word, low)
+        if not hit:
+            continue
+        single, by_word, by_low, wild = hit
+        candidates = single
+        if i + 1 < n and (by_word or by_low):
+            a = by_word.get(words[i + 1]) if by_word else None
+            b = by_low.get(lows[i + 1]) if by_low else None
+            if a or b:
+                candidates = sorted(single + (a or []) + (b or []), key=_rank)
         in_name = None
-        if candidates:
-            for key, sector, term, sensitive, kind in candidates:
-                if names_off and kind >= WEAK:
-                    if in_name is None:
-                        in_name = _in_name(words, i)
-                    if in_name:
-                        continue
-                L = len(key)
-                if L == 1:
-                    if (word if sensitive else low) == key[0]:
-                        out[kind].append((i, i + 1, sector, term))
+        for _, (key, sector, term, sensitive, kind) in candidates:
+            if names_off and kind >= WEAK:
+                if in_name is None:
+                    in_name = _in_name(words, i)
+                if in_name:
                     continue
-                if i + L > n:
+            L = len(key)
+            if L == 1:
+                if (word if sensitive else low) == key[0]:
+                    out[kind].append((i, i + 1, sector, term))
+                continue
+            if i + L > n:
+                continue
+            got = tuple(words[i:i + L]) if sensitive else tuple(lows[i:i + L])
+            if got == key:
+                out[kind].append((i, i + L, sector, term))
+        for prefix, sector, term, kind in wild:
+            if names_off and kind >= WEAK:
+                if in_name is None:
+                    in_name = _in_name(words, i)
+                if in_name:
                     continue
-                got = tuple(words[i:i + L]) if sensitive else tuple(lows[i:i + L])
-                if got == key:
-                    out[kind].append((i, i + L, sector, term))
-        if prefixes:
-            more = prefixes.get(low[:3])
-            if more:
-                for prefix, sector, term, kind in more:
-                    if names_off and kind >= WEAK:
-                        if in_name is None:
-                            in_name = _in_name(words, i)
-                        if in_name:
-                            continue
-                    if low.startswith(prefix):
-                        out[kind].append((i, i + 1, sector, term))
+            out[kind].append((i, i + 1, sector, term))
     return out
+
+
+def _rank(pair):
+    return pair[0]
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,64 @@ Works article by article, because speakers are resolved across paragraphs:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .countries import canonical_country
+
+# precompiled patterns of the inline regexes below (same patterns, compiled once)
+_RX0 = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
+_RX1 = re.compile(r"(\S+)$")
+_RX2 = re.compile(r"[;:,“”\"]|\b(?:when|while|after|as|because|but|and)\b")
+_RX3 = re.compile(r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|who|and then|so)\b")
+_RX4 = re.compile(r"\b(?:also|further|then|today|yesterday|tonight|earlier|later|again|once again|has|have|had|was|were|is|are|will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b")
+_RX5 = re.compile(r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:leaders|officials|counterparts?|ministers|representatives|delegations?|partners|members|executives)$")
+_RX6 = re.compile(r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|took the occasion)(?:\s+to)?$")
+_RX7 = re.compile(r"(?:^|\s)(?:the\s+|The\s+)?([A-Z][A-Z&]{1,7}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})$")
+_RX8 = re.compile(r'[“”"]')
+_RX9 = re.compile(r"\bjoint (?:statement|declaration|communiqu\S*)\s+(?:from|by|of)\s+(?:the\s+)?(.+)$", re.I)
+_RX10 = re.compile(r"-[a-z]")
+_RX11 = re.compile(r",?\s+")
+_RX12 = re.compile(r"^(?:[A-Z]\.)+$")
+_RX13 = re.compile(r"\bjoint statement\b|\bjoint declaration\b|\bjoint communiqu", re.I)
+_RX14 = re.compile(r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)", re.I)
+_RX15 = re.compile(r"[\s’'s]*")
+_RX16 = re.compile(r"\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:(?:his|her|their|the)\s+)?(?:[A-Z][a-z]+\s+)?(?:counterpart|colleague|host|guest|deputy)?\s*")
+_RX17 = re.compile(r",\s*(?:who|which|whose|also|currently|now|then|speaking|addressing|in|at|during|while|after|when|on|as|via|through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$")
+_RX18 = re.compile(r"\b(?:men|women|officials|governments|parties)\b")
+_RX19 = re.compile(r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b")
+_RX20 = re.compile(r"\bjoint (?:statement|declaration|communiqu)", re.I)
+_RX21 = re.compile(r"(?<=Jr\.)\s+|(?<=Sr\.)\s+|\s*;\s*")
+_RX22 = re.compile(r"^\s*[“\"]")
+_RX23 = re.compile(r"^(?:[a-z]\.)*[a-z]$")
+_RX24 = re.compile(r"^[A-Z]$")
+_RX25 = re.compile(r"\b(?:in|at|from|to|near|into|via|across|of)\s+(?:the\s+)?$")
+_RX26 = re.compile(r"\(\d+\)|\s+")
+_RX27 = re.compile(r"[A-Z][a-z]+\s+[A-Z][a-z]+\s*$|\b(?:of|between|among|for|to|by)\s+(?:these\s+|those\s+|the\s+)?$")
+_RX28 = re.compile(r"\s*\([^()]*\)")
+_RX29 = re.compile(r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division")
+_RX30 = re.compile(r"^the\s+")
+_RX31 = re.compile(r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERPRETER|REPORTER|OPERATOR|QUESTION|STAFF|NARRATOR|AUDIENCE)S?")
+_RX32 = re.compile(r"\band\b|\bwith\b|\bbetween\b|\bmet\b|\bwelcomed\b|\bcounterpart")
+_RX33 = re.compile(r"[”\"’,]\s*,?\s*$")
+_RX34 = re.compile(r",\s*and\s*$")
+_RX35 = re.compile(r"\b(?:we|We|our|Our|us)\b")
+_RX36 = re.compile(r"(?i)leaders?\s+of\b")
+_RX37 = re.compile(r"\bLeaders\b")
+_RX38 = re.compile(r"^(?:the|The)\s+")
+_RX39 = re.compile(r"[A-Z]")
+_RX40 = re.compile(r"’s|'s|\s")
+_RX41 = re.compile(r"^\d{1,2}:\d{2}")
+_RX42 = re.compile(r"\b(?:I|we|We|you|You|our|Our|us)\b")
+_RX43 = re.compile(r"[,;]\s*$")
+_RX44 = re.compile(r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]")
+_RX45 = re.compile(r"[A-Za-z][\w’'-]*$")
+_RX46 = re.compile(r",")
+_RX47 = re.compile(r"\s*(?:a|an|one|two|three|several|some)\b")
+_RX48 = re.compile(r"^[A-Z]\.$")
+_RX49 = re.compile(r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing)\b")
+_RX50 = re.compile(r"[,;“”\"]")
 
 # --------------------------------------------------------------------------- words
 
@@ -147,8 +201,53 @@ PARTICIPLE_VERBS = (
 )
 _NEGATED = re.compile(r"\b(?:not|never|n’t|n't|declined to|refused to)\s+(?:\w+ly\s+)?$")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
-_SAY = re.compile(rf"\b(?:{SAY_VERBS})\b")
-_PART = re.compile(rf"\b(?:{PARTICIPLE_VERBS})\b")
+
+
+def _split_alternatives(alternation: str) -> list[str]:
+    """The top-level alternatives of a regex alternation ("a|b(?:c|d)" → a, b(?:c|d))."""
+    out, cur, depth, in_class, i = [], "", 0, False, 0
+    while i < len(alternation):
+        c = alternation[i]
+        if c == "\\":
+            cur += alternation[i:i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(cur)
+            cur, i = "", i + 1
+            continue
+        cur += c
+        i += 1
+    out.append(cur)
+    return out
+
+
+def _by_first_letter(alternation: str) -> str:
+    """The same alternation grouped by first letter ("said|added|says" → s(?:aid|ays)|a(?:dded)).
+
+    Alternatives that start with the same letter keep their order, and only one
+    group can match at a position, so the regex matches exactly what the flat
+    alternation matches (same text, same preferred alternative), but the engine
+    rejects a word after one letter instead of trying every alternative.
+    """
+    groups: dict[str, list[str]] = {}
+    for alt in _split_alternatives(alternation):
+        if not alt or not alt[0].isalpha() or alt[1:2] in {"?", "*", "+", "{"}:
+            return alternation  # not a plain literal first letter: keep it flat
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_SAY = re.compile(rf"\b(?:{_by_first_letter(SAY_VERBS)})\b")
+_PART = re.compile(rf"\b(?:{_by_first_letter(PARTICIPLE_VERBS)})\b")
 _INVERTED = re.compile(
     r"^[\s,]*(?:said|says|added|adds|told|wrote|asked|noted|explained|stressed|replied|"
     r"continued|concluded|declared|recalled)\s+(?P<rest>.{0,160})"
@@ -243,8 +342,8 @@ _ABBREV = {
 
 
 def _fold(text: str) -> str:
-    import unicodedata
-
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
@@ -470,11 +569,11 @@ def _is_name(tokens: list[str], titled: bool) -> bool:
     for t in tokens:
         if canonical_country(t.replace("’s", "").replace("'s", "")):
             return False
-    if any(t.isupper() and len(t) > 1 and not re.match(r"^(?:[A-Z]\.)+$", t) for t in tokens):
+    if any(t.isupper() and len(t) > 1 and not _RX12.match(t) for t in tokens):
         return False  # acronyms (transcript labels are title-cased before they get here)
     if any(c.isdigit() for t in tokens for c in t):
         return False
-    if any(re.search(r"-[a-z]", t) for t in tokens):
+    if any(_RX10.search(t) for t in tokens):
         return False  # "Brussels-based", "China-backed"
     if len(tokens) == 1 and not titled:
         return False
@@ -502,10 +601,10 @@ class Mention:
 
 
 def _clean_tokens(seq: str) -> list[str]:
-    toks = [t for t in re.split(r",?\s+", seq.strip()) if t]
+    toks = [t for t in _RX11.split(seq.strip()) if t]
     toks = [t[:-2] if t.endswith(("’s", "'s")) else t for t in toks]
     # strip a sentence-final period from a last token that is not an initial
-    if toks and toks[-1].endswith(".") and not re.match(r"^(?:[A-Z]\.)+$", toks[-1]) and _tok_key(toks[-1]) not in _ABBREV:
+    if toks and toks[-1].endswith(".") and not _RX12.match(toks[-1]) and _tok_key(toks[-1]) not in _ABBREV:
         toks[-1] = toks[-1][:-1]
     return toks
 
@@ -516,17 +615,92 @@ def _clean_tokens(seq: str) -> list[str]:
 def _sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
-    for m in re.finditer(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])", text):
+    for m in _RX0.finditer(text):
         dot = m.start()
-        word = re.search(r"(\S+)$", text[start:dot + 1])
+        word = _RX1.search(text[start:dot + 1])
         w = word.group(1) if word else ""
         key = w.lower().rstrip(".").lstrip("(“\"")
-        if text[dot] == "." and (key in _ABBREV or re.match(r"^(?:[a-z]\.)*[a-z]$", key) or re.match(r"^[A-Z]$", w.rstrip("."))):
+        if text[dot] == "." and (key in _ABBREV or _RX23.match(key) or _RX24.match(w.rstrip("."))):
             continue
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(text)))
     return [s for s in spans if text[s[0]:s[1]].strip()]
+
+
+@lru_cache(maxsize=100_000)
+def _seq_core(seq: str):
+    """(tokens, name, roles, country, titled) of a capitalised sequence, or None."""
+    raw = _clean_tokens(seq)
+    if not raw:
+        return None
+    name, roles, country, titled = _split_title(raw)
+    return tuple(raw), tuple(name), frozenset(roles), country, titled
+
+
+@lru_cache(maxsize=100_000)
+def _lead_titles(words: tuple[str, ...]):
+    """(roles, country, titled) of lowercase title words right before a name, or None."""
+    lead = []
+    for w in reversed(words):
+        k = _tok_key(w)
+        if k in TITLE_WORDS or k in HONORIFICS or canonical_country(w.replace("’s", "").replace("'s", "")):
+            lead.insert(0, w)
+        else:
+            break
+    if not lead:
+        return None
+    _, r2, c2, t2 = _split_title(lead + ["X"])
+    return frozenset(r2), c2, t2
+
+
+@lru_cache(maxsize=100_000)
+def _appositive(text: str):
+    """(roles, country) of an appositive title ("X, the foreign minister"), or None."""
+    _, r3, c3, _ = _split_title(text.split() + ["X"])
+    return frozenset(r3 | {_tok_key(w) for w in text.split() if _tok_key(w) in ROLE_HEADS}), c3
+
+
+def _analyse_seq(seq: str, before: str, after: str):
+    """What a capitalised sequence says on its own (no article state), or None.
+
+    ``before``/``after`` are up to 60/80 characters of text around it. Returns
+    (name tokens, roles, country, titled, place_like, single, looks_like_name):
+    ``place_like`` means an untitled name right after "in/at/from…" (a place
+    unless it is a known person), ``single`` a lone untitled word (only a known
+    person's surname counts).
+    """
+    core = _seq_core(seq)
+    if core is None:
+        return None
+    tokens, name, roles, country, titled = core
+    # include lowercase title words right before the sequence ("spokesperson Matthew Miller")
+    pre = before[-60:].split() if before[-1:].isspace() else []
+    if pre:
+        words = []
+        for w in reversed(pre[-6:]):
+            if not _RX45.match(w):
+                break
+            words.append(w)
+        if words:
+            lead = _lead_titles(tuple(reversed(words)))
+            if lead:
+                roles = roles | lead[0]
+                country = country or lead[1]
+                titled = titled or lead[2]
+    # appositive after: "Name, the foreign minister," / "Name, Sri Lankan High Commissioner"
+    app = _RX14.match(after) if after[:1] == "," else None
+    if app and name:
+        r3, c3 = _appositive(app.group(1))
+        roles = roles | r3
+        country = country or c3
+        titled = True
+    if not name:
+        return None
+    place_like = bool(not titled and len(name) == len(tokens) and _RX25.search(before))
+    single = len(name) == 1 and not titled
+    looks_like_name = single or _is_name(list(name), titled)
+    return name, roles, country, titled, place_like, single, looks_like_name
 
 
 # --------------------------------------------------------------------------- the tagger
@@ -542,7 +716,7 @@ class ArticleSpeakers:
         self.last_group: list[Person] = []
         self.issuers: list[Person] = []  # joint statement issuers
         self.issuer_body: str = ""
-        self.statement_article = bool(re.search(r"\bjoint statement\b|\bjoint declaration\b|\bjoint communiqu", self.title, re.I))
+        self.statement_article = bool(_RX13.search(self.title))
         self.transcript_speaker: Person | None = None
         self.persons_in_par: list[list[Person]] = []
         self.last_was_statement = False
@@ -556,68 +730,35 @@ class ArticleSpeakers:
         mentions = []
         for m in _NAME_SEQ.finditer(text):
             seq = m.group(0)
-            # do not swallow a following sentence
-            raw = _clean_tokens(seq)
-            if not raw:
+            start, end = m.span()
+            before = text[max(0, start - 60):start]
+            info = _analyse_seq(seq, before, text[end:end + 80])
+            if info is None:
                 continue
-            # break sequences at 'of' / 'the' boundaries handled by _split_title
-            tokens = raw
-            offset = m.start()
-            # handle "Foreign Minister of Bangladesh Dr Hasan Mahmud": join across 'of the'
-            name, roles, country, titled = _split_title(tokens)
-            # include lowercase title words right before the sequence ("spokesperson Matthew Miller")
-            before = text[max(0, m.start() - 60):m.start()]
-            pre = before[-60:].split() if before[-1:].isspace() else []
-            if pre:
-                words = []
-                for w in reversed(pre[-6:]):
-                    if not re.match(r"[A-Za-z][\w’'-]*$", w):
-                        break
-                    words.insert(0, w)
-                lead = []
-                for w in reversed(words):
-                    k = _tok_key(w)
-                    if k in TITLE_WORDS or k in HONORIFICS or canonical_country(w.replace("’s", "").replace("'s", "")):
-                        lead.insert(0, w)
-                    else:
-                        break
-                if lead:
-                    _, r2, c2, t2 = _split_title(lead + ["X"])
-                    roles |= r2
-                    country = country or c2
-                    titled = titled or t2
-            # appositive after: "Name, the foreign minister," / "Name, Sri Lankan High Commissioner"
-            after = text[m.end():m.end() + 80]
-            app = re.match(r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)", after, re.I)
-            if app and name:
-                _, r3, c3, t3 = _split_title(app.group(1).split() + ["X"])
-                roles |= r3 | {_tok_key(w) for w in app.group(1).split() if _tok_key(w) in ROLE_HEADS}
-                country = country or c3
-                titled = True
-            if not name:
-                continue
-            if not titled and len(name) == len(tokens) and re.search(r"\b(?:in|at|from|to|near|into|via|across|of)\s+(?:the\s+)?$", before):
+            name, roles, country, titled, place_like, single, looks_like_name = info
+            if place_like:
                 known = self.reg.find(name)
                 if known is None:
                     continue
-            if len(name) == 1 and not titled:
+            if single:
                 known = self.reg.find(name)
                 if known is None:
                     continue
-                mentions.append(Mention(m.start(), m.end(), "person", [known], text=seq))
+                mentions.append(Mention(start, end, "person", [known], text=seq))
                 if register:
                     self.reg.touch(known)
                 continue
-            if not _is_name(name, titled):
+            if not looks_like_name:
                 # maybe a known surname inside an org-ish sequence? skip
                 continue
+            name = list(name)
             if register:
-                person = self.reg.add(name, roles, country)
+                person = self.reg.add(name, set(roles), country)
             else:
                 person = self.reg.find(name)
                 if person is None:
-                    person = Person(" ".join(name), {_tok_key(t) for t in name}, roles, country)
-            mentions.append(Mention(m.start(), m.end(), "person", [person], text=seq))
+                    person = Person(" ".join(name), {_tok_key(t) for t in name}, set(roles), country)
+            mentions.append(Mention(start, end, "person", [person], text=seq))
         return mentions
 
     def _pronoun(self, word: str, before: str) -> tuple[list[str], str] | None:
@@ -640,7 +781,7 @@ class ArticleSpeakers:
 
     def _leading_subject(self, text: str) -> tuple[list[str], str] | None:
         """A person named at the start of the last clause ("... when President Trump scuttled")."""
-        segments = re.split(r"[;:,“”\"]|\b(?:when|while|after|as|because|but|and)\b", text)
+        segments = _RX2.split(text)
         for clause in reversed(segments):
             names = self.scan_names(clause, register=False)
             if names and not clause[:names[0].start].strip(" ,"):
@@ -665,12 +806,12 @@ class ArticleSpeakers:
             return []
         end = len(tail.rstrip())
         last = names[-1]
-        if not re.fullmatch(r"[\s’'s]*", tail[last.end:end]):
+        if not _RX15.fullmatch(tail[last.end:end]):
             return []
         chain = [last]
         for mm in reversed(names[:-1]):
             gap = tail[mm.end:chain[0].start]
-            if re.fullmatch(r"\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:(?:his|her|their|the)\s+)?(?:[A-Z][a-z]+\s+)?(?:counterpart|colleague|host|guest|deputy)?\s*", gap):
+            if _RX16.fullmatch(gap):
                 chain.insert(0, mm)
             else:
                 break
@@ -685,18 +826,18 @@ class ArticleSpeakers:
         """
         original = clause
         for _ in range(3):
-            new = re.sub(r",\s*(?:who|which|whose|also|currently|now|then|speaking|addressing|in|at|during|while|after|when|on|as|via|through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$", " ", clause)
+            new = _RX17.sub(" ", clause)
             if new == clause:
                 break
             clause = new
-        parts = re.split(r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|who|and then|so)\b", clause)
+        parts = _RX3.split(clause)
         tail = parts[-1] if parts else clause
         if not tail.strip() and len(parts) > 1:
             tail = parts[-2]
-        tail_s = re.sub(r"\b(?:also|further|then|today|yesterday|tonight|earlier|later|again|once again|has|have|had|was|were|is|are|will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b", " ", tail)
-        tail_s = re.sub(r"\(\d+\)|\s+", " ", tail_s).strip(" ,")
-        tail_s = re.sub(r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:leaders|officials|counterparts?|ministers|representatives|delegations?|partners|members|executives)$", "", tail_s)
-        tail_s = re.sub(r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|took the occasion)(?:\s+to)?$", "", tail_s)
+        tail_s = _RX4.sub(" ", tail)
+        tail_s = _RX26.sub(" ", tail_s).strip(" ,")
+        tail_s = _RX5.sub("", tail_s)
+        tail_s = _RX6.sub("", tail_s)
         if not tail_s:
             return None
         words = tail_s.split()
@@ -713,8 +854,8 @@ class ArticleSpeakers:
         g = None
         for g in GROUP.finditer(tail_s):
             pass
-        if g and g.end() >= len(tail_s) - 1 and not re.search(r"[A-Z][a-z]+\s+[A-Z][a-z]+\s*$|\b(?:of|between|among|for|to|by)\s+(?:these\s+|those\s+|the\s+)?$", tail_s[:g.start()]):
-            if re.search(r"\b(?:men|women|officials|governments|parties)\b", g.group(0)):
+        if g and g.end() >= len(tail_s) - 1 and not _RX27.search(tail_s[:g.start()]):
+            if _RX18.search(g.group(0)):
                 return None
             group = self.last_group or self.issuers
             if group:
@@ -732,8 +873,8 @@ class ArticleSpeakers:
                 return names, f'"{st.group(0).strip()}" → statement by {", ".join(names)}'
             return None
         chain = self._chain(tail_s)
-        whole = re.sub(r"\s*\([^()]*\)", "", clause).rstrip(" ,")
-        whole = re.split(r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b", whole)[-1]
+        whole = _RX28.sub("", clause).rstrip(" ,")
+        whole = _RX19.split(whole)[-1]
         long_chain = self._chain(whole)
         if len(long_chain) > len(chain):
             chain = long_chain
@@ -760,7 +901,7 @@ class ArticleSpeakers:
                 seg = segs[-back].strip()
                 names = self.scan_names(seg, register=False)
                 if names and names[0].start <= 2 and all(
-                    re.search(r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing)\b", x)
+                    _RX49.search(x)
                     for x in segs[-back + 1:]
                 ):
                     person = names[0].persons[0]
@@ -775,14 +916,14 @@ class ArticleSpeakers:
         for o in ORG_SUBJECT.finditer(tail_s):
             pass
         if o and o.end() >= len(tail_s) - 1:
-            org = re.sub(r"^(?:the|The)\s+", "", o.group("org")).strip()
-            if not re.search(r"[A-Z]", org) and not re.search(r"’s|'s|\s", org):
+            org = _RX38.sub("", o.group("org")).strip()
+            if not _RX39.search(org) and not _RX40.search(org):
                 return None
             if canonical_country(org):
                 return None
             if self.issuer_body and {_tok_key(w) for w in org.split()} <= {_tok_key(w) for w in self.issuer_body.split()}:
                 org = self.issuer_body
-            elif re.fullmatch(r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division", org):
+            elif _RX29.fullmatch(org):
                 # "The Ministry said": the last named body of that kind
                 head = re.escape(org.split()[-1].capitalize())
                 fuller = None
@@ -791,13 +932,13 @@ class ArticleSpeakers:
                 if fuller and len(fuller.group(0).split()) > 1:
                     org = fuller.group(0).strip()
             return [org], f'"{o.group("org").strip()}"'
-        acr = re.search(r"(?:^|\s)(?:the\s+|The\s+)?([A-Z][A-Z&]{1,7}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})$", tail_s)
+        acr = _RX7.search(tail_s)
         if acr and not canonical_country(acr.group(1)) and acr.group(1) not in {"GDP", "FTA", "MoU", "MOU"} and _tok_key(acr.group(1).split()[0]) not in STOP_CAPS:
             full = None
             for full in re.finditer(r"((?:the[^\S\n]+)?(?:[A-Z][\w’'.&-]*[^\S\n]+(?:(?:of|for|and|&)[^\S\n]+)?){1,8})\(" + re.escape(acr.group(1)) + r"\)", self.text_so_far):
                 pass
             if full and acr.group(1).isupper():
-                name = re.sub(r"^the\s+", "", full.group(1).strip())
+                name = _RX30.sub("", full.group(1).strip())
                 return [name], f'"{acr.group(1)}" ({name})'
             ws = acr.group(1).split()
             if _tok_key(ws[-1]) in ORG_WORDS | {"consortium"} and len(ws) >= 2:
@@ -823,10 +964,10 @@ class ArticleSpeakers:
         tm = _TRANSCRIPT.match(text)
         if tm and any(c.isalpha() for c in tm.group("label")) and tm.group("label").upper() == tm.group("label") and len(tm.group("label")) > 1:
             label = tm.group("label")
-            if label.strip() in {"Q", "END"} or re.fullmatch(r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERPRETER|REPORTER|OPERATOR|QUESTION|STAFF|NARRATOR|AUDIENCE)S?", label.strip()):
+            if label.strip() in {"Q", "END"} or _RX31.fullmatch(label.strip()):
                 self.transcript_speaker = None
             else:
-                toks = [t.title() if not re.match(r"^[A-Z]\.$", t) else t for t in label.split()]
+                toks = [t.title() if not _RX48.match(t) else t for t in label.split()]
                 name, roles, country, _ = _split_title(toks)
                 if toks[0] == "The" and len(toks) <= 4:
                     person = self.reg.by_description(" ".join(toks[1:]))
@@ -840,7 +981,7 @@ class ArticleSpeakers:
                     add([person.name], f'transcript label "{label}:"')
             body = tm.group("rest")
         elif self.transcript_speaker is not None:
-            if text.strip() in {"END", "###"} or re.match(r"^\d{1,2}:\d{2}", text.strip()):
+            if text.strip() in {"END", "###"} or _RX41.match(text.strip()):
                 self.transcript_speaker = None
             else:
                 add([self.transcript_speaker.name], "continues the transcript turn")
@@ -860,7 +1001,7 @@ class ArticleSpeakers:
             before_sent = body[:s0]
             sent_persons = [mm.persons[0] for mm in mentions if s0 <= mm.start < s1]
             group = [p for p in dict.fromkeys(sent_persons) if p.roles] or list(dict.fromkeys(sent_persons))
-            if len(group) >= 2 and re.search(r"\band\b|\bwith\b|\bbetween\b|\bmet\b|\bwelcomed\b|\bcounterpart", sent):
+            if len(group) >= 2 and _RX32.search(sent):
                 self.last_group = group[:4]
             hits = []
             anonymous_attribution = False
@@ -876,7 +1017,7 @@ class ArticleSpeakers:
                     # a cue inside a quotation: only third persons named there count
                     qs = max(pre.rfind("“"), pre.rfind('"'))
                     clause = pre[qs + 1:]
-                    if re.search(r"\b(?:I|we|We|you|You|our|Our|us)\b", clause):
+                    if _RX42.search(clause):
                         continue
                     if not clause.strip():
                         clause = pre[:max(qs, 0)]
@@ -885,10 +1026,10 @@ class ArticleSpeakers:
                         hits.append((res, m.group(0)))
                     continue
                 inv = _INVERTED.match(sent[m.start():])
-                after_quote = re.search(r"[”\"’,]\s*,?\s*$", pre[-8:])
+                after_quote = _RX33.search(pre[-8:])
                 if inv and after_quote:
                     res = None
-                    segments = re.split(r",", self._np(inv.group("rest"), keep_commas=True))[:3]
+                    segments = _RX46.split(self._np(inv.group("rest"), keep_commas=True))[:3]
                     anon_seen = False
                     for seg in segments:
                         res = self.subject_of(seg, pre, allow_appositive=False)
@@ -899,23 +1040,23 @@ class ArticleSpeakers:
                     if res:
                         hits.append((res, m.group(0)))
                         continue
-                    if anon_seen or re.match(r"\s*(?:a|an|one|two|three|several|some)\b", inv.group("rest")):
+                    if anon_seen or _RX47.match(inv.group("rest")):
                         anonymous_attribution = True
                         continue
                 res = self.subject_of(pre, "")
                 if res:
                     hits.append((res, m.group(0)))
-                elif ANONYMOUS.search(re.split(r"[,;“”\"]", pre)[-1] or ""):
-                    tail = re.split(r"[,;“”\"]", pre)[-1]
+                elif ANONYMOUS.search(_RX50.split(pre)[-1] or ""):
+                    tail = _RX50.split(pre)[-1]
                     if not self.scan_names(tail, register=False):
                         anonymous_attribution = True
             for m in _PART.finditer(sent):
                 if quote_depth[m.start()]:
                     continue
                 pre = sent[:m.start()]
-                if re.search(r",\s*and\s*$", pre):
+                if _RX34.search(pre):
                     continue
-                if not re.search(r"[,;]\s*$", pre):
+                if not _RX43.search(pre):
                     # "with both leaders recognising": the subject right before it
                     res = self.subject_of(pre, "", allow_appositive=False)
                     if res:
@@ -923,7 +1064,7 @@ class ArticleSpeakers:
                     continue
                 if hits:
                     continue
-                res = self.subject_of(re.split(r",", pre)[0], "")
+                res = self.subject_of(_RX46.split(pre)[0], "")
                 if not res:
                     res = self._leading_subject(pre)
                 if res:
@@ -940,7 +1081,7 @@ class ArticleSpeakers:
                 if res:
                     hits.append((res, m.group(0).split(" by")[0].strip()))
             # joint statement issuers: "In a joint statement, X and Y ..."
-            if re.search(r"\bjoint (?:statement|declaration|communiqu)", sent, re.I):
+            if _RX20.search(sent):
                 if len(set(sent_persons)) >= 2:
                     self.issuers = list(dict.fromkeys(sent_persons))
                     self.last_group = self.issuers
@@ -960,18 +1101,15 @@ class ArticleSpeakers:
         # statement articles: the issuers speak in every paragraph
         if self.statement_article and self.issuers:
             add([p.name for p in self.issuers], "joint statement issued by " + ", ".join(p.name for p in self.issuers))
-        elif self.statement_article and self.issuer_body and re.search(r"\b(?:we|We|our|Our|us)\b", body):
+        elif self.statement_article and self.issuer_body and _RX35.search(body):
             add([self.issuer_body], f"joint statement in the first person by {self.issuer_body}")
-        only_quote = bool(re.match(r"^\s*[“\"]", text)) and not found
+        only_quote = bool(_RX22.match(text)) and not found
         return list(found), found, only_quote
 
     @staticmethod
     def _np(rest: str, keep_commas: bool = False) -> str:
         """The noun phrase at the start of rest (up to a comma/period/verb)."""
-        stops = r"[;:“”\"()]|\.\s|\.$|\s(?:who|which|that|on|in|at|during|when|while|after|as|and\s+(?:added|said))\s"
-        if not keep_commas:
-            stops = r"," + "|" + stops
-        return re.split(stops, rest)[0]
+        return (_NP_STOPS if keep_commas else _NP_STOPS_COMMA).split(rest)[0]
 
     @staticmethod
     def _quote_mask(text: str) -> list[bool]:
@@ -981,7 +1119,7 @@ class ArticleSpeakers:
             return mask
         depth = False
         start = 0
-        for m in re.finditer(r'[“”"]', text):
+        for m in _RX8.finditer(text):
             ch = m.group(0)
             i = m.start()
             if depth:
@@ -996,6 +1134,11 @@ class ArticleSpeakers:
         if depth:
             mask[start:len(text)] = [True] * (len(text) - start)
         return mask
+
+
+_NP_STOPS_TEXT = r"[;:“”\"()]|\.\s|\.$|\s(?:who|which|that|on|in|at|during|when|while|after|as|and\s+(?:added|said))\s"
+_NP_STOPS = re.compile(_NP_STOPS_TEXT)
+_NP_STOPS_COMMA = re.compile(r"," + "|" + _NP_STOPS_TEXT)
 
 
 def _open_quote(text: str) -> bool:
@@ -1020,11 +1163,11 @@ def _signature_names(text: str) -> list[list[str]]:
         return []
     if any(_tok_key(w) in ORG_WORDS or _tok_key(w) in TITLE_WORDS for w in words):
         return []
-    parts = [p for p in re.split(r"(?<=Jr\.)\s+|(?<=Sr\.)\s+|\s*;\s*", text) if p.strip()]
+    parts = [p for p in _RX21.split(text) if p.strip()]
     names = []
     for part in parts:
         toks = [t.rstrip(",") for t in part.split()]
-        if len(toks) == 4 and not any(re.match(r"^[A-Z]\.$", t) for t in toks):
+        if len(toks) == 4 and not any(_RX48.match(t) for t in toks):
             names += [toks[:2], toks[2:]]
         else:
             names.append(toks)
@@ -1052,16 +1195,16 @@ def _prepare_statement(state: "ArticleSpeakers", paragraphs: list[str]) -> set[i
         if len(persons) >= 2:
             state.issuers = [state.reg.add(p.name.split(), p.roles, p.country) for p in persons[:4]]
     if not state.issuers:
-        m = re.search(r"\bjoint (?:statement|declaration|communiqu\S*)\s+(?:from|by|of)\s+(?:the\s+)?(.+)$", state.title, re.I)
-        if m and not re.match(r"(?i)leaders?\s+of\b", m.group(1)):
+        m = _RX9.search(state.title)
+        if m and not _RX36.match(m.group(1)):
             issuer = m.group(1).strip()
             probe = ArticleSpeakers("")
             persons = [mm.persons[0] for mm in probe.scan_names(issuer)]
             if len(persons) >= 1 and any(p.roles for p in persons):
                 state.issuers = [state.reg.add(p.name.split(), p.roles, p.country) for p in persons[:4]]
             else:
-                issuer = re.split(r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]", issuer)[0]
-                state.issuer_body = re.sub(r"\bLeaders\b", "leaders", issuer.strip())
+                issuer = _RX44.split(issuer)[0]
+                state.issuer_body = _RX37.sub("leaders", issuer.strip())
     state.last_group = list(state.issuers)
     return skip
 
@@ -1106,7 +1249,7 @@ def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = 
         only_quotes.append(only_quote)
     # quotations spanning paragraphs keep their speaker: backwards from the
     # paragraph where the quote is attributed, then forwards into unattributed ones
-    starts_quote = [bool(re.match(r"^\s*[“\"]", t)) for t in paragraphs]
+    starts_quote = [bool(_RX22.match(t)) for t in paragraphs]
     opens = [_open_quote(t) for t in paragraphs]
     n = len(paragraphs)
     for k in range(n - 2, -1, -1):
