@@ -6,7 +6,7 @@ and makes the cold searcher open genuinely cold as far as Python is concerned.
 - ``index``: ``search.build.reindex`` of the corpus, with or without tagging;
 - ``cold``: import, ``Index(dir).snapshot()`` and one search;
 - ``search``: ``Index.search`` and the naive Whoosh baseline over the mixed query set;
-- ``api``: ``diplosearch serve`` (waitress) under N concurrent keep-alive clients.
+- ``api``: ``diplosearch serve`` (gunicorn) under N concurrent keep-alive clients.
 """
 from __future__ import annotations
 
@@ -440,7 +440,8 @@ def phase_api(args) -> dict:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - begun
-        server_peak = peak_rss_mb(server.pid)
+        # gunicorn: the master and its worker processes, summed
+        server_peak = round(sum(peak_rss_mb(pid) or 0 for pid in [server.pid] + _descendants(server.pid)), 1)
     finally:
         server.terminate()
         try:

@@ -66,7 +66,7 @@ def machine() -> dict:
         pass
     from importlib import metadata
 
-    for package in ("whoosh3", "whoosh", "whoosh-reloaded", "numpy", "flask", "waitress"):
+    for package in ("whoosh3", "whoosh", "whoosh-reloaded", "numpy", "flask", "gunicorn"):
         try:
             info[f"{package}_version"] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -257,7 +257,7 @@ def report(result: dict) -> str:
     api = result.get("api")
     if api and "latency" in api:
         lat = api["latency"]
-        lines += ["", f"web API under {api['clients']} clients (waitress, keep-alive): "
+        lines += ["", f"web API under {api['clients']} clients (gunicorn, keep-alive): "
                       f"{api['requests_done']} requests in {api['seconds']:.1f} s = {api['requests_per_s']:.1f} req/s, "
                       f"errors {api['errors']} {api['statuses']}; server ready after "
                       f"{api['server_start_to_ready_s']:.1f} s, server peak RSS {api['server_peak_mb']} MB"]

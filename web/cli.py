@@ -19,9 +19,11 @@ from . import create_app
               type=click.Path(file_okay=False), help="Index folder.")
 @click.option("--seeds", "seeds_dir", default=DEFAULT_SOURCES[0], show_default=True,
               help="What to index first when there is no index yet.")
-@click.option("--threads", default=8, show_default=True, help="Worker threads of the WSGI server.")
+@click.option("--workers", default=0, help="Server worker processes (default: one per core).")
+@click.option("--threads", default=4, show_default=True, help="Threads per worker process.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
-def serve(host: str, port: int, index_dir: str, seeds_dir: str, threads: int, debug: bool) -> None:
+def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, threads: int,
+          debug: bool) -> None:
     """Serve the search site (building the index from seeds/ first if there is none)."""
     store = IndexStore(index_dir)
     try:
@@ -38,9 +40,9 @@ def serve(host: str, port: int, index_dir: str, seeds_dir: str, threads: int, de
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    import waitress
+    from .server import serve as run_server
 
-    waitress.serve(app, host=host, port=port, threads=threads, ident="diplosearch")
+    run_server(app, host, port, workers, threads)
 
 
 __all__ = ["main"]
