@@ -29,6 +29,7 @@ from .timeline import date_facet, timeline
 
 FACET_LABELS = {"sector": "Sector", "speaker": "Speaker", "country": "Country"}
 REQUEST_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
+SPELLED_FIELDS = ("text", *FACET_ATTRS)  # a word missing from the titles alone is no misspelling
 MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
 
 
@@ -167,7 +168,12 @@ class Index:
         finds with the same filters; nothing when it would find none."""
         if not request.q.strip() or isinstance(q, wq.Every):
             return "", 0
-        corrected = searcher.correct_query(q, request.q, prefix=1, maxdist=2)
+        reader = searcher.reader()
+        unknown = [(field, text) for field, text in q.iter_all_terms()
+                   if field in SPELLED_FIELDS and (field, text) not in reader]
+        if not unknown:  # every word is in the index: nothing to correct
+            return "", 0
+        corrected = searcher.correct_query(q, request.q, terms=unknown, prefix=1, maxdist=2)
         if corrected.query == q or corrected.string.strip() == request.q.strip():
             return "", 0
         try:
