@@ -53,6 +53,7 @@ def print_report(report, index_dir: str) -> None:
     click.echo(f"Indexed {report.articles} articles, {report.paragraphs} paragraphs "
                f"into {index_dir} ({mode} build {report.build}) in {report.seconds:.1f} s.")
     click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
+               f"{report.duplicates} near-duplicate copies listed under their original; "
                f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
     _report_skipped(report.skipped)
 
