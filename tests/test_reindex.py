@@ -177,3 +177,28 @@ def test_an_index_from_another_version_gets_a_clear_message(tmp_path):
     assert result.exit_code == 1 and "reindex --full" in result.output
     report = reindex([SEED_FILE], tmp_path / "ix", progress=False)
     assert not report.incremental and search_total(tmp_path / "ix", "semiconductors") == 1
+
+
+def test_the_live_index_answers_throughout_a_reindex_and_then_switches(tmp_path, make_articles):
+    index_dir = tmp_path / "ix"
+    reindex([SEED_FILE], index_dir, progress=False)
+    index = Index(index_dir)
+    more = make_articles([{"id": f"f{i}", "text": f"Fisheries talks {i}."} for i in range(3)])
+    midway, release = threading.Event(), threading.Event()
+
+    def hold(article):
+        midway.set()
+        release.wait(10)
+
+    thread = threading.Thread(target=lambda: reindex([SEED_FILE, more], index_dir, full=True,
+                                                     progress=False, after_article=hold))
+    thread.start()
+    try:
+        assert midway.wait(10)
+        assert index.search(SearchRequest(q="semiconductors")).total == 1
+        assert index.search(SearchRequest(q="fisheries")).total == 0
+    finally:
+        release.set()
+        thread.join()
+    assert index.search(SearchRequest(q="fisheries")).total == 3
+    assert index.search(SearchRequest(q="semiconductors")).total == 1
