@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +21,9 @@ from .names import canonical_names
 from .schema import FACET_ATTRS
 
 NO_DATE = np.iinfo(np.int32).min
+TICKS_PER_DAY = 86_400_000_000  # Whoosh's DATETIME: microseconds since 0001-01-01
+YEAR_ONE_TO_EPOCH = (date(1970, 1, 1) - date(1, 1, 1)).days
+MAX_TICKS = (date(9999, 12, 31) - date(1, 1, 1)).days * TICKS_PER_DAY
 SCORED_FIELDS = ("text", "title")
 EPOCH = date(1970, 1, 1)
 
@@ -88,13 +91,7 @@ class FacetCache:
             for docnum in range(ndocs):
                 if reader.is_deleted(docnum):
                     live[docnum] = False
-        days = np.full(ndocs, NO_DATE, dtype=np.int32)
-        if reader.has_column("date"):
-            column = reader.column_reader("date")
-            for docnum in range(ndocs):
-                value = column[docnum]
-                if value:
-                    days[docnum] = _to_day(value)
+        days = _days(reader, ndocs)
         tables = {name: _table(reader, name, ndocs, live, merge=name == "speaker") for name in FACET_ATTRS}
         lengths = {field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)],
                                    dtype=np.float32) for field in SCORED_FIELDS}
@@ -138,12 +135,19 @@ class FacetCache:
         return mask
 
 
-def _to_day(value) -> int:
-    if isinstance(value, datetime):
-        return (value.date() - EPOCH).days
-    if isinstance(value, date):
-        return (value - EPOCH).days
-    return NO_DATE
+def _days(reader, ndocs: int) -> np.ndarray:
+    """Each document's date as days since 1970, NO_DATE where it has none.
+
+    Read untranslated: Whoosh stores a DATETIME as microseconds since year 1
+    and a missing one as the column's default, which it cannot translate."""
+    days = np.full(ndocs, NO_DATE, dtype=np.int32)
+    if not reader.has_column("date"):
+        return days
+    column = reader.column_reader("date", translate=False)
+    raw = np.fromiter((column[d] for d in range(ndocs)), dtype=np.uint64, count=ndocs)
+    dated = raw < np.uint64(MAX_TICKS)
+    days[dated] = (raw[dated] // np.uint64(TICKS_PER_DAY)).astype(np.int64) - YEAR_ONE_TO_EPOCH
+    return days
 
 
 def _table(reader, name: str, ndocs: int, live: np.ndarray, merge: bool = False) -> FieldTable:
