@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,15 +119,15 @@ def _decode_text(data: bytes) -> str:
 def read_text(text: str, article_id: str, path: str = "") -> Article:
     """Plain text in the seed's form (optional ``date YYYY-MM-DD DATELINE:`` header)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    date = dateline = ""
+    day = dateline = ""
     header = SEED_HEADER.match(text)
     if header:
-        date, dateline = header.group(1), header.group(2).strip()
+        day, dateline = _iso_date(header.group(1)), header.group(2).strip()
         text = text[header.end():]
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         raise SourceError("no paragraphs of text")
-    return Article(id=article_id, date=date, dateline=dateline, paragraphs=paragraphs, path=path)
+    return Article(id=article_id, date=day, dateline=dateline, paragraphs=paragraphs, path=path)
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -182,8 +183,12 @@ def _given_tags(value: object, count: int) -> list[Tags] | None:
 
 
 def _iso_date(value: object) -> str:
-    text = str(value or "")
-    return text[:10] if re.match(r"\d{4}-\d{2}-\d{2}", text) else ""
+    """``YYYY-MM-DD`` from the start of a value, or "" when it is not a real date."""
+    text = str(value or "")[:10]
+    try:
+        return date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+    except ValueError:
+        return ""
 
 
 def read_sources(paths: list[str | Path]) -> Iterator[Article | Skipped]:

@@ -55,8 +55,10 @@ def to_document(paragraph: Paragraph, source_path: str = "") -> dict:
         "url": paragraph.url,
         "evidence": json.dumps(paragraph.evidence, ensure_ascii=False),
     }
-    if paragraph.date:
+    try:
         doc["date"] = datetime.strptime(paragraph.date, "%Y-%m-%d")
+    except ValueError:  # no date, or not a real one: the paragraph is undated
+        pass
     for field, attr in FACET_ATTRS.items():
         values = [_clean_value(v) for v in getattr(paragraph, attr) if _clean_value(v)]
         if values:

@@ -68,3 +68,13 @@ def test_a_fetched_page_takes_url_date_and_title_from_its_fetch_record(tmp_path)
     [article] = read_file(page)
     assert article.url == "https://example.org/talks"
     assert article.date == "2024-05-06" and article.title == "Ministers meet"
+
+
+def test_impossible_dates_leave_the_article_undated(tmp_path):
+    path = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "date": "2024-02-30", "text": "One."},
+                                              {"id": "y", "date": "2024-02-29T10:00:00Z", "text": "Two."}])
+    assert [a.date for a in read_file(path)] == ["", "2024-02-29"]
+    text = tmp_path / "t.txt"
+    text.write_text("date 2024-13-01 COLOMBO: Talks opened.", encoding="utf-8")
+    [article] = read_file(text)
+    assert article.date == "" and article.dateline == "COLOMBO" and article.paragraphs == ["Talks opened."]
