@@ -145,3 +145,14 @@ def test_single_pass_scan_matches_per_kind_matching():
             list(S._matches(tax.weak, words, lows, lows, names_off=True)),
             list(S._matches(tax.generic, words, lows, lows, names_off=True)))
     assert tuple(got) == want
+
+
+def test_exclusions_match_the_same_when_lower_casing_changes_the_length():
+    """'İ'.lower() is two characters: the lower-cased fast path must not shift spans."""
+    from search.tagging import sectors as S
+
+    plain = "The Defence Minister met the Trade Minister in Ankara."
+    dotted = "İSTANBUL: " + plain
+    assert S.mask_exclusions(dotted)[len("İSTANBUL: "):] == S.mask_exclusions(plain)
+    assert "Defence" not in S.mask_exclusions(plain)
+    assert sectors(dotted) == sectors(plain)

@@ -246,6 +246,32 @@ def _rank(pair):
 
 
 @dataclass(frozen=True)
+class _Exclusion:
+    pattern: re.Pattern
+    lowered: re.Pattern | None  # the same pattern for lower-cased text, when it has one
+    triggers: re.Pattern | None  # words one of which a match needs (lower case), to skip the pattern fast
+    why: str
+
+
+def _lowered_form(pattern: str) -> re.Pattern | None:
+    """``X`` compiled case-sensitively when the pattern is a whole ``(?i:X)`` in lower case.
+
+    Python's ``re`` scans a case-insensitive alternation several times slower than a
+    case-sensitive one, so such an exclusion is matched on the lower-cased text instead.
+    ``X`` compiles only if the ``(?i:`` group spans the whole pattern.
+    """
+    if not (pattern.startswith("(?i:") and pattern.endswith(")")):
+        return None
+    inner = pattern[4:-1]
+    if any(c.isupper() for c in re.sub(r"\\.", "", inner)):
+        return None
+    try:
+        return re.compile(inner)
+    except re.error:
+        return None
+
+
+@dataclass(frozen=True)
 class _Taxonomy:
     ids: tuple[str, ...]
     labels: dict[str, str]
@@ -255,7 +281,7 @@ class _Taxonomy:
     weak_needed: dict[str, int]
     weak_max_other: dict[str, int]
     exclude: _Terms
-    exclusions: tuple[tuple[re.Pattern, re.Pattern | None, str], ...]
+    exclusions: tuple["_Exclusion", ...]
     combined: _Index
     heads: dict[str, frozenset[str]]
     modifiers: dict[str, frozenset[str]]
@@ -273,9 +299,12 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         weak += [(entry["id"], t) for t in entry.get("weak", [])]
         exclude += [(entry["id"], t) for t in entry.get("exclude", [])]
     exclusions = tuple(
-        (re.compile(item["pattern"]),
-         re.compile("|".join(re.escape(k.lower()) for k in item["if_contains"])) if item.get("if_contains") else None,
-         item.get("why", "excluded"))
+        _Exclusion(
+            pattern=re.compile(item["pattern"]),
+            lowered=_lowered_form(item["pattern"]),
+            triggers=re.compile("|".join(re.escape(k.lower()) for k in item["if_contains"]))
+            if item.get("if_contains") else None,
+            why=item.get("why", "excluded"))
         for item in data.get("exclusions", [])
     )
     built = {kind: _build(entries) for kind, entries in
@@ -302,17 +331,30 @@ def sector_labels() -> dict[str, str]:
     return dict(_taxonomy().labels)
 
 
-def _blank(match: re.Match) -> str:
-    return " " * len(match.group(0))
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    parts, at = [], 0
+    for start, end in spans:
+        parts += [text[at:start], " " * (end - start)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def mask_exclusions(text: str) -> str:
     """The text with job titles, office names, figurative uses blanked out."""
     lowered = text.lower()
-    for pattern, triggers, _why in _taxonomy().exclusions:
-        if triggers is not None and triggers.search(lowered) is None:
+    triggered = lowered
+    same_length = len(lowered) == len(text)
+    for exclusion in _taxonomy().exclusions:
+        if exclusion.triggers is not None and exclusion.triggers.search(triggered) is None:
             continue
-        text = pattern.sub(_blank, text)
+        if exclusion.lowered is not None and same_length:
+            spans = [m.span() for m in exclusion.lowered.finditer(lowered)]
+        else:
+            spans = [m.span() for m in exclusion.pattern.finditer(text)]
+        if spans:
+            text = _blank_spans(text, spans)
+            lowered = _blank_spans(lowered, spans) if same_length else text.lower()
     return text
 
 
