@@ -138,3 +138,41 @@ def test_one_canonical_name_per_person_and_evidence():
     tags = tag_article(art)
     assert tags[0].speakers == tags[1].speakers == ["Ranil Wickremesinghe"]
     assert "Wickremesinghe" in tags[1].evidence["speakers"]["Ranil Wickremesinghe"]
+
+
+def test_the_two_leaders_are_the_heads_of_state_not_the_last_pair_named():
+    got = speakers([
+        "President Biden and Prime Minister Ardern met in Washington.",
+        "Senator Smith and Representative Jones welcomed the visit.",
+        "The two leaders reaffirmed their commitment to the partnership.",
+    ])
+    assert sorted(got[2]) == ["Ardern", "Biden"]
+
+
+def test_a_name_stops_at_the_next_sentence():
+    got = speakers([
+        "President Biden welcomed President Prabowo Subianto to Washington, D.C. As we commemorate "
+        "75 years of relations, we reflect on our shared history.",
+        "The leaders reaffirmed their commitment.",
+    ], title="Joint Statement from the Leaders of the United States and Indonesia")
+    assert got[0] and not any("D.C" in name or name.endswith(" As") for names in got for name in names)
+
+
+def test_joint_statement_issuer_from_the_title_stops_at_its_verb():
+    got = speakers(["We remain resolved to stand with the people of Ukraine."],
+                   title="Joint Statement by the G7 Announcing Further Economic Costs on Russia")
+    assert got[0] == ["G7"]
+
+
+def test_a_heading_in_capitals_is_not_a_transcript_speaker():
+    got = speakers(["COMBATTING ANTISEMITISM:", "Both countries condemn antisemitism in all its forms."])
+    assert got[0] == [] and "Combatting Antisemitism" not in got[1]
+
+
+def test_an_acronym_joined_to_a_word_or_a_pledge_is_not_a_person():
+    got = speakers([
+        "President Biden and Prime Minister Ardern met. In support of the ACT-Accelerator, "
+        "Prime Minister Ardern committed funds. They joined the Global Methane Pledge and the Artemis Accords.",
+        "Both leaders reaffirmed their support.",
+    ])
+    assert sorted(got[1]) == ["Ardern", "Biden"]

@@ -59,6 +59,8 @@ _RX28 = re.compile(r"\s*\([^()]*\)")
 _RX29 = re.compile(r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division")
 _RX30 = re.compile(r"^the\s+")
 _RX31 = re.compile(r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERPRETER|REPORTER|OPERATOR|QUESTION|STAFF|NARRATOR|AUDIENCE)S?")
+_RX52 = re.compile(r"[A-Z]{2,}-|-[A-Z]{2,}")
+_RX51 = re.compile(r"\b(?:leaders|presidents|prime ministers|heads of state)\b")
 _RX32 = re.compile(r"\band\b|\bwith\b|\bbetween\b|\bmet\b|\bwelcomed\b|\bcounterpart")
 _RX33 = re.compile(r"[”\"’,]\s*,?\s*$")
 _RX34 = re.compile(r",\s*and\s*$")
@@ -71,7 +73,8 @@ _RX40 = re.compile(r"’s|'s|\s")
 _RX41 = re.compile(r"^\d{1,2}:\d{2}")
 _RX42 = re.compile(r"\b(?:I|we|We|you|You|our|Our|us)\b")
 _RX43 = re.compile(r"[,;]\s*$")
-_RX44 = re.compile(r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]")
+_RX44 = re.compile(r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]"
+                   r"|\s+[A-Z][a-z]{4,}ing\s+(?=[A-Z])")  # "the G7 Announcing Further Costs"
 _RX45 = re.compile(r"[A-Za-z][\w’'-]*$")
 _RX46 = re.compile(r",")
 _RX47 = re.compile(r"\s*(?:a|an|one|two|three|several|some)\b")
@@ -125,6 +128,8 @@ ORG_WORDS = {
     "system", "consortium", "chamber", "union", "organization", "organisation", "nations",
     "states", "republic", "kingdom", "federation", "coalition", "dialogue", "conference",
     "convention", "framework", "zone", "project", "projects", "task", "review", "times", "post",
+    "pledge", "process", "accord", "accords", "meeting", "meetings", "award", "compact", "charter",
+    "roadmap", "mechanism", "corridor", "shield", "transformation",
     "news", "media", "press", "television", "tv", "radio", "airline", "airlines", "airways",
     "services", "service", "school", "college", "academy", "stadium", "temple", "church",
     "mosque", "museum", "centre", "world", "global", "international", "asia", "africa", "europe",
@@ -331,7 +336,10 @@ ORG_SUBJECT = re.compile(
 
 _CAP = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z][\w’'\-]*[\w]|[A-Z])"
 _CONNECT = r"(?:bin|binti|bt|al|el|de|da|di|van|von|der|den|del|la|le|dos|das|du|ibn|abu|bte)"
-_NAME_SEQ = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?{_CAP})*")
+# capitalised words that start a sentence and are never inside a name ("Washington, D.C. As we…")
+_SENTENCE_WORD = (r"(?:As|The|In|On|At|We|It|This|That|These|Those|But|And|When|While|With|After|"
+                  r"Before|For|Our|If|Since|Today)\s")
+_NAME_SEQ = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
 _TRANSCRIPT = re.compile(r"^(?P<label>(?:[A-Z][A-Z.’'\-]*\s+){0,5}[A-Z][A-Z.’'\-]+)\s*:\s*(?P<rest>.*)$", re.S)
 _ABBREV = {
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "lt", "col", "gen", "no", "sen", "rep",
@@ -575,6 +583,8 @@ def _is_name(tokens: list[str], titled: bool) -> bool:
         return False
     if any(_RX10.search(t) for t in tokens):
         return False  # "Brussels-based", "China-backed"
+    if any(_RX52.search(t) for t in tokens):
+        return False  # an acronym joined to a word: "ACT-Accelerator"
     if len(tokens) == 1 and not titled:
         return False
     if len(tokens) == 1 and (keys[0] in TITLE_WORDS or keys[0] in HONORIFICS or keys[0] in STOP_CAPS):
@@ -713,7 +723,8 @@ class ArticleSpeakers:
         self.reg = Registry()
         self.title = title or ""
         self.last_speaker: list[Person] = []
-        self.last_group: list[Person] = []
+        self._last_group: list[Person] = []
+        self.leader_group: list[Person] = []  # the last group made only of heads of state or government
         self.issuers: list[Person] = []  # joint statement issuers
         self.issuer_body: str = ""
         self.statement_article = bool(_RX13.search(self.title))
@@ -722,6 +733,17 @@ class ArticleSpeakers:
         self.last_was_statement = False
         self.earlier_sentences: list[list[Person]] = []
         self.text_so_far = ""
+
+    @property
+    def last_group(self) -> list[Person]:
+        return self._last_group
+
+    @last_group.setter
+    def last_group(self, group: list[Person]) -> None:
+        """The people "both sides", "the two leaders" stand for from now on."""
+        self._last_group = group
+        if len(group) >= 2 and all(_is_leader(p) for p in group):
+            self.leader_group = group
 
     # ---- mentions -------------------------------------------------------
 
@@ -858,6 +880,8 @@ class ArticleSpeakers:
             if _RX18.search(g.group(0)):
                 return None
             group = self.last_group or self.issuers
+            if self.leader_group and _RX51.search(g.group(0)):
+                group = self.leader_group
             if group:
                 return [p.name for p in group], f'"{g.group(0)}" → {", ".join(p.name for p in group)}'
             if self.issuer_body:
@@ -968,7 +992,10 @@ class ArticleSpeakers:
                 self.transcript_speaker = None
             else:
                 toks = [t.title() if not _RX48.match(t) else t for t in label.split()]
-                name, roles, country, _ = _split_title(toks)
+                name, roles, country, titled = _split_title(toks)
+                if not titled and not tm.group("rest").strip():
+                    name = None  # an untitled label alone on its line is a heading ("COMBATTING ANTISEMITISM:")
+                    self.transcript_speaker = None
                 if toks[0] == "The" and len(toks) <= 4:
                     person = self.reg.by_description(" ".join(toks[1:]))
                     name = None
