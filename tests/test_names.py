@@ -30,3 +30,19 @@ def test_speaker_facet_counts_and_filters_one_person_once(tmp_path, make_article
     assert all(h.paragraph.speakers == ["Recep Tayyip Erdogan"] for h in result.hits)
     assert index.search(build_request("", speakers=["Erdogan"])).total == 2
     assert index.search(build_request('speaker:Erdogan')).total == 2
+
+
+def test_a_nickname_and_the_full_first_name_are_one_person():
+    shown = canonical_names({"Biden": 50, "Joe Biden": 3, "Joseph R. Biden Jr": 20,
+                             "Biden-Harris Administration": 2})
+    assert shown["Biden"] == shown["Joe Biden"] == "Joseph R. Biden Jr"
+    assert shown["Biden-Harris Administration"] == "Biden-Harris Administration"
+
+
+def test_different_first_names_keep_a_bare_surname_apart():
+    shown = canonical_names({"Biden": 50, "Joe Biden": 3, "Jill Biden": 4})
+    assert shown["Biden"] == "Biden"
+
+
+def test_a_group_of_speakers_is_not_a_longer_form_of_one():
+    assert canonical_names({"G7": 19, "NATO and G7 leaders": 3})["G7"] == "G7"
