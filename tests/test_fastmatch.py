@@ -12,7 +12,7 @@ QUERIES = [
     "president", "trade investment", "energy OR climate", "defence NOT security",
     '"joint statement"', "semicond*", "title:readout", "sector:energy",
     "country:India AND climate", "(oil OR gas) AND security", "date:2023", "NOT president",
-    "visit^3 summit", "speaker:\"Joe Biden\" quad",
+    "visit^3 summit", "speaker:Trudeau energy",  # a speaker without other spellings (those match as one)
     '"prime minister"', '"minister of foreign affairs"', '"united states government"',
     '"energy security" AND trade', 'title:"joint statement"', '"the president said"',
 ]
