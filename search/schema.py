@@ -24,7 +24,7 @@ def make_schema() -> Schema:
         doc_id=ID(stored=True, unique=True),
         article_id=ID(stored=True),
         source_path=ID(stored=True),
-        n=NUMERIC(int, stored=True, sortable=True),
+        n=NUMERIC(int, stored=True, sortable=True, shift_step=0),  # never range-searched: one term, not eight
         text=TEXT(analyzer=analyzer, stored=True, phrase=True),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
         date=DATETIME(stored=True, sortable=True),
