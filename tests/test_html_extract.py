@@ -61,12 +61,17 @@ def test_plain_article_body_is_its_paragraphs():
     assert article.dateline == "KUALA LUMPUR"
 
 
+def test_trafilatura_is_installed_and_answers():
+    """It is a pinned dependency: a broken install must fail here, not fall back silently."""
+    import trafilatura  # noqa: F401  (raises when a dependency such as lxml_html_clean is missing)
+
+    assert html_module.trafilatura_blocks(article_page()) is not None
+
+
 @pytest.mark.parametrize("use_trafilatura", [True, False], ids=["trafilatura", "soup"])
 def test_boilerplate_is_dropped(monkeypatch, use_trafilatura):
     if not use_trafilatura:
         monkeypatch.setattr(html_module, "trafilatura_blocks", lambda text: None)
-    elif html_module.trafilatura_blocks("<html><body><p>x</p></body></html>") is None:
-        pytest.skip("trafilatura not installed")
     inside = (
         "<figure><img src='a.jpg'><figcaption>Prime Minister Anwar greets the visiting president "
         "at Perdana Putra on Monday.</figcaption></figure>"
