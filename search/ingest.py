@@ -116,6 +116,9 @@ def _decode_text(data: bytes) -> str:
         raise SourceError(f"not valid UTF-8 text (byte {error.start})") from error
 
 
+FIRST_SENTENCE = re.compile(r".{20,}?(?:[.!?](?=\s+[A-Z“\"])|$)", re.S)
+
+
 def read_text(text: str, article_id: str, path: str = "") -> Article:
     """Plain text in the seed's form (optional ``date YYYY-MM-DD DATELINE:`` header)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -127,7 +130,22 @@ def read_text(text: str, article_id: str, path: str = "") -> Article:
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         raise SourceError("no paragraphs of text")
-    return Article(id=article_id, date=day, dateline=dateline, paragraphs=paragraphs, path=path)
+    return Article(id=article_id, title=headline(paragraphs[0]), date=day, dateline=dateline,
+                   paragraphs=paragraphs, path=path)
+
+
+def headline(paragraph: str, limit: int = 90) -> str:
+    """A title for text that has none: its first sentence, cut at a word within ``limit``.
+
+    News search lists results by title; a file name such as ``000_c346cf18d6c898db``
+    tells a reader nothing, the story's opening words do.
+    """
+    found = FIRST_SENTENCE.match(paragraph.strip())
+    sentence = (found.group(0) if found else paragraph).strip()
+    if len(sentence) <= limit:
+        return sentence.rstrip(".")
+    cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    return cut + "…"
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-from search.ingest import read_sources, read_file
+from search.ingest import headline, read_sources, read_file
 from search.models import Article, Skipped
 
 from conftest import SEED_FILE, write_jsonl
@@ -12,6 +12,16 @@ def test_seed_article_gives_fifteen_paragraphs_with_date_and_dateline():
     assert len(article.paragraphs) == 15
     assert article.paragraphs[0].startswith("Malaysia and Turkiye have reaffirmed")
     assert article.paragraphs[-1].startswith("Erdogan arrived in Malaysia")
+    assert article.title == ("Malaysia and Turkiye have reaffirmed their strong commitment to "
+                             "deepening bilateral ties…")
+
+
+def test_headline_is_the_first_sentence_cut_at_a_word():
+    assert headline("Mr. Smith met Dr. Jones in Paris on Monday. Talks went on.") == \
+        "Mr. Smith met Dr. Jones in Paris on Monday"
+    assert headline("The U.S. and Japan agreed. More.") == "The U.S. and Japan agreed"
+    assert headline("word " * 40).endswith("word…") and len(headline("word " * 40)) <= 91
+    assert headline("Ok") == "Ok"
 
 
 def test_plain_text_without_header_is_read(tmp_path):
