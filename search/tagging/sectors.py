@@ -281,7 +281,7 @@ class _Taxonomy:
     weak_needed: dict[str, int]
     weak_max_other: dict[str, int]
     exclude: _Terms
-    exclusions: tuple["_Exclusion", ...]
+    exclusions: tuple[_Exclusion, ...]
     combined: _Index
     heads: dict[str, frozenset[str]]
     modifiers: dict[str, frozenset[str]]
@@ -342,11 +342,10 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 def mask_exclusions(text: str) -> str:
     """The text with job titles, office names, figurative uses blanked out."""
-    lowered = text.lower()
-    triggered = lowered
-    same_length = len(lowered) == len(text)
+    unmasked = lowered = text.lower()
+    same_length = len(lowered) == len(text)  # else spans found in the lower-cased text would shift
     for exclusion in _taxonomy().exclusions:
-        if exclusion.triggers is not None and exclusion.triggers.search(triggered) is None:
+        if exclusion.triggers is not None and exclusion.triggers.search(unmasked) is None:
             continue
         if exclusion.lowered is not None and same_length:
             spans = [m.span() for m in exclusion.lowered.finditer(lowered)]
@@ -354,7 +353,8 @@ def mask_exclusions(text: str) -> str:
             spans = [m.span() for m in exclusion.pattern.finditer(text)]
         if spans:
             text = _blank_spans(text, spans)
-            lowered = _blank_spans(lowered, spans) if same_length else text.lower()
+            if same_length:
+                lowered = _blank_spans(lowered, spans)
     return text
 
 
