@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .models import Article, Skipped, Tags
+from .tagging.speakers import sentence_spans
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -116,9 +117,6 @@ def _decode_text(data: bytes) -> str:
         raise SourceError(f"not valid UTF-8 text (byte {error.start})") from error
 
 
-FIRST_SENTENCE = re.compile(r".{20,}?(?:[.!?](?=\s+[A-Z“\"])|$)", re.S)
-
-
 def read_text(text: str, article_id: str, path: str = "") -> Article:
     """Plain text in the seed's form (optional ``date YYYY-MM-DD DATELINE:`` header)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -140,8 +138,9 @@ def headline(paragraph: str, limit: int = 90) -> str:
     News search lists results by title; a file name such as ``000_c346cf18d6c898db``
     tells a reader nothing, the story's opening words do.
     """
-    found = FIRST_SENTENCE.match(paragraph.strip())
-    sentence = (found.group(0) if found else paragraph).strip()
+    paragraph = paragraph.strip()
+    start, end = sentence_spans(paragraph)[0] if paragraph else (0, 0)
+    sentence = paragraph[start:end].strip()
     if len(sentence) <= limit:
         return sentence.rstrip(".")
     cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(" ,;:–—-")

@@ -622,7 +622,8 @@ def _clean_tokens(seq: str) -> list[str]:
 # --------------------------------------------------------------------------- sentences
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a period after an abbreviation or initial ("Mr.", "U.S.") ends none."""
     spans = []
     start = 0
     for m in _RX0.finditer(text):
@@ -1020,7 +1021,7 @@ class ArticleSpeakers:
         self.persons_in_par.append(persons_here)
 
         self.earlier_sentences = []
-        for s0, s1 in _sentences(body):
+        for s0, s1 in sentence_spans(body):
             if s0:
                 self.earlier_sentences.append([mm.persons[0] for mm in mentions if prev_s0 <= mm.start < s0])
             prev_s0 = s0
