@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,7 @@ YEAR_ONE_TO_EPOCH = (date(1970, 1, 1) - date(1, 1, 1)).days
 MAX_TICKS = (date(9999, 12, 31) - date(1, 1, 1)).days * TICKS_PER_DAY
 SCORED_FIELDS = ("text", "title")
 EPOCH = date(1970, 1, 1)
+DENSE_FRACTION = 4  # count by marking once the matches exceed a quarter of the index
 
 
 def day_number(iso: str) -> int:
@@ -57,11 +59,32 @@ class FieldTable:
         """The facet value a stored value is counted under."""
         return self.aliases.get(name, name)
 
+    @cached_property
+    def owners(self) -> np.ndarray:
+        """The document of each entry of ``doc_values``."""
+        return np.repeat(np.arange(len(self.doc_offsets) - 1, dtype=np.int32), np.diff(self.doc_offsets))
+
+    @cached_property
+    def order(self) -> np.ndarray:
+        """Each value's rank in case-insensitive alphabetical order (ties in counts sort by it)."""
+        rank = np.empty(len(self.values), dtype=np.int64)
+        rank[sorted(range(len(self.values)), key=lambda i: self.values[i].casefold())] = np.arange(len(self.values))
+        return rank
+
     def docs_of(self, value_id: int) -> np.ndarray:
         return self.value_docs[self.value_offsets[value_id]:self.value_offsets[value_id + 1]]
 
     def counts(self, docs: np.ndarray) -> np.ndarray:
-        """How many of ``docs`` carry each value: one gather and one bincount."""
+        """How many of ``docs`` (sorted, distinct) carry each value.
+
+        A few documents: gather their value lists. Many (a broad query matches
+        most of the index): mark them and count every posting of a marked
+        document, which is linear in the table instead of in the matches."""
+        ndocs = len(self.doc_offsets) - 1
+        if len(docs) * DENSE_FRACTION > ndocs:
+            marked = np.zeros(ndocs, dtype=bool)
+            marked[docs] = True
+            return np.bincount(self.doc_values[marked[self.owners]], minlength=len(self.values))
         starts = self.doc_offsets[docs]
         lengths = self.doc_offsets[docs + 1] - starts
         total = int(lengths.sum())
@@ -122,6 +145,15 @@ class FacetCache:
             tables[field] = FieldTable(values=names["values"], aliases=names["aliases"], **arrays)
         lengths = {field: np.load(folder / f"{field}.lengths.npy") for field in SCORED_FIELDS}
         return cls(len(live), live, days, tables, lengths)
+
+    @cached_property
+    def months(self) -> np.ndarray:
+        """Each document's month as months since January 1970, NO_DATE where it has none
+        (the timeline and the date facet count these instead of converting dates per query)."""
+        months = np.full(self.ndocs, NO_DATE, dtype=np.int32)
+        dated = self.days != NO_DATE
+        months[dated] = self.days[dated].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        return months
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int32)

@@ -19,7 +19,7 @@ from collections import OrderedDict
 import numpy as np
 from whoosh import query as wq
 
-from .facetcache import FacetCache
+from .facetcache import DENSE_FRACTION, FacetCache
 from .schema import FACET_ATTRS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
@@ -137,7 +137,7 @@ class FastMatcher:
         elif isinstance(q, wq.And):
             result = self._and([self._eval(child, searcher) for child in q.subqueries])
         elif isinstance(q, wq.Or) and not getattr(q, "minmatch", 0):
-            result = _union([self._eval(child, searcher) for child in q.subqueries])
+            result = _union([self._eval(child, searcher) for child in q.subqueries], self.cache.ndocs)
         elif isinstance(q, wq.AndNot):
             result = _minus(self._eval(q.a, searcher), self._eval(q.b, searcher))
         elif isinstance(q, wq.Not):  # Whoosh scores a negated match 1.0
@@ -148,7 +148,7 @@ class FastMatcher:
             result = self._phrase(q, searcher)
         elif isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
             words = list(q._btexts(searcher.reader()))
-            result = _union([self._term(q.fieldname, w, searcher) for w in words])
+            result = _union([self._term(q.fieldname, w, searcher) for w in words], self.cache.ndocs)
         else:
             result = self._other(q, searcher)
         boost = getattr(q, "boost", 1.0)
@@ -191,8 +191,9 @@ class FastMatcher:
         keys = [self._position_keys(reader, q.fieldname, word, candidates) for word in words]
         starts = keys[0]
         for i, following in enumerate(keys[1:], 1):
-            starts = starts[np.isin(starts + i, following)]
-        docs = np.unique(starts >> POSITION_BITS).astype(np.int32)
+            starts = starts[_contains(following, starts + i)]
+        owners = starts >> POSITION_BITS
+        docs = (owners[np.r_[True, owners[1:] != owners[:-1]]] if len(owners) else owners).astype(np.int32)
         scores = np.zeros(len(docs))
         for part in parts:
             scores += part.scores[np.searchsorted(part.docs, docs)]
@@ -217,7 +218,7 @@ class FastMatcher:
         parts.sort(key=lambda m: len(m.docs))
         result = parts[0]
         for part in parts[1:]:
-            result = _intersect(result, part)
+            result = _intersect(result, part, self.cache.ndocs)
         return result
 
     def _other(self, q: wq.Query, searcher) -> Matches:
@@ -268,17 +269,49 @@ def _read_positions(reader, field: str, text: bytes) -> tuple[np.ndarray, np.nda
     return (np.array(docs, dtype=np.int32), offsets, np.array(flat, dtype=np.int64))
 
 
-def _intersect(a: Matches, b: Matches) -> Matches:
-    docs, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
-    return Matches(docs, a.scores[ia] + b.scores[ib])
+def _contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which of ``needles`` are in ``haystack`` (both sorted): a binary search each."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    where = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return haystack[where] == needles
 
 
-def _union(parts: list[Matches]) -> Matches:
+def _intersect(a: Matches, b: Matches, ndocs: int) -> Matches:
+    """Documents in both, scores added. Sorted inputs: the smaller side is looked up
+    in the larger by binary search, or, when both are large, through a table over
+    the whole index (linear, where a merge or a sort is not)."""
+    if len(a.docs) > len(b.docs):
+        a, b = b, a
+    if not len(a.docs):
+        return Matches.empty()
+    if len(a.docs) * DENSE_FRACTION > ndocs:
+        row = np.full(ndocs, -1, dtype=np.int32)
+        row[b.docs] = np.arange(len(b.docs), dtype=np.int32)
+        where = row[a.docs]
+        found = where >= 0
+    else:
+        where = np.minimum(np.searchsorted(b.docs, a.docs), len(b.docs) - 1)
+        found = b.docs[where] == a.docs
+    return Matches(a.docs[found], a.scores[found] + b.scores[where[found]])
+
+
+def _union(parts: list[Matches], ndocs: int) -> Matches:
+    """Documents in any, scores added, with a mark and a score slot per document
+    when the parts are large (a sort otherwise)."""
     parts = [p for p in parts if len(p.docs)]
     if not parts:
         return Matches.empty()
     if len(parts) == 1:
         return parts[0]
+    if sum(len(p.docs) for p in parts) * DENSE_FRACTION > ndocs:
+        present = np.zeros(ndocs, dtype=bool)
+        scores = np.zeros(ndocs)
+        for part in parts:  # a part lists each document once, so += adds every score
+            present[part.docs] = True
+            scores[part.docs] += part.scores
+        docs = np.flatnonzero(present).astype(np.int32)
+        return Matches(docs, scores[docs])
     docs = np.concatenate([p.docs for p in parts])
     scores = np.concatenate([p.scores for p in parts])
     unique, inverse = np.unique(docs, return_inverse=True)

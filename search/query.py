@@ -113,8 +113,9 @@ class Index:
             facets.append(_facet(field, cache, subset, getattr(request, REQUEST_ATTRS[field]),
                                   request.facet_size))
         undated = docs[_all(keep.values(), None, len(docs))]  # every filter but the dates
-        facets.append(date_facet(cache.days[undated], request))
-        unit, buckets = timeline(cache.days[undated], request)
+        months = cache.months[undated]
+        facets.append(date_facet(months, request))
+        unit, buckets = timeline(cache.days[undated], months, request)
         terms = snap.snippeter.terms(run.q, searcher.reader())
         hits = []
         for docnum, score in run.ranked:
@@ -263,8 +264,8 @@ def _facet(field: str, cache: FacetCache, docs: np.ndarray, selected: list[str],
     counts = table.counts(docs)
     labels = _labels(field)
     nonzero = np.flatnonzero(counts)
-    order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), table.values[i].casefold()))
-    shown = order[:size]
+    order = nonzero[np.lexsort((table.order[nonzero], -counts[nonzero]))]
+    shown = order[:size].tolist()
     chosen = {table.shown(v) for v in selected}
     for value_id in table.ids_of(selected):
         if value_id not in shown:

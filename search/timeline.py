@@ -11,17 +11,16 @@ MAX_MONTH_SPAN = 6 * 12  # beyond six years, bars are years
 MAX_WEEK_SPAN = 20 * 7  # up to twenty weeks, bars are weeks
 
 
-def _dated(days: np.ndarray) -> np.ndarray:
-    return days[days != NO_DATE]
+def timeline(days: np.ndarray, months: np.ndarray, request: SearchRequest) -> tuple[str, list[Bucket]]:
+    """Counts per year, month or week (as the span suggests), empty periods included.
 
-
-def timeline(days: np.ndarray, request: SearchRequest) -> tuple[str, list[Bucket]]:
-    """Counts per year, month or week (as the span suggests), empty periods included."""
-    days = _dated(days)
+    ``days`` and ``months`` are the matching paragraphs' day and month numbers
+    (``FacetCache.days`` and ``FacetCache.months``)."""
+    dated = days != NO_DATE
+    days = days[dated]
     if not len(days):
         return "", []
     first, last = int(days.min()), int(days.max())
-    as_dates = days.astype("datetime64[D]")
     if last - first <= MAX_WEEK_SPAN:
         unit = "week"
         starts = days - (days - 4) % 7  # weeks start on Monday (1970-01-05 was one)
@@ -32,9 +31,10 @@ def timeline(days: np.ndarray, request: SearchRequest) -> tuple[str, list[Bucket
     else:
         unit = "month" if (last - first) <= MAX_MONTH_SPAN * 30.5 else "year"
         kind = "datetime64[M]" if unit == "month" else "datetime64[Y]"
-        buckets = as_dates.astype(kind)
-        periods = np.arange(buckets.min(), buckets.max() + 1)
-        counts = np.bincount((buckets - buckets.min()).astype(np.int64), minlength=len(periods))
+        buckets = months[dated] if unit == "month" else months[dated] // 12
+        low = int(buckets.min())
+        counts = np.bincount(buckets - low)
+        periods = np.arange(low, low + len(counts)).astype(kind)
         ends = (periods + 1).astype("datetime64[D]") - 1
         spans = [(int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
                  for s, e in zip(periods, ends)]
@@ -55,26 +55,32 @@ def _label(iso: str, unit: str) -> str:
     return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
-def date_facet(days: np.ndarray, request: SearchRequest) -> Facet:
+def date_facet(months: np.ndarray, request: SearchRequest) -> Facet:
     """Years with counts (newest first); once the range is within one year, that year's months.
 
     A value is ``selected`` when the request's range is exactly that year or
     that month, so selecting it again clears the dates, and a year shown
     above a chosen month selects the whole year.
     """
-    days = _dated(days)
-    dates = days.astype("datetime64[D]")
+    months = months[months != NO_DATE]
+    years = months // 12
     year = _single_year(request)
     if year:
-        months = dates.astype("datetime64[M]")
-        in_year = months[dates.astype("datetime64[Y]") == np.datetime64(year, "Y")]
-        values, counts = np.unique(in_year, return_counts=True)
-        items = [FacetValue(str(v), _label(f"{v}-01", "month"), int(c), _covers(request, str(v)))
-                 for v, c in zip(values, counts)]
+        first = (int(year) - 1970) * 12
+        in_year = months[years == int(year) - 1970] - first
+        counts = np.bincount(in_year, minlength=12)
+        items = []
+        for m in np.flatnonzero(counts):
+            month = str(np.datetime64(first + int(m), "M"))
+            items.append(FacetValue(month, _label(f"{month}-01", "month"), int(counts[m]), _covers(request, month)))
         selected_year = FacetValue(year, year, int(len(in_year)), _covers(request, year))
         return Facet("date", "Date", [selected_year] + items)
-    values, counts = np.unique(dates.astype("datetime64[Y]"), return_counts=True)
-    items = [FacetValue(str(v), str(v), int(c), _covers(request, str(v))) for v, c in zip(values, counts)]
+    if not len(years):
+        return Facet("date", "Date", [])
+    low = int(years.min())
+    counts = np.bincount(years - low)
+    values = [str(np.datetime64(low + int(i), "Y")) for i in np.flatnonzero(counts)]
+    items = [FacetValue(v, v, int(c), _covers(request, v)) for v, c in zip(values, counts[counts > 0])]
     items.sort(key=lambda v: v.value, reverse=True)
     return Facet("date", "Date", items)
 
