@@ -5,9 +5,10 @@ import json
 from datetime import datetime
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
 from .models import Paragraph
+from .textfield import TextField
 
 # Facet field in the index -> attribute of Paragraph.
 FACET_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
@@ -25,8 +26,8 @@ def make_schema() -> Schema:
         article_id=ID(stored=True),
         source_path=ID(stored=True),
         n=NUMERIC(int, stored=True, sortable=True, shift_step=0),  # never range-searched: one term, not eight
-        text=TEXT(analyzer=analyzer, stored=True, phrase=True),
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=1.5),
+        text=TextField(analyzer=analyzer, stored=True, phrase=True),
+        title=TextField(analyzer=analyzer, stored=True, field_boost=1.5),
         date=DATETIME(stored=True, sortable=True),
         dateline=STORED(),
         source=STORED(),

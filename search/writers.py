@@ -18,11 +18,10 @@ import multiprocessing
 import queue
 import traceback
 
-from whoosh.writing import SegmentWriter
-
 from .models import Article
 from .paragraphs import paragraphs_of
 from .schema import to_document
+from .segmentwriter import FastSegmentWriter
 
 BATCH_ARTICLES = 8
 POLL_SECONDS = 0.5
@@ -34,7 +33,7 @@ class WorkerFailed(RuntimeError):
 
 def _work(ix, jobs, results, tag: bool, limitmb: int) -> None:
     try:
-        writer = SegmentWriter(ix, _lk=False, compound=False, limitmb=limitmb)
+        writer = FastSegmentWriter(ix, _lk=False, compound=False, limitmb=limitmb)
         added = 0
         while True:
             batch = jobs.get()
@@ -57,7 +56,7 @@ class SerialWriter:
     """Add articles with ``add``; ``commit`` or ``cancel`` exactly once."""
 
     def __init__(self, ix, tag: bool = True, limitmb: int = 128):
-        self.writer = ix.writer(compound=False, limitmb=limitmb)
+        self.writer = FastSegmentWriter(ix, compound=False, limitmb=limitmb)
         self.tag = tag
 
     def delete_by_query(self, q) -> None:
@@ -78,7 +77,7 @@ class ParallelWriter:
     """Add articles with ``add``; ``commit`` or ``cancel`` exactly once."""
 
     def __init__(self, ix, procs: int, tag: bool = True, limitmb: int = 128):
-        self.writer = ix.writer(compound=False, limitmb=limitmb)
+        self.writer = FastSegmentWriter(ix, compound=False, limitmb=limitmb)
         context = multiprocessing.get_context("fork")
         self.jobs = context.Queue(procs * 4)
         self.results = context.Queue()
