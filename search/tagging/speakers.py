@@ -672,8 +672,12 @@ def _appositive(text: str):
     return frozenset(r3 | {_tok_key(w) for w in text.split() if _tok_key(w) in ROLE_HEADS}), c3
 
 
+@lru_cache(maxsize=100_000)
 def _analyse_seq(seq: str, before: str, after: str):
     """What a capitalised sequence says on its own (no article state), or None.
+
+    Cached: the same stretch of text is scanned again for each cue, pronoun and
+    clause that looks back at it.
 
     ``before``/``after`` are up to 60/80 characters of text around it. Returns
     (name tokens, roles, country, titled, place_like, single, looks_like_name):
