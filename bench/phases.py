@@ -58,6 +58,16 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a live process has used so far, in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _descendants(root: int) -> list[int]:
     parents: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -434,12 +444,17 @@ def phase_api(args) -> dict:
             conn.close()
 
         threads = [threading.Thread(target=client, args=(paths[n::args.clients],)) for n in range(args.clients)]
+        workers = _descendants(server.pid)
+        cpu_before = {pid: cpu_seconds(pid) for pid in workers}
+        client_cpu = time.process_time()
         begun = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - begun
+        client_cpu = time.process_time() - client_cpu
+        worker_cpu = sorted((round(cpu_seconds(pid) - cpu_before[pid], 2) for pid in workers), reverse=True)
         # gunicorn: the master and its worker processes, summed
         server_peak = round(sum(peak_rss_mb(pid) or 0 for pid in [server.pid] + _descendants(server.pid)), 1)
     finally:
@@ -457,6 +472,7 @@ def phase_api(args) -> dict:
             "errors": failed, "statuses": statuses, "error_examples": errors,
             "server_ready_s": round(ready_s, 2), "server_start_to_ready_s": round(startup_s, 2),
             "server_peak_mb": server_peak, "port": port,
+            "worker_cpu_s": worker_cpu, "client_cpu_s": round(client_cpu, 2),
             "latency": {"all": percentiles([s for v in latencies.values() for s in v]),
                         "/api/search": percentiles(latencies["/api/search"]), "/": percentiles(latencies["/"])}}
 
@@ -485,7 +501,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--reps", type=int, default=50)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--clients", type=int, default=4)
-    p.add_argument("--requests", type=int, default=400)
+    p.add_argument("--requests", type=int, default=1000)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--ready-timeout", type=float, default=120)

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--naive-reps", type=int, default=0,
                         help="queries of each type for the slow naive baseline (default: --reps)")
     parser.add_argument("--api-clients", type=int, default=4)
-    parser.add_argument("--api-requests", type=int, default=400, help="requests in the API phase (default 400)")
+    parser.add_argument("--api-requests", type=int, default=1000, help="requests in the API phase (default 1000)")
     parser.add_argument("--api-seconds", type=float, default=60, help="time cap of the API phase (default 60)")
     parser.add_argument("--procs", type=int, default=0, help="reindex worker processes (default: the product's)")
     parser.add_argument("--skip", action="append", default=[], choices=["tagged", "untagged", "search", "api"],
@@ -257,10 +257,13 @@ def report(result: dict) -> str:
     api = result.get("api")
     if api and "latency" in api:
         lat = api["latency"]
-        lines += ["", f"web API under {api['clients']} clients (gunicorn, keep-alive): "
+        lines += ["", f"web API under {api['clients']} clients (diplosearch serve, gunicorn): "
                       f"{api['requests_done']} requests in {api['seconds']:.1f} s = {api['requests_per_s']:.1f} req/s, "
                       f"errors {api['errors']} {api['statuses']}; server ready after "
                       f"{api['server_start_to_ready_s']:.1f} s, server peak RSS {api['server_peak_mb']} MB"]
+        if api.get("worker_cpu_s"):
+            lines.append(f"  CPU seconds: workers {', '.join(f'{s:.1f}' for s in api['worker_cpu_s'])}; "
+                         f"the clients {api['client_cpu_s']:.1f}")
         for endpoint in ("/api/search", "/", "all"):
             e = lat[endpoint]
             if e.get("n"):

@@ -1,10 +1,12 @@
 """The real ``diplosearch serve`` in a subprocess, fetched over HTTP (no browser needed)."""
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,19 +24,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve_command(port: int, index_dir: Path) -> list[str]:
+def serve_command(port: int, index_dir: Path, options: tuple[str, ...]) -> list[str]:
     """The installed ``diplosearch`` script (or the same entry point where it is not on disk)."""
     script = Path(sys.executable).with_name("diplosearch")
     command = [str(script)] if script.exists() else [sys.executable, "-c", "from web.cli import main; main()"]
-    return command + ["serve", "--host", "127.0.0.1", "--port", str(port), "--index", str(index_dir),
-                      "--threads", "4"]
+    return command + ["serve", "--host", "127.0.0.1", "--port", str(port), "--index", str(index_dir), *options]
 
 
-def start_server(index_dir: Path, log: Path, timeout: float = 60):
+def start_server(index_dir: Path, log: Path, timeout: float = 60, options: tuple[str, ...] = ()):
     """Start ``diplosearch serve`` on a free port and wait until it answers: (process, base URL)."""
     port = free_port()
     with log.open("w") as out:
-        process = subprocess.Popen(serve_command(port, index_dir), cwd=ROOT, stdout=out,
+        process = subprocess.Popen(serve_command(port, index_dir, options), cwd=ROOT, stdout=out,
                                    stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
@@ -70,7 +71,9 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 
 @pytest.fixture(scope="module")
 def live_server(seed_index_dir, tmp_path_factory):
-    process, base = start_server(seed_index_dir, tmp_path_factory.mktemp("live") / "server.log")
+    """The server with threaded workers (``--threads 4``), which keep connections alive."""
+    process, base = start_server(seed_index_dir, tmp_path_factory.mktemp("live") / "server.log",
+                                 options=("--threads", "4"))
     yield base
     stop_server(process)
     assert process.returncode is not None
@@ -101,3 +104,55 @@ def test_the_served_api_answers_json(live_server):
     status, headers, body = fetch(live_server + "/export.csv?q=semiconductors")
     assert status == 200 and body.startswith(b"article_id,n,title,")
     assert 'filename="diplosearch-semiconductors-' in headers["Content-Disposition"]
+
+
+def cpu_ticks(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def worker_pids(master: int) -> list[int]:
+    with open(f"/proc/{master}/task/{master}/children") as handle:
+        return [int(pid) for pid in handle.read().split()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker CPU time from /proc")
+def test_the_default_server_spreads_concurrent_clients_over_its_workers(seed_index_dir, tmp_path):
+    """Sync workers (the default): each connection is closed after its answer, so the
+    next one goes to a free worker, and both workers serve 4 concurrent clients."""
+    process, base = start_server(seed_index_dir, tmp_path / "server.log", options=("--workers", "2"))
+    try:
+        workers = worker_pids(process.pid)
+        assert len(workers) == 2
+        before = {pid: cpu_ticks(pid) for pid in workers}
+        port = int(base.rsplit(":", 1)[1])
+        answers: list[tuple[int, str, bytes]] = []
+        lock = threading.Lock()
+
+        def client(n: int) -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for i in range(15):
+                path = "/?q=defence+cooperation" if (n + i) % 2 else "/api/search?q=semiconductors&sector=space"
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                with lock:
+                    answers.append((response.status, response.getheader("Connection", ""), body))
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.close()
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        used = [cpu_ticks(pid) - before[pid] for pid in workers]
+    finally:
+        stop_server(process)
+    assert len(answers) == 60 and {status for status, _, _ in answers} == {200}
+    assert {connection.lower() for _, connection, _ in answers} == {"close"}
+    assert all(b"semiconductors" in body or b"defence" in body for _, _, body in answers)
+    assert all(ticks > 0 for ticks in used), f"a worker served nothing: CPU ticks {used}"

@@ -20,7 +20,8 @@ from . import create_app
 @click.option("--seeds", "seeds_dir", default=DEFAULT_SOURCES[0], show_default=True,
               help="What to index first when there is no index yet.")
 @click.option("--workers", default=0, help="Server worker processes (default: one per core).")
-@click.option("--threads", default=4, show_default=True, help="Threads per worker process.")
+@click.option("--threads", default=1, show_default=True,
+              help="Threads per worker process; above 1, threaded workers that keep connections alive.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
 def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, threads: int,
           debug: bool) -> None:
