@@ -104,14 +104,24 @@ def _blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
     ids, weights = [], []
     while matcher.is_active():
-        matcher._read_ids()
+        ids.append(_block_ids(matcher))
         matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
         weights.append(np.asarray(matcher._weights, dtype=np.float32))
         matcher._next_block()
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _block_ids(matcher) -> np.ndarray:
+    """The document numbers of the current block. Whoosh stores them as deltas and
+    adds them up in a Python generator (``_read_ids``); a cumulative sum is the same."""
+    if matcher._byteids:
+        matcher._read_ids()
+        return np.asarray(matcher._ids, dtype=np.int64)
+    if matcher._data is None:
+        matcher._read_data()
+    return np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
 
 
 class FastMatcher:
@@ -245,18 +255,21 @@ def _read_positions(reader, field: str, text: bytes) -> tuple[np.ndarray, np.nda
         if (field, text) not in leaf:
             continue
         decode = leaf.schema[field].format.decode_positions
+        decoded: dict[bytes, list[int]] = {}  # most postings share an encoding (one word, one place)
         matcher = leaf.postings(field, text)
         while hasattr(matcher, "child"):
             matcher = matcher.child
         while matcher.is_active():
             if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
-                matcher._read_ids()
+                block = _block_ids(matcher) + offset
                 matcher._read_values()
-                for docnum, value in zip(matcher._ids, matcher._values):
-                    positions = decode(value)
-                    docs.append(docnum + offset)
+                for value in matcher._values:
+                    positions = decoded.get(value)
+                    if positions is None:
+                        positions = decoded[value] = decode(value)
                     lengths.append(len(positions))
                     flat.extend(positions)
+                docs.extend(block.tolist())
                 matcher._next_block()
             else:
                 positions = matcher.value_as("positions")

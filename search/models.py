@@ -5,10 +5,34 @@ and the web layer can render it without knowing about Whoosh.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any
 
 FACET_FIELDS = ("sectors", "speakers", "countries")
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def plain(obj: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One of these dataclasses as a dict of plain values, without the fields in ``skip``.
+
+    The same as ``dataclasses.asdict`` for this model (its values are strings,
+    numbers, and lists and dicts of them), without asdict's ``copy.deepcopy`` of
+    every string, which was about a fifth of an ``/api/search`` response's time.
+    """
+    return {name: _copy(getattr(obj, name)) for name in _field_names(type(obj)) if name not in skip}
 
 
 @dataclass
@@ -63,7 +87,7 @@ class Paragraph:
         return f"{self.article_id}#{self.n}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return plain(self)
 
 
 @dataclass
@@ -83,9 +107,7 @@ class Hit:
     score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.paragraph.to_dict()
-        data.pop("evidence", None)
-        data.pop("dateline", None)
+        data = plain(self.paragraph, skip=("evidence", "dateline"))
         data["snippet"] = self.snippet
         return data
 
@@ -164,6 +186,6 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "suggestion": result.suggestion,
         "suggestion_total": result.suggestion_total,
         "hits": [hit.to_dict() for hit in result.hits],
-        "facets": {facet.name: [asdict(v) for v in facet.values] for facet in result.facets},
-        "timeline": {"unit": result.timeline_unit, "buckets": [asdict(b) for b in result.timeline]},
+        "facets": {facet.name: [plain(v) for v in facet.values] for facet in result.facets},
+        "timeline": {"unit": result.timeline_unit, "buckets": [plain(b) for b in result.timeline]},
     }

@@ -78,3 +78,21 @@ def test_missing_index_is_a_clear_503(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     response = client.get("/api/search?q=x")
     assert response.status_code == 503 and "diplosearch reindex" in response.get_json()["error"]
+
+
+def test_json_of_the_model_equals_dataclasses_asdict():
+    """``plain`` (used for every JSON answer) gives what ``dataclasses.asdict`` gives, as copies."""
+    from dataclasses import asdict
+
+    from search.models import Bucket, FacetValue, Paragraph, plain
+
+    paragraph = Paragraph(article_id="a", n=2, text="Text", title="T", date="2024-01-02",
+                          sectors=["energy", "defence"], speakers=["Anwar Ibrahim"], countries=["Malaysia"],
+                          evidence={"sectors": {"energy": 'term "oil"'}, "speakers": {}})
+    for obj in (paragraph, FacetValue("energy", "Energy", 3, True), Bucket("2024-01-01", "2024-01-31", "Jan", 4)):
+        assert plain(obj) == asdict(obj)
+    data = plain(paragraph)
+    data["sectors"].append("space")
+    data["evidence"]["sectors"]["space"] = "x"
+    assert paragraph.sectors == ["energy", "defence"] and "space" not in paragraph.evidence["sectors"]
+    assert plain(paragraph, skip=("evidence", "text")).keys() == asdict(paragraph).keys() - {"evidence", "text"}

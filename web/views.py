@@ -11,14 +11,13 @@ import csv
 import io
 import json
 import re
-from dataclasses import asdict
 from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from search.errors import IndexMissing, QueryError
-from search.models import SearchResult, result_to_dict
+from search.models import SearchResult, plain, result_to_dict
 from search.names import fold, prefix_matches
 from search.requests import build_request
 from search.tagging.sectors import sector_labels
@@ -92,6 +91,35 @@ def value_url(args, name: str, value: str, selected: bool) -> str:
     return date_url(args, value, selected) if name == "date" else toggle_url(args, name, value)
 
 
+class ValueURLs:
+    """``value_url`` for every facet value of one page, with the search state encoded once.
+
+    A page links each of its facet values, and encoding the whole state again
+    for each link was about a fifth of rendering it. A value that is not yet
+    selected only appends its own pair; ``urlencode`` joins pairs with ``&``,
+    so the URL is the same as ``value_url``'s.
+    """
+
+    def __init__(self, args):
+        self.args = args
+        self.pairs = state_pairs(args)
+        self.state = urlencode(self.pairs)
+        self.undated = urlencode(state_pairs(args, drop=("from", "to")))
+
+    def __call__(self, name: str, value: str, selected: bool) -> str:
+        if name == "date":
+            return self._append(self.undated, [("from", value), ("to", value)]) if not selected \
+                else (f"/?{self.undated}" if self.undated else "/")
+        if (name, value) in self.pairs:
+            return toggle_url(self.args, name, value)
+        return self._append(self.state, [(name, value)])
+
+    @staticmethod
+    def _append(encoded: str, pairs: list[tuple[str, str]]) -> str:
+        added = urlencode(pairs)
+        return f"/?{encoded}&{added}" if encoded else f"/?{added}"
+
+
 def more_url(args, name: str, expanded: bool) -> str:
     pairs = state_pairs(args)
     if expanded:
@@ -120,6 +148,7 @@ def facets_view(result: SearchResult, args) -> list[dict]:
     """
     expanded = expanded_facets(args)
     prefixes = facet_prefixes(args)
+    url = ValueURLs(args)
     views = []
     for facet in result.facets:
         values = list(facet.values)
@@ -143,8 +172,7 @@ def facets_view(result: SearchResult, args) -> list[dict]:
                              if facet.name == "date" else any(v.selected for v in facet.values)),
             "clear_url": (link(state_pairs(args, drop=("from", "to"))) if facet.name == "date"
                           else link([p for p in state_pairs(args) if p[0] != facet.name])),
-            "values": [dict(asdict(v), toggle_url=value_url(args, facet.name, v.value, v.selected))
-                       for v in shown],
+            "values": [dict(plain(v), toggle_url=url(facet.name, v.value, v.selected)) for v in shown],
         })
     return views
 
@@ -284,9 +312,10 @@ def api_search():
     except QueryError as error:
         return jsonify(error=str(error)), 400
     data = result_to_dict(result)
+    url = ValueURLs(request.args)
     for name, values in data["facets"].items():
         for value in values:
-            value["toggle_url"] = value_url(request.args, name, value["value"], value["selected"])
+            value["toggle_url"] = url(name, value["value"], value["selected"])
     return jsonify(data)
 
 
@@ -442,7 +471,7 @@ def api_facet_values(name: str):
     except QueryError as error:
         return jsonify(error=str(error)), 400
     return jsonify(facet=name, prefix=prefix, scope="search" if scoped else "index",
-                   values=[dict(asdict(v), toggle_url=toggle_url(args, name, v.value))
+                   values=[dict(plain(v), toggle_url=toggle_url(args, name, v.value))
                            for v in values])
 
 
