@@ -5,6 +5,8 @@ The text is escaped before anything is marked, so an article that contains
 """
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from functools import lru_cache
 from html import escape
 
@@ -26,7 +28,7 @@ class MarkFormatter(highlight.HtmlFormatter):
 class Snippeter:
     def __init__(self, schema):
         self.analyzer = schema["text"].analyzer
-        self.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90)
+        self.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=90)  # see _fragments
         self.formatter = MarkFormatter()
         self.scorer = highlight.BasicFragmentScorer()
         tokenizer = getattr(self.analyzer, "items", [self.analyzer])[0]
@@ -39,18 +41,59 @@ class Snippeter:
         texts = [t.text for t in self.analyzer(word, mode="query", removestops=False)]
         return texts[0] if len(texts) == 1 else word.lower()
 
-    def _tokens(self, text: str, terms: frozenset[str]):
-        """The analyzer's tokens of ``text`` marked as matched or not, as Whoosh's
-        ``highlight`` makes them, but with one regex pass and each distinct word
-        analysed once per build instead of through the filter chain every time
-        (the chain was most of a search's time on small indexes)."""
-        token = Token(chars=True, removestops=False, mode="query")
+    def _fragments(self, text: str, terms: frozenset[str]) -> Iterator[highlight.Fragment]:
+        """The fragments ``ContextFragmenter.fragment_tokens`` makes of the analyzer's
+        tokens of ``text``, as Whoosh's ``highlight`` would, computed in one loop.
+
+        Whoosh runs the analyzer's filter chain for every word and hands the
+        fragmenter a Token object per word; here one regex pass finds the words,
+        each distinct word is analysed once per build, and only matched words become
+        Tokens. The loop is Whoosh's own, statement for statement (snippets were
+        most of a search's time on small indexes).
+        """
+        fragmenter = self.fragmenter
+        maxchars, surround, charlimit = fragmenter.maxchars, fragmenter.surround, fragmenter.charlimit
         word = self.word
+        first = None
+        firsts: deque[int] = deque()
+        countdown = -1
+        tks: list[Token] = []
+        endchar = None
+        currentlen = 0
         for match in self.pattern.finditer(text):
-            token.startchar, token.endchar = match.span()
-            token.text = word(match.group())
-            token.matched = token.text in terms
-            yield token
+            startchar, endchar = match.span()
+            tlength = endchar - startchar
+            if charlimit and endchar > charlimit:
+                break
+            analysed = word(match.group())
+            matched = analysed in terms
+            if countdown < 0 and not matched:
+                firsts.append(startchar)
+                while firsts and endchar - firsts[0] > surround:
+                    firsts.popleft()
+            elif currentlen + tlength > maxchars:
+                countdown = 0
+            elif matched:
+                countdown = surround
+                if first is None:
+                    if firsts:
+                        first = firsts[0]
+                    else:
+                        first = startchar
+                        countdown += surround
+                tks.append(Token(text=analysed, startchar=startchar, endchar=endchar, matched=True,
+                                 chars=True, removestops=False, mode="query"))
+            if countdown >= 0:
+                currentlen += tlength
+                countdown -= tlength
+                if countdown <= 0:
+                    yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+                    tks = []
+                    firsts = deque()
+                    first = None
+                    currentlen = 0
+        if tks:
+            yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
 
     def terms(self, q: wq.Query, reader) -> frozenset[str]:
         """The query's words in the text field, wildcards expanded against the index."""
@@ -70,7 +113,7 @@ class Snippeter:
             if self.pattern is None:  # an analyzer of another shape: Whoosh's own way
                 marked = highlight.highlight(text, terms, self.analyzer, self.fragmenter, self.formatter, top=2)
             else:
-                fragments = self.fragmenter.fragment_tokens(text, self._tokens(text, terms))
+                fragments = self._fragments(text, terms)
                 marked = self.formatter(text, highlight.top_fragments(fragments, 2, self.scorer, highlight.FIRST))
             if marked:
                 return marked

@@ -37,3 +37,15 @@ def test_markup_in_the_text_is_escaped():
     snippeter = Snippeter(make_schema())
     assert snippeter.snippet('Energy <script>alert("x")</script> & trade', frozenset(["energi"])) == \
         '<mark>Energy</mark> &lt;script&gt;alert("x")&lt;/script&gt; &amp; trade'
+
+
+@pytest.mark.parametrize("words", ["energy", "defence security", "Türkiye Malaysia"])
+def test_snippets_of_long_texts_equal_whoosh_highlight(paragraphs, words):
+    """Many matches (fragments cut at their maximum size) and a text past Whoosh's
+    character limit, where the fragmenter stops."""
+    snippeter = Snippeter(make_schema())
+    terms = frozenset(t.text for t in snippeter.analyzer(words, mode="query"))
+    joined = " ".join(paragraphs)
+    for text in (joined, " ".join([joined] * (1 + 40_000 // len(joined)))):
+        theirs = highlight.highlight(text, terms, snippeter.analyzer, snippeter.fragmenter, snippeter.formatter, top=2)
+        assert theirs and snippeter.snippet(text, terms) == theirs
