@@ -156,3 +156,96 @@ def test_exclusions_match_the_same_when_lower_casing_changes_the_length():
     assert S.mask_exclusions(dotted)[len("İSTANBUL: "):] == S.mask_exclusions(plain)
     assert "Defence" not in S.mask_exclusions(plain)
     assert sectors(dotted) == sectors(plain)
+
+
+def test_a_body_of_a_sector_names_that_sector_but_an_office_or_party_does_not():
+    # a port authority, a business forum, a university: the organisation is itself a sector subject
+    assert "infrastructure-transport" in sectors("The operator signed a deal with the Harbour Port Authority.")
+    assert "trade-investment" in sectors("An Indo-Pacific Business Forum will take place next week.")
+    assert "education-culture" in sectors("She proposed to set up a Climate Change University.")
+    # a high commission is a diplomatic mission (ANNOTATION.md: embassies), not a commission's name
+    assert "diplomacy" in sectors("He had served as a counsellor at the High Commission.")
+    # political and administrative units stay names
+    assert "diplomacy" not in sectors("Members of the Liberal Democratic Party of Ruritania attended.")
+    assert "security" not in sectors("He heads the Regional Security Cooperation Division.")
+
+
+def test_defence_procurement_and_defence_trade_are_defence_not_trade():
+    assert sectors("Allies are making larger investments in the military capabilities they share.") == ["defence"]
+    assert sectors("The two ministers opened a defence trade dialogue on defence export licences.") == ["defence"]
+    assert "trade-investment" in sectors("Both sides agreed to boost trade in textiles.")
+
+
+def test_investing_in_a_relationship_is_figurative():
+    assert sectors("Both leaders pledged to keep investing in the relationship.") == ["diplomacy"]
+    assert "trade-investment" in sectors("Both leaders pledged to keep investing in renewable energy.")
+
+
+def test_a_conflict_to_be_avoided_or_deterred_is_not_a_war():
+    assert "humanitarian" not in sectors("Open channels of communication help to avoid conflict in the region.")
+    assert "humanitarian" not in sectors("The alliance exists to deter aggression.")
+    assert "humanitarian" in sectors("The conflict has displaced thousands of families.")
+
+
+def test_infrastructure_and_technology_qualified_by_another_sector_are_that_sector():
+    assert sectors("India offered to help build digital infrastructure.") == ["science-technology"]
+    assert sectors("The new line will improve power grid connectivity.") == ["energy"]
+    assert sectors("They agreed to promote clean energy technologies.") == ["energy"]
+    assert "infrastructure-transport" in sectors("They agreed to upgrade rail infrastructure.")
+    assert "science-technology" in sectors("They agreed to cooperate on emerging technologies.")
+
+
+def test_a_defence_strategic_dialogue_is_defence():
+    assert sectors("The two sides will hold a defence strategic dialogue.") == ["defence"]
+    assert sectors("The two sides will hold a strategic dialogue.") == ["diplomacy"]
+
+
+def test_a_meeting_for_a_discussion_is_diplomacy():
+    ids, why = tag_sectors("The minister met the head of the lender for a discussion on loans.")
+    assert ids == ["diplomacy", "trade-investment"]
+    assert "discussion" in why["diplomacy"]
+
+
+def test_sanctuary_and_capacity_building_alone_are_not_sectors():
+    assert sectors("The group found sanctuary across the border.") == []
+    assert sectors("The programme focuses on capacity building.") == []
+
+
+def test_normalisation_is_diplomacy_only_for_relations():
+    ids, why = tag_sectors("The two states agreed on the normalisation of relations.")
+    assert ids == ["diplomacy"] and "normalisation of relations" in why["diplomacy"]
+    assert "diplomacy" in sectors("Both countries normalized ties last year.")
+    assert "diplomacy" not in sectors("The reforms aim at the normalization of prices.")
+
+
+def test_general_terms_for_routes_rail_payments_and_metals():
+    assert sectors("The harbour lies close to major sea routes.") == ["infrastructure-transport"]
+    assert sectors("The light rail project was suspended.") == ["infrastructure-transport"]
+    assert sectors("A new payment system was launched.") == ["trade-investment"]
+    assert sectors("Output of steel and aluminium rose.") == ["trade-investment"]
+
+
+def test_a_statement_cited_as_a_source_is_not_diplomacy():
+    # ANNOTATION.md, seed paragraph 6 ("According to the statement, ...") is defence only
+    text = "According to the joint statement, both sides will expand defence cooperation."
+    assert sectors(text) == ["defence"]
+    assert sectors("As noted in the March joint statement, both sides will expand defence cooperation.") == ["defence"]
+    assert "diplomacy" in sectors("The leaders issued a joint statement on defence cooperation.")
+
+
+def test_a_trade_mission_or_a_port_call_is_not_a_diplomatic_visit():
+    assert sectors("The chamber will organise a visit by a business delegation to the capital.") == ["trade-investment"]
+    assert sectors("The agreement allows regular visits by naval ships.") == ["defence"]
+    assert "diplomacy" in sectors("The President will pay a visit to the capital next week.")
+
+
+def test_military_uniforms_worn_by_gunmen_are_not_armed_forces():
+    assert "defence" not in sectors("The gunmen wore military uniforms.")
+    assert "defence" in sectors("The two militaries held joint exercises.")
+
+
+def test_a_war_or_pandemic_that_only_dates_an_event_is_not_a_subject():
+    assert "humanitarian" not in sectors("The firm was listed after the end of the civil war.")
+    assert "health" not in sectors("The port signed the deal before the pandemic hit.")
+    assert "humanitarian" in sectors("The civil war displaced thousands.")
+    assert "health" in sectors("The pandemic strained hospitals.")

@@ -285,7 +285,17 @@ class _Taxonomy:
     combined: _Index
     heads: dict[str, frozenset[str]]
     modifiers: dict[str, frozenset[str]]
-    patterns: tuple[tuple[str, re.Pattern], ...]
+    patterns: tuple[tuple[str, _Exclusion], ...]  # sector id, pattern (with its fast forms)
+
+
+def _compiled(item: dict, why: str) -> _Exclusion:
+    """An exclusion or a sector pattern: the regex, its lower-case form and its trigger words."""
+    return _Exclusion(
+        pattern=re.compile(item["pattern"]),
+        lowered=_lowered_form(item["pattern"]),
+        triggers=re.compile("|".join(re.escape(k.lower()) for k in item["if_contains"]))
+        if item.get("if_contains") else None,
+        why=item.get("why", why))
 
 
 @lru_cache(maxsize=None)
@@ -298,15 +308,7 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         strong += [(entry["id"], t) for t in entry.get("terms", [])]
         weak += [(entry["id"], t) for t in entry.get("weak", [])]
         exclude += [(entry["id"], t) for t in entry.get("exclude", [])]
-    exclusions = tuple(
-        _Exclusion(
-            pattern=re.compile(item["pattern"]),
-            lowered=_lowered_form(item["pattern"]),
-            triggers=re.compile("|".join(re.escape(k.lower()) for k in item["if_contains"]))
-            if item.get("if_contains") else None,
-            why=item.get("why", "excluded"))
-        for item in data.get("exclusions", [])
-    )
+    exclusions = tuple(_compiled(item, "excluded") for item in data.get("exclusions", []))
     built = {kind: _build(entries) for kind, entries in
              (("strong", strong), ("weak", weak), ("generic", generic), ("exclude", exclude))}
     return _Taxonomy(
@@ -322,7 +324,7 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         combined=_combine([built["exclude"], built["strong"], built["weak"], built["generic"]]),
         heads={e["id"]: frozenset(t.lower() for t in e.get("heads", [])) for e in data["sectors"]},
         modifiers={e["id"]: frozenset(t.lower() for t in e.get("modifiers", [])) for e in data["sectors"]},
-        patterns=tuple((e["id"], re.compile(p["pattern"])) for e in data["sectors"] for p in e.get("patterns", [])),
+        patterns=tuple((e["id"], _compiled(p, "pattern")) for e in data["sectors"] for p in e.get("patterns", [])),
     )
 
 
@@ -406,11 +408,16 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
         return low in modifiers.get(sector, ()) and any(s != sector for s in covered.get(j, ()))
 
     found: dict[str, str] = {}
+    low = masked.lower() if tax.patterns else ""
     for sector, pattern in tax.patterns:
-        if sector not in found:
-            m = pattern.search(masked)
-            if m:
-                found[sector] = f'matched "{m.group(0)}"'
+        if sector in found or (pattern.triggers is not None and pattern.triggers.search(low) is None):
+            continue
+        if pattern.lowered is not None and len(low) == len(masked):
+            m = pattern.lowered.search(low)
+        else:
+            m = pattern.pattern.search(masked)
+        if m:
+            found[sector] = f'matched "{masked[m.start():m.end()]}"'
     for i, j, sector, term in strong:
         if sector in found or qualified(i, j, sector, term):
             continue
