@@ -16,13 +16,10 @@ REPO = Path(__file__).resolve().parents[1]
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
 CORPUS = EVAL.parent / "corpus" / "articles.jsonl"
 SEED = REPO / "seeds" / "000_c346cf18d6c898db.txt"
-# The issue's bar for sectors is 0.90 on dev. The rules reach 0.883 on dev; a learned
-# correction (a per-sector logistic regression over the rules' decisions,
-# evidence tiers, neighbours' tags and word uni/bigrams) did not beat the rules under
-# grouped cross-validation (6 folds by article, rules 0.883 vs rules+model 0.861-0.884
-# depending on the sector modelled), so none is shipped and the bar below is only a
-# regression guard at the achieved dev score, rounded down. The 0.90 gap is open.
-BAR = {"sectors": 0.88, "speakers": 0.85, "countries": 0.95}
+# The issue's bar (0.90 / 0.85 / 0.95 on dev). The sector rules were last changed on
+# half the dev articles and checked on the other half (held-out F1 0.896 -> 0.899),
+# so the hidden publishers' score is likely nearer 0.90 than the dev score (0.903).
+BAR = {"sectors": 0.90, "speakers": 0.85, "countries": 0.95}
 
 pytestmark = pytest.mark.skipif(
     not (EVAL / "score.py").exists() or not (EVAL / "dev.gold.jsonl").exists(),
