@@ -157,13 +157,14 @@ def phase_index(args) -> dict:
     from search.store import IndexStore
 
     build = IndexStore(args.index).current()
-    facets = build / "facets"
+    facets, saved = build / "facets", build / "postings"
     return {
         "tag": tag, "procs": kwargs.get("procs", "default"), "seconds": round(seconds, 2),
         "paragraphs": report.paragraphs, "articles": report.articles,
         "paragraphs_per_s": round(report.paragraphs / seconds, 1),
         "skipped_sources": len(report.skipped),
         "index_bytes": dir_size(build), "facet_cache_bytes": dir_size(facets) if facets.exists() else 0,
+        "saved_postings_bytes": dir_size(saved) if saved.exists() else 0,
         "segments": len(list(build.glob("*.trm"))) + len(list(build.glob("*.seg"))),
         "tree_peak_mb": sampler.peak_mb, **rusage_mb(),
     }

@@ -209,7 +209,8 @@ def report(result: dict) -> str:
                 lines.append("    " + phase["stderr"].strip().splitlines()[-1])
         else:
             lines.append(f"  {title:<18} {phase['paragraphs_per_s']:>9,.0f} paragraphs/s  {phase['seconds']:>8.1f} s  "
-                         f"index {_mb(phase['index_bytes'])} (facet arrays {_mb(phase['facet_cache_bytes'])}), "
+                         f"index {_mb(phase['index_bytes'])} (facet arrays {_mb(phase['facet_cache_bytes'])}, "
+                         f"saved postings {_mb(phase.get('saved_postings_bytes', 0))}), "
                          f"{phase['segments']} segment(s)  peak RSS: process {phase['self_peak_mb']:.0f} MB, "
                          f"largest child {phase['children_peak_mb']:.0f} MB, tree sum {phase['tree_peak_mb']:.0f} MB")
     cold = result.get("cold")

@@ -27,8 +27,9 @@ from .errors import SourceError
 from .facetcache import FacetCache
 from .ingest import discover, file_digest, read_file
 from .models import Article, Skipped
+from .savedpostings import save_build
 from .schema import make_schema
-from .store import ALTERNATES, FACETS, FORMAT_VERSION, MANIFEST, IndexStore
+from .store import ALTERNATES, FACETS, FORMAT_VERSION, MANIFEST, POSTINGS, IndexStore
 from .writers import ParallelWriter, SerialWriter
 
 WHOOSH_FILES = ("_MAIN_", "MAIN_")  # Whoosh's own files in a build; the rest is ours
@@ -147,6 +148,7 @@ def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
         raise
     with ix.reader() as reader:
         FacetCache.from_reader(reader).save(build / FACETS)
+        save_build(reader, build / POSTINGS, store.current() / POSTINGS if report.incremental else None)
         report.paragraphs = reader.doc_count()
     report.articles = sum(len(entry["articles"]) for entry in manifest_sources.values())
     dedup.save(build)

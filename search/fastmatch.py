@@ -42,9 +42,11 @@ class Matches:
 
 
 class PostingsCache:
-    """Term postings as arrays, least recently used dropped past a byte budget."""
+    """Term postings as arrays: the build's saved ones (``savedpostings``), the others
+    decoded when first needed and kept, least recently used dropped past a byte budget."""
 
-    def __init__(self, budget: int = CACHE_BYTES):
+    def __init__(self, budget: int = CACHE_BYTES, saved: dict | None = None):
+        self.saved = saved or {}  # segment id -> its SavedPostings
         self.budget = budget
         self.used = 0
         self.items: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
@@ -52,12 +54,12 @@ class PostingsCache:
 
     def get(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(documents, weights) of a term."""
-        return self._cached(("postings", field, text), lambda: _read_postings(reader, field, text))
+        return self._cached(("postings", field, text), lambda: _read_postings(reader, field, text, self.saved))
 
     def positions(self, reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(documents, offsets, positions) of a term: document i's positions are
         ``positions[offsets[i]:offsets[i + 1]]``."""
-        return self._cached(("positions", field, text), lambda: _read_positions(reader, field, text))
+        return self._cached(("positions", field, text), lambda: _read_positions(reader, field, text, self.saved))
 
     def _cached(self, key, load):
         with self.lock:
@@ -76,18 +78,24 @@ class PostingsCache:
         return value
 
 
-def _read_postings(reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """All (document, weight) postings of a term, deleted documents included."""
+def _saved(saved: dict, leaf, word: tuple[str, bytes]):
+    """The segment's saved words (``savedpostings``) when they include ``word``."""
+    found = saved.get(leaf.segment().segment_id()) if saved else None
+    return found if found is not None and word in found else None
+
+
+def _read_postings(reader, field: str, text: bytes, saved: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All (document, weight) postings of a term, deleted documents included: from
+    a segment's saved words where it has them, else decoded from Whoosh's blocks."""
     ids, weights = [], []
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
-        matcher = leaf.postings(field, text)
-        while hasattr(matcher, "child"):  # unwrap the deleted-documents filter
-            matcher = matcher.child
-        block_ids, block_weights = _blocks(matcher)
-        ids.append(block_ids + offset)
-        weights.append(block_weights)
+        found = _saved(saved, leaf, (field, text))
+        part_ids, part_weights = (found.postings(field, text) if found is not None
+                                  else _blocks(leaf_matcher(leaf, field, text)))
+        ids.append(part_ids + offset)
+        weights.append(part_weights)
     if not ids:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     return np.concatenate(ids).astype(np.int32), np.concatenate(weights).astype(np.float32)
@@ -104,7 +112,7 @@ def _blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
     ids, weights = [], []
     while matcher.is_active():
-        ids.append(_block_ids(matcher))
+        ids.append(block_ids(matcher))
         matcher._read_weights()
         weights.append(np.asarray(matcher._weights, dtype=np.float32))
         matcher._next_block()
@@ -113,7 +121,29 @@ def _blocks(matcher) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _block_ids(matcher) -> np.ndarray:
+def leaf_matcher(leaf, field: str, text: bytes):
+    """A segment's postings matcher for a word, without the deleted-documents filter."""
+    matcher = leaf.postings(field, text)
+    while hasattr(matcher, "child"):
+        matcher = matcher.child
+    return matcher
+
+
+def block_positions(matcher, decode, decoded: dict[bytes, list[int]]) -> list[list[int]]:
+    """Each posting's positions in the matcher's current block. Each distinct encoding
+    is decoded once (into ``decoded``): most postings share one, a word once in the
+    same place."""
+    matcher._read_values()
+    out = []
+    for value in matcher._values:
+        positions = decoded.get(value)
+        if positions is None:
+            positions = decoded[value] = decode(value)
+        out.append(positions)
+    return out
+
+
+def block_ids(matcher) -> np.ndarray:
     """The document numbers of the current block. Whoosh stores them as deltas and
     adds them up in a Python generator (``_read_ids``); a cumulative sum is the same."""
     if matcher._byteids:
@@ -246,8 +276,12 @@ class FastMatcher:
         return Matches(docs, scores)
 
 
-def _read_positions(reader, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _read_positions(reader, field: str, text: bytes, saved: dict | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every posting's positions of a term, as (documents, offsets, positions)."""
+    if saved and all(_saved(saved, leaf, (field, text)) is not None or (field, text) not in leaf
+                     for leaf, _ in reader.leaf_readers()):
+        return _saved_positions(reader, field, text, saved)
     docs: list[int] = []
     lengths: list[int] = []
     flat: list[int] = []
@@ -255,18 +289,12 @@ def _read_positions(reader, field: str, text: bytes) -> tuple[np.ndarray, np.nda
         if (field, text) not in leaf:
             continue
         decode = leaf.schema[field].format.decode_positions
-        decoded: dict[bytes, list[int]] = {}  # most postings share an encoding (one word, one place)
-        matcher = leaf.postings(field, text)
-        while hasattr(matcher, "child"):
-            matcher = matcher.child
+        decoded: dict[bytes, list[int]] = {}
+        matcher = leaf_matcher(leaf, field, text)
         while matcher.is_active():
             if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
-                block = _block_ids(matcher) + offset
-                matcher._read_values()
-                for value in matcher._values:
-                    positions = decoded.get(value)
-                    if positions is None:
-                        positions = decoded[value] = decode(value)
+                block = block_ids(matcher) + offset
+                for positions in block_positions(matcher, decode, decoded):
                     lengths.append(len(positions))
                     flat.extend(positions)
                 docs.extend(block.tolist())
@@ -280,6 +308,23 @@ def _read_positions(reader, field: str, text: bytes) -> tuple[np.ndarray, np.nda
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
     return (np.array(docs, dtype=np.int32), offsets, np.array(flat, dtype=np.int64))
+
+
+def _saved_positions(reader, field: str, text: bytes, saved: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_read_positions`` of a word every segment has saved: its parts joined."""
+    docs, counts, positions = [], [], []
+    for leaf, offset in reader.leaf_readers():
+        if (field, text) not in leaf:
+            continue
+        part_docs, part_offsets, part_positions = _saved(saved, leaf, (field, text)).positions(field, text)
+        docs.append(part_docs.astype(np.int32) + offset)
+        counts.append(np.diff(part_offsets))
+        positions.append(part_positions.astype(np.int64))
+    if not docs:
+        return np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(sum(len(c) for c in counts) + 1, dtype=np.int64)
+    np.cumsum(np.concatenate(counts), out=offsets[1:])
+    return np.concatenate(docs).astype(np.int32), offsets, np.concatenate(positions)
 
 
 def _contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:

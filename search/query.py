@@ -22,8 +22,9 @@ from .highlight import Snippeter
 from .models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
 from .names import prefix_matches
 from .queryparse import QueryParser
+from .savedpostings import load_build
 from .schema import FACET_ATTRS, from_stored
-from .store import ALTERNATES, FACETS, IndexStore
+from .store import ALTERNATES, FACETS, POSTINGS, IndexStore
 from .tagging.sectors import sector_labels
 from .timeline import date_facet, timeline
 
@@ -83,7 +84,7 @@ class Index:
         ix = whoosh_index.open_dir(str(build))
         cache = FacetCache.load(build / FACETS)
         return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),
-                        _load_alternates(build), FastMatcher(cache, PostingsCache()))
+                        _load_alternates(build), FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS))))
 
     def searcher(self, snap: Snapshot):
         cached = getattr(self._local, "searcher", None)

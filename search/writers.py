@@ -2,7 +2,7 @@
 
 ``SerialWriter`` tags and indexes in this process (small builds, tests).
 ``ParallelWriter`` tags and indexes in worker processes, each writing its own
-Whoosh segment.
+Whoosh segment and then saving that segment's frequent words (``savedpostings``).
 
 Whoosh's own ``procs=N`` writer pickles every finished document to its
 workers, so the tagging would still run in one process. Here the workers
@@ -17,11 +17,14 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import traceback
+from pathlib import Path
 
 from .models import Article
 from .paragraphs import paragraphs_of
+from .savedpostings import save_new_segment
 from .schema import to_document
 from .segmentwriter import FastSegmentWriter
+from .store import POSTINGS
 
 BATCH_ARTICLES = 8
 POLL_SECONDS = 0.5
@@ -44,7 +47,9 @@ def _work(ix, jobs, results, tag: bool, limitmb: int) -> None:
                     writer.add_document(**to_document(paragraph, source_path))
                     added += 1
         if added:
-            results.put(("segment", writer._finalize_segment()))
+            segment = writer._finalize_segment()
+            save_new_segment(ix, segment, Path(ix.storage.folder) / POSTINGS)
+            results.put(("segment", segment))
         else:
             writer._close_segment()
             results.put(("segment", None))

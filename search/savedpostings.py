@@ -1,0 +1,192 @@
+"""The postings of frequent words, decoded once per segment and saved as arrays.
+
+``fastmatch`` decodes a word's postings (and, for phrases, its positions)
+from Whoosh's blocks the first time a searcher needs them. For a word in a
+tenth of the paragraphs that takes tens of milliseconds, and every server
+worker pays it again for every word, after every start and every reindex:
+the bench's first pass over its queries took about twice as long as the
+later ones. So each segment, once written, decodes every word found in at
+least ``MIN_DOCS`` of its paragraphs and saves the postings and positions as
+flat arrays in ``postings/<segment id>/``; searchers map them from disk (the
+server's worker processes share them through the page cache) instead of
+decoding. Rare words are still decoded when needed: their postings are short.
+
+Segments are never rewritten, so an incremental build links the live build's
+files for the segments it keeps, and only new or merged segments are decoded.
+The indexing workers save their own segment's words, in parallel.
+
+Files per segment: ``docs.npy`` (int32, segment document numbers) and
+``weights.npy`` (float32), one entry per posting, words one after another;
+``counts.npy`` (uint16), how many positions each posting has; ``positions.bin``
+(int32), the positions, words one after another; ``words.json``, each word's
+field and text with its first and end posting and position.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+from whoosh.reading import SegmentReader
+
+from .fastmatch import block_ids, block_positions, leaf_matcher
+
+MIN_DOCS = 1024
+FIELDS = ("text", "title")
+MAX_COUNT = np.iinfo(np.uint16).max
+FILES = ("docs.npy", "weights.npy", "counts.npy", "positions.bin", "words.json")
+
+
+class SavedPostings:
+    """One segment's saved words: postings and positions as slices of memory-mapped arrays."""
+
+    def __init__(self, spans: dict[tuple[str, bytes], tuple[int, int, int, int]], docs: np.ndarray,
+                 weights: np.ndarray, counts: np.ndarray, positions: np.ndarray):
+        self.spans = spans  # (field, text) -> first and end posting, first and end position
+        self.docs = docs
+        self.weights = weights
+        self.counts = counts
+        self.positions_ = positions
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __contains__(self, word: tuple[str, bytes]) -> bool:
+        return word in self.spans
+
+    def postings(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(segment documents, weights) of a saved word."""
+        first, end, _, _ = self.spans[(field, text)]
+        return self.docs[first:end], self.weights[first:end]
+
+    def positions(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(segment documents, offsets, positions) of a saved word: document i's
+        positions are ``positions[offsets[i]:offsets[i + 1]]``."""
+        first, end, position, position_end = self.spans[(field, text)]
+        offsets = np.zeros(end - first + 1, dtype=np.int64)
+        np.cumsum(self.counts[first:end], out=offsets[1:])
+        return self.docs[first:end], offsets, self.positions_[position:position_end]
+
+    @classmethod
+    def load(cls, folder: Path) -> "SavedPostings | None":
+        if not (folder / "words.json").exists():
+            return None
+        listing = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+        spans = {(field, text.encode("utf-8", "surrogateescape")): (first, end, position, position_end)
+                 for field, text, first, end, position, position_end in listing["words"]}
+        if not spans:
+            return None
+        positions_path = folder / "positions.bin"
+        positions = (np.memmap(positions_path, dtype=np.int32, mode="r") if positions_path.stat().st_size
+                     else np.zeros(0, np.int32))
+        return cls(spans, *(np.load(folder / name, mmap_mode="r") for name in FILES[:3]), positions)
+
+
+def _decode_word(leaf, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A word's (documents, weights, position counts, positions) in one segment,
+    each block of postings read once."""
+    decode = leaf.schema[field].format.decode_positions
+    decoded: dict[bytes, list[int]] = {}
+    matcher = leaf_matcher(leaf, field, text)
+    ids, weights, counts, flat = [], [], [], []
+    while matcher.is_active():
+        ids.append(block_ids(matcher))
+        matcher._read_weights()
+        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        for positions in block_positions(matcher, decode, decoded):
+            counts.append(len(positions))
+            flat.extend(positions)
+        matcher._next_block()
+    if not ids:
+        return (np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int32))
+    return (np.concatenate(ids).astype(np.int32), np.concatenate(weights), np.array(counts, dtype=np.int64),
+            np.array(flat, dtype=np.int32))
+
+
+def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
+    """Decode and save one segment's frequent words; the number of postings saved.
+
+    The per-posting arrays are files mapped from disk and the positions are
+    appended to a file, a word at a time, so a large segment does not need them
+    in memory. A word whose postings exceed the count its term info gave, or
+    with more than ``MAX_COUNT`` positions in one paragraph, is left to be
+    decoded when searched. Written under a temporary name and renamed, so a
+    folder with ``words.json`` is complete.
+    """
+    min_docs = MIN_DOCS if min_docs is None else min_docs
+    words = [(field, text, info.doc_frequency()) for field in FIELDS if field in leaf.schema
+             for text, info in leaf.iter_field(field) if info.doc_frequency() >= min_docs]
+    total = sum(df for _, _, df in words)
+    partial = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    docs = np.lib.format.open_memmap(partial / "docs.npy", mode="w+", dtype=np.int32, shape=(total,))
+    weights = np.lib.format.open_memmap(partial / "weights.npy", mode="w+", dtype=np.float32, shape=(total,))
+    counts = np.lib.format.open_memmap(partial / "counts.npy", mode="w+", dtype=np.uint16, shape=(total,))
+    saved: list[list] = []
+    at = position_at = 0
+    with open(partial / "positions.bin", "wb") as positions_file:
+        for field, text, _ in words:
+            word_docs, word_weights, word_counts, positions = _decode_word(leaf, field, text)
+            n = len(word_docs)
+            if at + n > total or (n and word_counts.max() > MAX_COUNT):
+                continue
+            docs[at:at + n] = word_docs
+            weights[at:at + n] = word_weights
+            counts[at:at + n] = word_counts
+            positions_file.write(positions.tobytes())
+            saved.append([field, text.decode("utf-8", "surrogateescape"), at, at + n,
+                          position_at, position_at + len(positions)])
+            at += n
+            position_at += len(positions)
+    for array in (docs, weights, counts):
+        array.flush()
+    del docs, weights, counts
+    (partial / "words.json").write_text(json.dumps({"min_docs": min_docs, "words": saved}, ensure_ascii=False),
+                                        encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    partial.rename(folder)
+    return at
+
+
+def save_new_segment(ix, segment, root: Path, min_docs: int | None = None) -> int:
+    """Save the words of a segment just written by ``ix``'s writer (an indexing worker)."""
+    leaf = SegmentReader(ix.storage, ix.schema, segment)
+    try:
+        return save_segment(leaf, root / segment.segment_id(), min_docs)
+    finally:
+        leaf.close()
+
+
+def save_build(reader, root: Path, live: Path | None = None, min_docs: int | None = None) -> None:
+    """Make sure every segment of a finished build has its saved words: written by
+    a worker already, linked from the live build's copy, or decoded here."""
+    root.mkdir(parents=True, exist_ok=True)
+    for leaf, _ in reader.leaf_readers():
+        segment_id = leaf.segment().segment_id()
+        folder = root / segment_id
+        if (folder / "words.json").exists():
+            continue
+        if live is not None and (live / segment_id / "words.json").exists():
+            folder.mkdir()
+            for name in FILES:
+                try:
+                    os.link(live / segment_id / name, folder / name)
+                except OSError:
+                    shutil.copy2(live / segment_id / name, folder / name)
+            continue
+        save_segment(leaf, folder, min_docs)
+
+
+def load_build(root: Path) -> dict[str, SavedPostings]:
+    """Segment id -> its saved words, for the segments that have any."""
+    if not root.is_dir():
+        return {}
+    found = {}
+    for folder in root.iterdir():
+        saved = SavedPostings.load(folder) if folder.is_dir() else None
+        if saved is not None:
+            found[folder.name] = saved
+    return found
