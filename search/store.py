@@ -31,7 +31,7 @@ FORMAT_VERSION = 3  # of a build's files; bumped when they change incompatibly
 MANIFEST = "manifest.json"
 ALTERNATES = "alternates.json"
 FACETS = "facets"
-POSTINGS = "postings"  # frequent words' postings, saved per build (savedpostings)
+POSTINGS = "postings"  # frequent words' postings, saved per segment (savedpostings)
 
 
 

@@ -108,10 +108,10 @@ class ValueURLs:
 
     def __call__(self, name: str, value: str, selected: bool) -> str:
         if name == "date":
-            return self._append(self.undated, [("from", value), ("to", value)]) if not selected \
-                else (f"/?{self.undated}" if self.undated else "/")
-        if (name, value) in self.pairs:
-            return toggle_url(self.args, name, value)
+            return value_url(self.args, name, value, selected) if selected \
+                else self._append(self.undated, [("from", value), ("to", value)])
+        if (name, value) in self.pairs:  # removing it: the rare case, done the long way
+            return value_url(self.args, name, value, selected)
         return self._append(self.state, [(name, value)])
 
     @staticmethod
