@@ -16,16 +16,18 @@ files for the segments it keeps, and only new or merged segments are decoded.
 The indexing workers save their own segment's words, in parallel.
 
 Files per segment: ``docs.npy`` (int32, segment document numbers) and
-``weights.npy`` (float32), one entry per posting, words one after another;
-``counts.npy`` (uint16), how many positions each posting has; ``positions.bin``
-(int32), the positions, words one after another; ``words.json``, each word's
-field and text with its first and end posting and position.
+``counts.npy`` (uint8, how many times the word is in the paragraph), one entry
+per posting, words one after another; ``weights.npy`` (float32) only when a
+weight is not its count times the field's boost; ``positions.bin`` (uint16), the positions,
+words one after another; ``words.json``, each word's field and text with its
+first and end posting and position.
 """
 from __future__ import annotations
 
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +37,8 @@ from .fastmatch import block_ids, block_positions, leaf_matcher
 
 MIN_DOCS = 1024
 FIELDS = ("text", "title")
-MAX_COUNT = np.iinfo(np.uint16).max
+COUNT_TYPE, POSITION_TYPE = np.uint8, np.uint16  # a word's count in a paragraph, its position
+MAX_COUNT, MAX_POSITION = np.iinfo(COUNT_TYPE).max, np.iinfo(POSITION_TYPE).max
 FILES = ("docs.npy", "weights.npy", "counts.npy", "positions.bin", "words.json")
 
 
@@ -43,10 +46,12 @@ class SavedPostings:
     """One segment's saved words: postings and positions as slices of memory-mapped arrays."""
 
     def __init__(self, spans: dict[tuple[str, bytes], tuple[int, int, int, int]], docs: np.ndarray,
-                 weights: np.ndarray, counts: np.ndarray, positions: np.ndarray):
+                 weights: np.ndarray | None, counts: np.ndarray, positions: np.ndarray,
+                 scales: dict[str, float] | None = None):
         self.spans = spans  # (field, text) -> first and end posting, first and end position
         self.docs = docs
-        self.weights = weights
+        self.weights = weights  # None: each weight is the count times its field's scale
+        self.scales = {field: np.float32(scale) for field, scale in (scales or {}).items()}
         self.counts = counts
         self.positions_ = positions
 
@@ -59,7 +64,9 @@ class SavedPostings:
     def postings(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(segment documents, weights) of a saved word."""
         first, end, _, _ = self.spans[(field, text)]
-        return self.docs[first:end], self.weights[first:end]
+        if self.weights is None:
+            return self.docs[first:end], self.counts[first:end].astype(np.float32) * self.scales[field]
+        return self.docs[first:end], np.asarray(self.weights[first:end])
 
     def positions(self, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(segment documents, offsets, positions) of a saved word: document i's
@@ -79,40 +86,42 @@ class SavedPostings:
         if not spans:
             return None
         positions_path = folder / "positions.bin"
-        positions = (np.memmap(positions_path, dtype=np.int32, mode="r") if positions_path.stat().st_size
-                     else np.zeros(0, np.int32))
-        return cls(spans, *(np.load(folder / name, mmap_mode="r") for name in FILES[:3]), positions)
+        positions = (np.memmap(positions_path, dtype=POSITION_TYPE, mode="r") if positions_path.stat().st_size
+                     else np.zeros(0, POSITION_TYPE))
+        counts = np.load(folder / "counts.npy", mmap_mode="r")
+        scales = listing.get("weight_scales")
+        weights = None if scales else np.load(folder / "weights.npy", mmap_mode="r")
+        return cls(spans, np.load(folder / "docs.npy", mmap_mode="r"), weights, counts, positions, scales)
 
 
-def _decode_word(leaf, field: str, text: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A word's (documents, weights, position counts, positions) in one segment,
-    each block of postings read once."""
+def _word_blocks(leaf, field: str, text: bytes) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]]:
+    """A word's postings in one segment, block by block: (documents, weights,
+    position counts, positions), each block read once."""
     decode = leaf.schema[field].format.decode_positions
     decoded: dict[bytes, list[int]] = {}
     matcher = leaf_matcher(leaf, field, text)
-    ids, weights, counts, flat = [], [], [], []
     while matcher.is_active():
-        ids.append(block_ids(matcher))
+        ids = block_ids(matcher)
         matcher._read_weights()
-        weights.append(np.asarray(matcher._weights, dtype=np.float32))
+        flat: list[int] = []
+        counts = []
         for positions in block_positions(matcher, decode, decoded):
             counts.append(len(positions))
             flat.extend(positions)
+        yield ids, np.asarray(matcher._weights, dtype=np.float32), np.array(counts, dtype=np.int64), flat
         matcher._next_block()
-    if not ids:
-        return (np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int32))
-    return (np.concatenate(ids).astype(np.int32), np.concatenate(weights), np.array(counts, dtype=np.int64),
-            np.array(flat, dtype=np.int32))
 
 
 def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     """Decode and save one segment's frequent words; the number of postings saved.
 
-    The per-posting arrays are files mapped from disk and the positions are
-    appended to a file, a word at a time, so a large segment does not need them
-    in memory. A word whose postings exceed the count its term info gave, or
-    with more than ``MAX_COUNT`` positions in one paragraph, is left to be
-    decoded when searched. Written under a temporary name and renamed, so a
+    Postings are written a block at a time into files mapped from disk, so a
+    large segment does not need them in memory. A word whose postings exceed
+    the count its term info gave, with more than ``MAX_COUNT`` positions in one
+    paragraph or a position past ``MAX_POSITION``, is taken back out and left to
+    be decoded when searched. When every weight is its posting's position count
+    times the field's boost (no per-word boosts: always, with this schema), the
+    weights are not written. Written under a temporary name and renamed, so a
     folder with ``words.json`` is complete.
     """
     min_docs = MIN_DOCS if min_docs is None else min_docs
@@ -124,28 +133,39 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     partial.mkdir(parents=True)
     docs = np.lib.format.open_memmap(partial / "docs.npy", mode="w+", dtype=np.int32, shape=(total,))
     weights = np.lib.format.open_memmap(partial / "weights.npy", mode="w+", dtype=np.float32, shape=(total,))
-    counts = np.lib.format.open_memmap(partial / "counts.npy", mode="w+", dtype=np.uint16, shape=(total,))
+    counts = np.lib.format.open_memmap(partial / "counts.npy", mode="w+", dtype=COUNT_TYPE, shape=(total,))
     saved: list[list] = []
     at = position_at = 0
+    scales = {field: np.float32(leaf.schema[field].format.field_boost) for field in FIELDS if field in leaf.schema}
+    weights_are_counts = True  # each weight is its count times the field's boost
     with open(partial / "positions.bin", "wb") as positions_file:
         for field, text, _ in words:
-            word_docs, word_weights, word_counts, positions = _decode_word(leaf, field, text)
-            n = len(word_docs)
-            if at + n > total or (n and word_counts.max() > MAX_COUNT):
-                continue
-            docs[at:at + n] = word_docs
-            weights[at:at + n] = word_weights
-            counts[at:at + n] = word_counts
-            positions_file.write(positions.tobytes())
-            saved.append([field, text.decode("utf-8", "surrogateescape"), at, at + n,
-                          position_at, position_at + len(positions)])
-            at += n
-            position_at += len(positions)
+            first, first_position = at, position_at
+            for block_docs, block_weights, block_counts, positions in _word_blocks(leaf, field, text):
+                n = len(block_docs)
+                if at + n > total or not n or block_counts.max() > MAX_COUNT or max(positions) > MAX_POSITION:
+                    at, position_at = first, first_position  # take the word back out
+                    positions_file.seek(first_position * POSITION_TYPE().itemsize)
+                    positions_file.truncate()
+                    break
+                docs[at:at + n] = block_docs
+                weights[at:at + n] = block_weights
+                counts[at:at + n] = block_counts
+                weights_are_counts = weights_are_counts and np.array_equal(
+                    block_weights, block_counts.astype(np.float32) * scales[field])
+                positions_file.write(np.array(positions, dtype=POSITION_TYPE).tobytes())
+                at += n
+                position_at += len(positions)
+            else:
+                saved.append([field, text.decode("utf-8", "surrogateescape"), first, at, first_position, position_at])
     for array in (docs, weights, counts):
         array.flush()
     del docs, weights, counts
-    (partial / "words.json").write_text(json.dumps({"min_docs": min_docs, "words": saved}, ensure_ascii=False),
-                                        encoding="utf-8")
+    if weights_are_counts:
+        (partial / "weights.npy").unlink()
+    listing = {"min_docs": min_docs, "words": saved,
+               "weight_scales": {field: float(scale) for field, scale in scales.items()} if weights_are_counts else None}
+    (partial / "words.json").write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return at
@@ -171,7 +191,7 @@ def save_build(reader, root: Path, live: Path | None = None, min_docs: int | Non
             continue
         if live is not None and (live / segment_id / "words.json").exists():
             folder.mkdir()
-            for name in FILES:
+            for name in (name for name in FILES if (live / segment_id / name).exists()):
                 try:
                     os.link(live / segment_id / name, folder / name)
                 except OSError:

@@ -123,3 +123,32 @@ def test_incremental_reindex_links_kept_segments_and_saves_new_ones(tmp_path, sm
     shutil.rmtree(IndexStore(tmp_path / "plain").current() / POSTINGS)
     for q in QUERIES:
         assert _result(Index(tmp_path / "ix"), q) == _result(Index(tmp_path / "plain"), q), q
+
+
+def test_a_word_too_often_in_one_paragraph_is_left_to_be_decoded(tmp_path, small_min_docs, monkeypatch):
+    """A word past the saved arrays' limits is taken back out (the others stay intact)
+    and is decoded from Whoosh's blocks when searched."""
+    monkeypatch.setattr(savedpostings, "MAX_COUNT", 2)
+    # "alpha" once in 300 paragraphs, then three times: it fails in its third block, after two were written
+    rng = random.Random(7)
+    articles = [{"id": f"x-{i}", "title": "Notes", "date": "2024-01-01",
+                 "text": "Alpha " + " ".join(rng.choice(WORDS) for _ in range(25)) + " beta."}
+                for i in range(300)] + [{"id": "x-last", "title": "Notes", "date": "2024-01-02",
+                                         "text": "Alpha alpha alpha beta gamma."}]
+    source = _write(tmp_path / "a.jsonl", articles + _articles(80, 6, "a"))
+    reindex([source], tmp_path / "ix", progress=False, procs=1, tag=False)
+    saved = load_build(IndexStore(tmp_path / "ix").current() / POSTINGS)
+    with _reader(tmp_path / "ix") as reader:
+        (segment,) = saved.values()
+        left_out = [text for text, info in reader.iter_field("text")
+                    if info.doc_frequency() >= 3 and ("text", text) not in segment]
+        assert b"alpha" in left_out and b"energi" in left_out  # "energy energy" ends many paragraphs
+        assert ("text", b"beta") in segment
+        for text, info in reader.iter_field("text"):
+            if ("text", text) in segment:
+                ours, theirs = _read_positions(reader, "text", text, saved), _read_positions(reader, "text", text)
+                assert all(a.tolist() == b.tolist() for a, b in zip(ours, theirs)), text
+    shutil.copytree(tmp_path / "ix", tmp_path / "plain")
+    shutil.rmtree(IndexStore(tmp_path / "plain").current() / POSTINGS)
+    for q in QUERIES:
+        assert _result(Index(tmp_path / "ix"), q) == _result(Index(tmp_path / "plain"), q), q
