@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -129,18 +130,25 @@ def leaf_matcher(leaf, field: str, text: bytes):
     return matcher
 
 
-def block_positions(matcher, decode, decoded: dict[bytes, list[int]]) -> list[list[int]]:
-    """Each posting's positions in the matcher's current block. Each distinct encoding
-    is decoded once (into ``decoded``): most postings share one, a word once in the
-    same place."""
-    matcher._read_values()
-    out = []
-    for value in matcher._values:
-        positions = decoded.get(value)
-        if positions is None:
-            positions = decoded[value] = decode(value)
-        out.append(positions)
-    return out
+def word_blocks(matcher, decode) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]]:
+    """A block matcher's postings, block by block: (documents, weights, position
+    counts, positions), each block read once. Each distinct position encoding is
+    decoded once: most postings share one, a word once in the same place."""
+    decoded: dict[bytes, list[int]] = {}
+    while matcher.is_active():
+        ids = block_ids(matcher)
+        matcher._read_weights()
+        matcher._read_values()
+        counts: list[int] = []
+        flat: list[int] = []
+        for value in matcher._values:
+            positions = decoded.get(value)
+            if positions is None:
+                positions = decoded[value] = decode(value)
+            counts.append(len(positions))
+            flat.extend(positions)
+        yield ids, np.asarray(matcher._weights, dtype=np.float32), np.array(counts, dtype=np.int64), flat
+        matcher._next_block()
 
 
 def block_ids(matcher) -> np.ndarray:
@@ -288,23 +296,19 @@ def _read_positions(reader, field: str, text: bytes, saved: dict | None = None
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
-        decode = leaf.schema[field].format.decode_positions
-        decoded: dict[bytes, list[int]] = {}
         matcher = leaf_matcher(leaf, field, text)
-        while matcher.is_active():
-            if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
-                block = block_ids(matcher) + offset
-                for positions in block_positions(matcher, decode, decoded):
-                    lengths.append(len(positions))
-                    flat.extend(positions)
-                docs.extend(block.tolist())
-                matcher._next_block()
-            else:
-                positions = matcher.value_as("positions")
-                docs.append(matcher.id() + offset)
-                lengths.append(len(positions))
+        if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
+            for ids, _, counts, positions in word_blocks(matcher, leaf.schema[field].format.decode_positions):
+                docs.extend((ids + offset).tolist())
+                lengths.extend(counts.tolist())
                 flat.extend(positions)
-                matcher.next()
+            continue
+        while matcher.is_active():
+            positions = matcher.value_as("positions")
+            docs.append(matcher.id() + offset)
+            lengths.append(len(positions))
+            flat.extend(positions)
+            matcher.next()
     offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
     return (np.array(docs, dtype=np.int32), offsets, np.array(flat, dtype=np.int64))

@@ -27,13 +27,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from whoosh.reading import SegmentReader
 
-from .fastmatch import block_ids, block_positions, leaf_matcher
+from .fastmatch import leaf_matcher, word_blocks
 
 MIN_DOCS = 1024
 FIELDS = ("text", "title")
@@ -94,24 +93,6 @@ class SavedPostings:
         return cls(spans, np.load(folder / "docs.npy", mmap_mode="r"), weights, counts, positions, scales)
 
 
-def _word_blocks(leaf, field: str, text: bytes) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]]:
-    """A word's postings in one segment, block by block: (documents, weights,
-    position counts, positions), each block read once."""
-    decode = leaf.schema[field].format.decode_positions
-    decoded: dict[bytes, list[int]] = {}
-    matcher = leaf_matcher(leaf, field, text)
-    while matcher.is_active():
-        ids = block_ids(matcher)
-        matcher._read_weights()
-        flat: list[int] = []
-        counts = []
-        for positions in block_positions(matcher, decode, decoded):
-            counts.append(len(positions))
-            flat.extend(positions)
-        yield ids, np.asarray(matcher._weights, dtype=np.float32), np.array(counts, dtype=np.int64), flat
-        matcher._next_block()
-
-
 def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     """Decode and save one segment's frequent words; the number of postings saved.
 
@@ -141,7 +122,8 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     with open(partial / "positions.bin", "wb") as positions_file:
         for field, text, _ in words:
             first, first_position = at, position_at
-            for block_docs, block_weights, block_counts, positions in _word_blocks(leaf, field, text):
+            blocks = word_blocks(leaf_matcher(leaf, field, text), leaf.schema[field].format.decode_positions)
+            for block_docs, block_weights, block_counts, positions in blocks:
                 n = len(block_docs)
                 if at + n > total or not n or block_counts.max() > MAX_COUNT or max(positions) > MAX_POSITION:
                     at, position_at = first, first_position  # take the word back out
