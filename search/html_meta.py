@@ -23,13 +23,14 @@ from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup, Tag
 
+from .text import MONTH_ABBREVIATIONS
+
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                  "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "scholarlyarticle",
                  "techarticle", "liveblogposting", "report", "socialmediaposting", "webpage",
                  "claimreview", "pressrelease"}
 
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+MONTHS = {m.lower(): i for i, m in enumerate(MONTH_ABBREVIATIONS, 1)}
 _MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
              r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .models import Article, Skipped, Tags
-from .tagging.speakers import sentence_spans
+from .text import sentence_spans
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

@@ -12,11 +12,12 @@ word is one word, so "Biden-Harris Administration" does not claim "Biden".
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 
 from nicknames import NickNamer
+
+from .text import fold
 
 IGNORED = {
     "mr", "mrs", "ms", "dr", "prof", "sir", "jr", "sr", "ii", "iii", "iv", "h", "e",
@@ -24,12 +25,6 @@ IGNORED = {
 }
 
 GROUP_WORDS = {"and", "leaders"}  # "NATO and G7 leaders" names several speakers, not a longer form of one
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: ``Erdoğan`` and ``erdogan`` compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def prefix_matches(prefix: str, *texts: str) -> bool:

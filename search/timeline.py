@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from .facetcache import NO_DATE, iso_day
+from .text import MONTH_ABBREVIATIONS
 from .models import Bucket, Facet, FacetValue, SearchRequest
 
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 MAX_MONTH_SPAN = 6 * 12  # beyond six years, bars are years
 MAX_WEEK_SPAN = 20 * 7  # up to twenty weeks, bars are weeks
 
@@ -52,7 +52,7 @@ def timeline(days: np.ndarray, months: np.ndarray, request: SearchRequest) -> tu
 def _label(iso: str, unit: str) -> str:
     if unit == "year":
         return iso[:4]
-    return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
+    return f"{MONTH_ABBREVIATIONS[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
 def date_facet(months: np.ndarray, request: SearchRequest) -> Facet:

@@ -18,7 +18,8 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from search.errors import IndexMissing, QueryError
 from search.models import SearchResult, plain, result_to_dict
-from search.names import fold, prefix_matches
+from search.names import prefix_matches
+from search.text import MONTH_ABBREVIATIONS, fold
 from search.requests import build_request
 from search.tagging.sectors import sector_labels
 
@@ -228,8 +229,7 @@ def _ticks(buckets, unit: str, slots: int, offset: int, most: int = 8) -> list[d
             step = -(-len(marks) // most)
             return [{"left": left(i), "text": t} for i, t in marks[::step]]
     step = max(1, -(-n // most))
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-    short = ((lambda b: f"{int(b.start[8:10])} {months[int(b.start[5:7]) - 1]}") if unit == "week"
+    short = ((lambda b: f"{int(b.start[8:10])} {MONTH_ABBREVIATIONS[int(b.start[5:7]) - 1]}") if unit == "week"
              else (lambda b: b.label))
     return [{"left": left(i), "text": short(buckets[i])} for i in range(0, n, step)]
 

@@ -9,10 +9,11 @@ as a place ("in Beijing", a dateline) does not add its country.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import pycountry
+
+from ..text import strip_accents
 
 # ISO alpha-2 → canonical name where pycountry's name is not the common English form.
 CANONICAL = {
@@ -148,13 +149,6 @@ _VENUE_BEFORE = re.compile(r"^\s*(?:[A-Z][A-Za-z.]+\s?){1,3},\s*$")
 _VENUE_AFTER = re.compile(r"^\s*(?:$|\(|—|–|-|:)")
 
 
-def fold(text: str) -> str:
-    if text.isascii():
-        return text
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=None)
 def _tables():
     canon: dict[str, str] = {}  # alpha2 -> canonical
@@ -178,7 +172,7 @@ def _tables():
             if form.lower().startswith("the "):
                 form = form[4:]
             names.setdefault(form, target)
-            folded = fold(form)
+            folded = strip_accents(form)
             names.setdefault(folded, target)
     for a2 in FOLD_INTO.values():
         canon[a2] = CANONICAL.get(a2) or canon[a2]
@@ -186,7 +180,7 @@ def _tables():
         canon[a2] = name
     for a2, name in canon.items():
         names.setdefault(name, a2)
-        names.setdefault(fold(name), a2)
+        names.setdefault(strip_accents(name), a2)
     for a2, forms in ALIASES.items():
         for form in forms:
             names[form] = a2
@@ -271,11 +265,11 @@ def canonical_country(name: str) -> str | None:
     if not name:
         return None
     for table in (names, demonyms):
-        for form in (name, fold(name)):
+        for form in (name, strip_accents(name)):
             if form in table:
                 return canon[table[form]]
     lowered, lowered_d = _lowered()
-    key = _LEADING_THE.sub("", fold(name).lower())
+    key = _LEADING_THE.sub("", strip_accents(name).lower())
     if key in lowered:
         return canon[lowered[key]]
     if key.rstrip("s") in lowered_d or key in lowered_d:

@@ -20,15 +20,13 @@ Works article by article, because speakers are resolved across paragraphs:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..text import ABBREVIATIONS, fold, sentence_spans
 from .countries import canonical_country
 
 # precompiled patterns of the inline regexes below (same patterns, compiled once)
-_RX0 = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
-_RX1 = re.compile(r"(\S+)$")
 _RX2 = re.compile(r"[;:,“”\"]|\b(?:when|while|after|as|because|but|and)\b")
 _RX3 = re.compile(r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|who|and then|so)\b")
 _RX4 = re.compile(r"\b(?:also|further|then|today|yesterday|tonight|earlier|later|again|once again|has|have|had|was|were|is|are|will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b")
@@ -50,8 +48,6 @@ _RX19 = re.compile(r"[;:“”\"]|\b(?:that|when|while|but|because|although|wher
 _RX20 = re.compile(r"\bjoint (?:statement|declaration|communiqu)", re.I)
 _RX21 = re.compile(r"(?<=Jr\.)\s+|(?<=Sr\.)\s+|\s*;\s*")
 _RX22 = re.compile(r"^\s*[“\"]")
-_RX23 = re.compile(r"^(?:[a-z]\.)*[a-z]$")
-_RX24 = re.compile(r"^[A-Z]$")
 _RX25 = re.compile(r"\b(?:in|at|from|to|near|into|via|across|of)\s+(?:the\s+)?$")
 _RX26 = re.compile(r"\(\d+\)|\s+")
 _RX27 = re.compile(r"[A-Z][a-z]+\s+[A-Z][a-z]+\s*$|\b(?:of|between|among|for|to|by)\s+(?:these\s+|those\s+|the\s+)?$")
@@ -341,24 +337,11 @@ _SENTENCE_WORD = (r"(?:As|The|In|On|At|We|It|This|That|These|Those|But|And|When|
                   r"Before|For|Our|If|Since|Today)\s")
 _NAME_SEQ = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
 _TRANSCRIPT = re.compile(r"^(?P<label>(?:[A-Z][A-Z.’'\-]*\s+){0,5}[A-Z][A-Z.’'\-]+)\s*:\s*(?P<rest>.*)$", re.S)
-_ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "lt", "col", "gen", "no", "sen", "rep",
-    "gov", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "vs", "etc", "inc", "ltd", "co", "corp", "hon", "capt", "maj", "adm", "cdr", "brig", "u.s",
-    "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "h.e", "mt", "ft", "approx", "dept", "govt",
-}
-
-
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 @lru_cache(maxsize=200_000)
 def _tok_key(tok: str) -> str:
-    return _fold(tok).strip(".,’'").replace("’", "'")
+    return fold(tok).strip(".,’'").replace("’", "'")
 
 
 def _keyset(tokens: list[str]) -> set[str]:
@@ -614,29 +597,12 @@ def _clean_tokens(seq: str) -> list[str]:
     toks = [t for t in _RX11.split(seq.strip()) if t]
     toks = [t[:-2] if t.endswith(("’s", "'s")) else t for t in toks]
     # strip a sentence-final period from a last token that is not an initial
-    if toks and toks[-1].endswith(".") and not _RX12.match(toks[-1]) and _tok_key(toks[-1]) not in _ABBREV:
+    if toks and toks[-1].endswith(".") and not _RX12.match(toks[-1]) and _tok_key(toks[-1]) not in ABBREVIATIONS:
         toks[-1] = toks[-1][:-1]
     return toks
 
 
 # --------------------------------------------------------------------------- sentences
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence; a period after an abbreviation or initial ("Mr.", "U.S.") ends none."""
-    spans = []
-    start = 0
-    for m in _RX0.finditer(text):
-        dot = m.start()
-        word = _RX1.search(text[start:dot + 1])
-        w = word.group(1) if word else ""
-        key = w.lower().rstrip(".").lstrip("(“\"")
-        if text[dot] == "." and (key in _ABBREV or _RX23.match(key) or _RX24.match(w.rstrip("."))):
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [s for s in spans if text[s[0]:s[1]].strip()]
 
 
 @lru_cache(maxsize=100_000)

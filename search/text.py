@@ -1,0 +1,54 @@
+"""Text helpers shared by every stage: accent folding and sentence splitting.
+
+One definition each, so the ingester, the taggers, facet search and the
+query side agree on what "the same word" and "a sentence" mean.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MONTH_ABBREVIATIONS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+# Words ending in a period that end no sentence ("Mr. Biden", "the U.S. side").
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "lt", "col", "gen", "no", "sen", "rep",
+    "gov", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "vs", "etc", "inc", "ltd", "co", "corp", "hon", "capt", "maj", "adm", "cdr", "brig", "u.s",
+    "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "h.e", "mt", "ft", "approx", "dept", "govt",
+}
+_SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"(\S+)$")
+_DOTTED_LETTERS = re.compile(r"^(?:[a-z]\.)*[a-z]$")
+_INITIAL = re.compile(r"^[A-Z]$")
+
+
+def strip_accents(text: str) -> str:
+    """``Erdoğan`` -> ``Erdogan``, case kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: ``Erdoğan`` and ``erdogan`` compare equal."""
+    return strip_accents(text.casefold())
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a period after an abbreviation or initial ("Mr.", "U.S.") ends none."""
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        dot = match.start()
+        word = _LAST_WORD.search(text[start:dot + 1])
+        w = word.group(1) if word else ""
+        key = w.lower().rstrip(".").lstrip("(“\"")
+        if text[dot] == "." and (key in ABBREVIATIONS or _DOTTED_LETTERS.match(key)
+                                 or _INITIAL.match(w.rstrip("."))):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return [s for s in spans if text[s[0]:s[1]].strip()]
