@@ -1,14 +1,26 @@
 """Reindex: read sources, tag paragraphs, write a new build, switch to it atomically.
 
-A reindex is incremental by default: a source whose content hash is the same
-as in the live build keeps its documents (the live build's immutable segment
-files are hard-linked into the new build), changed sources are re-read, and
-removed sources lose their paragraphs. ``full=True`` rebuilds from scratch.
+What a reindex indexes is planned from the live build's manifest before
+anything is written (``plan``):
+
+- by default the named sources are added, or re-read where their content
+  changed, and every other indexed source is kept: naming one folder never
+  drops the rest of the index;
+- ``replace`` makes the index exactly the named sources, ``remove`` drops
+  the named indexed sources, ``prune`` drops indexed files that no longer
+  exist; what is dropped is in the plan, so callers can say so before the
+  switch;
+- a named path that does not exist, or a folder with nothing to read, is
+  an error and nothing changes.
+
+Unchanged sources keep their documents (the live build's immutable segment
+files are hard-linked into the new build); ``full=True`` re-reads them all.
 Either way the new build is written beside the live one and only switched
 to once it is complete.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -23,7 +35,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
 from .dedup import DuplicateIndex
-from .errors import SourceError
+from .errors import DiploSearchError, SourceError
 from .facetcache import FacetCache
 from .ingest import discover, file_digest, read_file
 from .models import Article, Skipped
@@ -45,6 +57,8 @@ class BuildReport:
     duplicates: int = 0  # articles read that copy an indexed one (listed as alternatives)
     reused_sources: int = 0  # unchanged sources kept from the previous build
     removed_sources: int = 0
+    removed: list[str] = field(default_factory=list)  # the sources dropped from the index
+    missing: list[str] = field(default_factory=list)  # indexed files that no longer exist, kept
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     build: str = ""
@@ -56,26 +70,51 @@ class BuildReport:
         return data
 
 
-def reindex(sources: Iterable[str | Path], index_dir: str | Path, full: bool = False,
-            progress: bool | None = None, procs: int | None = None, tag: bool = True,
-            after_article: Callable[[Article], None] | None = None) -> BuildReport:
-    """Build a new index of ``sources`` under ``index_dir`` and make it live.
+@dataclass
+class Plan:
+    """What a reindex will do, decided before anything is written."""
 
-    Raises ReindexBusy when another reindex runs. On any error (or Ctrl-C)
-    the partial build is deleted and the previous build keeps serving.
-    ``procs`` worker processes tag and index (default: one per core when
-    there is enough to read, else this process alone). ``tag=False`` skips
-    the taggers and uses the tags given in the sources, if any.
-    ``after_article`` is called after each article is handed to the writer
-    (used by tests to interrupt a build midway).
+    read: list[Path]  # files to read and tag (resolved)
+    keep: dict[str, dict]  # manifest entries kept as they are (path -> entry)
+    remove: list[str]  # indexed sources dropped from the index
+    missing: list[str]  # indexed files that no longer exist, kept as indexed
+    digests: dict[str, str]  # content hash of each file to read
+    previous: dict[str, dict]  # the live build's sources (path -> entry)
+    incremental: bool  # the live build's segments are reused
+
+
+class NothingToIndex(DiploSearchError):
+    """A named source does not exist or holds nothing readable: the index is left as it was."""
+
+
+def reindex(sources: Iterable[str | Path] = (), index_dir: str | Path = "index", *, replace: bool = False,
+            remove: Iterable[str | Path] = (), prune: bool = False, full: bool = False,
+            progress: bool | None = None, procs: int | None = None, tag: bool = True,
+            after_article: Callable[[Article], None] | None = None,
+            on_plan: Callable[[Plan], None] | None = None) -> BuildReport:
+    """Add or update ``sources`` in the index under ``index_dir`` and make the new build live.
+
+    ``replace`` indexes exactly ``sources``; ``remove`` drops indexed sources
+    (files, or every file under a folder); ``prune`` drops indexed files that
+    no longer exist; ``full`` re-reads every source instead of reusing the
+    live build's documents. ``on_plan`` sees the plan before anything is
+    built. Raises NothingToIndex (nothing changed) for a named path that does
+    not exist or holds nothing to read, ReindexBusy when another reindex runs.
+    On any error (or Ctrl-C) the partial build is deleted and the previous
+    build keeps serving. ``procs`` worker processes tag and index (default:
+    one per core when there is enough to read). ``tag=False`` uses the tags
+    given in the sources, if any. ``after_article`` is called after each
+    article is handed to the writer (tests use it to interrupt a build).
     """
     store = IndexStore(index_dir)
     started = time.perf_counter()
     with store.lock():
+        plan = make_plan(store, [Path(s) for s in sources], replace, [Path(r) for r in remove], prune, full)
+        if on_plan:
+            on_plan(plan)
         build = store.new_build_dir()
         try:
-            report = _build(store, build, [Path(s) for s in sources], full, progress,
-                            procs, tag, after_article)
+            report = _build(store, build, plan, progress, procs, tag, after_article)
         except BaseException:
             store.discard(build)
             raise
@@ -85,31 +124,91 @@ def reindex(sources: Iterable[str | Path], index_dir: str | Path, full: bool = F
     return report
 
 
-def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
-           progress: bool | None, procs: int | None, tag: bool, after_article) -> BuildReport:
-    report = BuildReport()
-    files, missing = discover(sources)
-    files = [path.resolve() for path in files]
-    report.skipped.extend(missing)
-    digests = {str(path): file_digest(path) for path in files}
-    previous = None if full else _previous_state(store)
-    if previous is not None:
-        report.incremental = True
-        old_sources, dedup = previous
+def make_plan(store: IndexStore, sources: list[Path], replace: bool, remove: list[Path], prune: bool,
+              full: bool) -> Plan:
+    previous, reusable = _previous_sources(store, rebuilding=replace and not remove)
+    if replace and not sources:
+        raise NothingToIndex("--replace needs the sources the index is to hold; the index was not changed")
+    removed = set(_matching(previous, remove))
+    if prune:
+        removed |= {path for path in previous if not Path(path).is_file()}
+    # naming nothing re-reads what the index holds (its changed files)
+    named = _named_files(sources) if sources else {path for path in previous if Path(path).is_file()}
+    named -= removed
+    if replace:
+        removed |= {path for path in previous if path not in named}
+    keep = {path: entry for path, entry in previous.items() if path not in removed and path not in named}
+    missing = sorted(path for path in keep if not Path(path).is_file())
+    if full or not reusable:
+        if missing:
+            raise NothingToIndex(
+                f"{len(missing)} indexed file(s) no longer exist (first: {missing[0]}), and a full "
+                "rebuild cannot keep what it cannot read; restore them, or drop them with --prune. "
+                "The index was not changed")
+        named |= set(keep)
+        keep = {}
+    digests = {path: _digest(path) for path in sorted(named)}
+    unchanged = {path for path, digest in digests.items()
+                 if digest and path in previous and previous[path]["digest"] == digest and reusable and not full}
+    keep.update({path: previous[path] for path in unchanged})
+    read = [Path(path) for path in sorted(named - unchanged)]
+    return Plan(read, keep, sorted(removed), missing, digests, previous, reusable and not full)
+
+
+def _digest(path: str) -> str:
+    """The content hash, or "" for a file that cannot be read (reading it reports why)."""
+    try:
+        return file_digest(Path(path))
+    except OSError:
+        return ""
+
+
+def _named_files(sources: list[Path]) -> set[str]:
+    """The readable files of every named source; a path that does not exist, or a
+    folder holding no readable file, is an error (a typo must not change the index)."""
+    files: set[str] = set()
+    for source in sources:
+        found, missing = discover([source])
+        if missing:
+            raise NothingToIndex(f"{source}: no such file or folder; the index was not changed")
+        if not found:
+            raise NothingToIndex(f"{source} holds no .txt, .html or .jsonl file to index; "
+                                 "the index was not changed")
+        files.update(str(path.resolve()) for path in found)
+    return files
+
+
+def _matching(previous: dict[str, dict], paths: list[Path]) -> list[str]:
+    """Indexed sources that are one of ``paths`` or lie under one of them (for --remove)."""
+    found = []
+    for path in paths:
+        target = path.resolve()
+        hits = [p for p in previous if Path(p) == target or Path(p).is_relative_to(target)]
+        if not hits:
+            raise NothingToIndex(f"{path} is not a source of this index; the index was not changed")
+        found += hits
+    return found
+
+
+def _build(store: IndexStore, build: Path, plan: Plan, progress: bool | None, procs: int | None,
+           tag: bool, after_article) -> BuildReport:
+    report = BuildReport(incremental=plan.incremental, removed=plan.remove, missing=plan.missing)
+    dedup = _previous_dedup(store) if plan.incremental else DuplicateIndex()
+    if plan.incremental:
         _link_build(store.current(), build)
         ix = whoosh_index.open_dir(str(build))
     else:
-        old_sources, dedup = {}, DuplicateIndex()
         ix = whoosh_index.create_in(str(build), make_schema())
-    kept = {path: old_sources[path] for path, digest in digests.items()
-            if path in old_sources and old_sources[path]["digest"] == digest}
-    stale = _forget_stale(old_sources, kept, dedup)
-    to_read = [path for path in files if str(path) not in kept]
-    report.reused_sources = len(kept)
-    report.removed_sources = len([p for p in old_sources if p not in digests])
+    kept = dict(plan.keep)
+    stale = _forget_stale(plan.previous, kept, dedup) if plan.incremental else []
+    to_read = plan.read + [Path(path) for path in plan.keep if path not in kept]
+    report.reused_sources = len(kept) if plan.incremental else 0
+    report.removed_sources = len(plan.remove)
 
     manifest_sources = dict(kept)
-    seen_ids = {i: path for path, entry in kept.items() for i in _entry_ids(entry)}
+    # every id a source still in the index had stays that source's, also when it is read again
+    old_ids = {path: _entry_ids(entry) for path, entry in plan.previous.items() if path not in plan.remove}
+    seen_ids = {i: path for path, ids in old_ids.items() for i in ids}
     procs = procs if procs is not None else _default_procs(to_read)
     writer = ParallelWriter(ix, procs, tag) if procs > 1 else SerialWriter(ix, tag)
     try:
@@ -117,12 +216,11 @@ def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
             writer.delete_by_query(Or([Term("source_path", path) for path in stale]))
         bar = tqdm(unit="paragraph", desc="indexing", file=sys.stderr, smoothing=0.1,
                    disable=not (sys.stderr.isatty() if progress is None else progress))
-        for path, items in _read_all(to_read):
-            entry = {"digest": digests[str(path)], "articles": [], "duplicates": []}
+        for path, digest, items in _read_all(to_read, plan.digests):
+            entry = {"digest": digest, "articles": [], "duplicates": []}
             for item in items:
-                if isinstance(item, Article) and item.id in seen_ids:
-                    item = Skipped(str(path), f"article id {item.id!r} was already read from "
-                                              f"{seen_ids[item.id]}; ids must be unique")
+                if isinstance(item, Article):
+                    item = _with_unique_id(item, str(path), seen_ids, old_ids.get(str(path), []))
                 if isinstance(item, Skipped):
                     report.skipped.append(item)
                     continue
@@ -148,13 +246,34 @@ def _build(store: IndexStore, build: Path, sources: list[Path], full: bool,
         raise
     with ix.reader() as reader:
         FacetCache.from_reader(reader).save(build / FACETS)
-        save_build(reader, build / POSTINGS, store.current() / POSTINGS if report.incremental else None)
+        save_build(reader, build / POSTINGS, store.current() / POSTINGS if plan.incremental else None)
         report.paragraphs = reader.doc_count()
     report.articles = sum(len(entry["articles"]) for entry in manifest_sources.values())
     dedup.save(build)
     _write_manifest(build, manifest_sources)
     _write_alternates(build, manifest_sources)
     return report
+
+
+def _with_unique_id(article: Article, path: str, seen: dict[str, str], old_ids: list[str]) -> Article | Skipped:
+    """The article with an id no other source holds.
+
+    A file read again keeps the id it had. An id the source gave itself (a
+    JSON Lines ``id``) is the user's key: a second source with it is reported
+    and skipped. An id made from a file name (two ``index.html`` in two
+    folders) is made unique with a hash of the file's path."""
+    if article.id_from_file_name:
+        had = next((i for i in old_ids if i == article.id or i.startswith(f"{article.id}-")), None)
+        if had is not None:
+            article.id = had
+            return article
+    if seen.get(article.id, path) == path:
+        return article
+    if not article.id_from_file_name:
+        return Skipped(path, f"article id {article.id!r} was already read from {seen[article.id]}; "
+                             "ids must be unique")
+    article.id = f"{article.id}-{hashlib.sha1(path.encode('utf-8')).hexdigest()[:8]}"
+    return article
 
 
 def _entry_ids(entry: dict) -> list[str]:
@@ -201,41 +320,49 @@ def _default_procs(paths: list[Path]) -> int:
     return min(os.cpu_count() or 1, 8) if size > PARALLEL_FROM_BYTES else 1
 
 
-def _read_all(paths: list[Path]) -> Iterator[tuple[Path, list]]:
+def _read_all(paths: list[Path], digests: dict[str, str]) -> Iterator[tuple[Path, str, list]]:
+    """Each file with its content hash and what it holds (articles, or Skipped with reasons)."""
     for path in paths:
+        digest = digests.get(str(path)) or _digest(str(path))
         try:
             items = read_file(path)
         except SourceError as error:
             items = [Skipped(str(path), str(error))]
-        yield path, items
+        yield path, digest, items
 
 
-def indexed_sources(index_dir: str | Path) -> list[Path]:
-    """The source files the live index was built from that still exist."""
-    manifest = _previous_manifest(IndexStore(index_dir)) or {"sources": {}}
-    return [Path(path) for path in sorted(manifest["sources"]) if Path(path).is_file()]
+def _previous_sources(store: IndexStore, rebuilding: bool) -> tuple[dict[str, dict], bool]:
+    """The live build's sources (path -> entry) and whether its documents can be reused.
 
-
-def _previous_state(store: IndexStore) -> tuple[dict, DuplicateIndex] | None:
-    """The live build's sources and duplicate index, or None to build from scratch."""
-    manifest = _previous_manifest(store)
-    if manifest is None:
-        return None
+    A build of another format is re-read from its sources; a live index whose
+    list of sources cannot be read is refused (keeping it would be guessing)
+    unless the caller is rebuilding from named sources alone (``--replace``)."""
+    if not store.current_name() and not store.has_builds():
+        return {}, False
     try:
-        dedup = DuplicateIndex.load(store.current())
-    except (OSError, ValueError):
-        return None
-    return manifest["sources"], dedup
+        build = store.current()
+        manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
+        sources = manifest["sources"]
+    except (DiploSearchError, OSError, ValueError, KeyError, TypeError) as error:
+        if rebuilding:
+            return {}, False
+        raise DiploSearchError(
+            f"cannot read which sources the index at {store.root} holds ({error}); nothing was changed. "
+            f"To rebuild it from scratch, name every source: "
+            f"`diplosearch reindex --replace SOURCE... --index {store.root}`") from None
+    return sources, manifest.get("format") == FORMAT_VERSION and _dedup_readable(build)
 
 
-def _previous_manifest(store: IndexStore) -> dict | None:
-    if not store.exists():
-        return None
+def _dedup_readable(build: Path) -> bool:
     try:
-        manifest = json.loads((store.current() / MANIFEST).read_text(encoding="utf-8"))
+        DuplicateIndex.load(build)
     except (OSError, ValueError):
-        return None
-    return manifest if manifest.get("format") == FORMAT_VERSION else None
+        return False
+    return True
+
+
+def _previous_dedup(store: IndexStore) -> DuplicateIndex:
+    return DuplicateIndex.load(store.current())
 
 
 def _link_build(live: Path, build: Path) -> None:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from dataclasses import asdict
@@ -16,10 +15,12 @@ import click
 from .errors import DiploSearchError
 from .models import Skipped, result_to_dict
 
-DEFAULT_INDEX = os.environ.get("DIPLOSEARCH_INDEX", "index")
+DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
+EXIT_SKIPPED = 3  # the index was built, but some sources could not be read
 
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+                            envvar="DIPLOSEARCH_INDEX",
                             type=click.Path(file_okay=False), help="Index folder.")
 
 
@@ -31,20 +32,48 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_option
-@click.option("--full", is_flag=True, help="Rebuild everything, not only changed sources.")
+@click.option("--replace", is_flag=True, help="Make the index exactly SOURCES, dropping every other source.")
+@click.option("--remove", "remove", multiple=True, type=click.Path(), metavar="PATH",
+              help="Drop an indexed file, or every indexed file under a folder (repeatable).")
+@click.option("--prune", is_flag=True, help="Drop indexed files that no longer exist.")
+@click.option("--full", is_flag=True, help="Re-read every source instead of keeping unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def reindex(sources: tuple[str, ...], index_dir: str, full: bool, as_json: bool) -> None:
-    """Build the index from SOURCES (files or folders; default: seeds/) and switch to it."""
-    from .build import reindex as run_reindex
+def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tuple[str, ...], prune: bool,
+            full: bool, as_json: bool) -> None:
+    """Add or update SOURCES (files or folders) in the index, keeping every other source.
 
-    try:
-        report = run_reindex(sources or DEFAULT_SOURCES, index_dir, full=full)
-    except DiploSearchError as error:
-        raise click.ClickException(str(error)) from None
+    Without SOURCES, re-read the sources the index holds (seeds/ for a new
+    index). Exit status: 0 when everything was indexed, 1 when nothing
+    changed (an error), 3 when the index was built but some sources were
+    skipped (listed with their reasons).
+    """
+    report = run_reindex(index_dir, sources, replace=replace, remove=remove, prune=prune, full=full,
+                         announce=not as_json)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
-        return
-    print_report(report, index_dir)
+    else:
+        print_report(report, index_dir)
+    if report.skipped:
+        raise SystemExit(EXIT_SKIPPED)
+
+
+def run_reindex(index_dir: str, sources=(), announce: bool = True, **options):
+    """Reindex with the command line's defaults and messages: seeds/ for a new index,
+    what will be removed said before the switch, errors as one line."""
+    from .build import reindex as build_reindex
+    from .store import IndexStore
+
+    if not sources and not options.get("remove") and not IndexStore(index_dir).has_builds():
+        sources = DEFAULT_SOURCES
+    try:
+        return build_reindex(sources, index_dir, on_plan=announce_plan if announce else None, **options)
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def announce_plan(plan) -> None:
+    for path in plan.remove:
+        click.echo(f"Removing from the index: {path}", err=True)
 
 
 def print_report(report, index_dir: str) -> None:
@@ -55,6 +84,9 @@ def print_report(report, index_dir: str) -> None:
     click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
                f"{report.duplicates} near-duplicate copies listed under their original; "
                f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
+    if report.missing:
+        click.echo(f"{len(report.missing)} indexed file(s) no longer exist and are still indexed "
+                   f"(first: {report.missing[0]}); `diplosearch reindex --prune` drops them.", err=True)
     _report_skipped(report.skipped)
 
 
@@ -179,7 +211,7 @@ def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, d
     obeyed. Failures are reported and the other URLs still fetched; the exit
     code is 1 only when nothing could be fetched.
     """
-    from .fetch import FetchOptions, fetch, sources_to_reindex
+    from .fetch import FetchOptions, fetch
 
     if not urls and not feeds:
         raise click.UsageError("give at least one URL or --feed FEED_URL")
@@ -199,13 +231,11 @@ def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, d
     if not report.fetched:
         click.echo("Nothing new to index.")
         return
-    from .build import reindex as run_reindex
-
     try:
-        build = run_reindex(sources_to_reindex(sources_dir, index_dir), index_dir)
-    except DiploSearchError as error:
-        raise click.ClickException(f"{error} (the fetched pages are stored in {sources_dir}; "
-                                   f"run `diplosearch reindex` later)") from None
+        build = run_reindex(index_dir, [sources_dir])
+    except click.ClickException as error:
+        error.message += f" (the fetched pages are stored in {sources_dir}; run `diplosearch reindex {sources_dir}` later)"
+        raise
     print_report(build, index_dir)
 
 

@@ -646,14 +646,3 @@ def fetch(urls: Iterable[str], feeds: Iterable[str], sources_dir: str | Path,
         if owned:
             fetcher.close()
     return report
-
-
-def sources_to_reindex(sources_dir: str | Path, index_dir: str | Path) -> list[Path]:
-    """What to reindex after fetching: ``sources_dir`` plus every file the live index
-    already holds that still exists (a reindex drops sources it is not given, and
-    fetching pages must not drop the seeds or anything else indexed before)."""
-    from .build import indexed_sources
-
-    root = Path(sources_dir).resolve()
-    return [Path(sources_dir)] + [path for path in indexed_sources(index_dir)
-                                  if not path.resolve().is_relative_to(root)]

@@ -62,6 +62,7 @@ def read_html(data: bytes, path: str = "") -> Article:
         url=meta.url,
         paragraphs=paragraphs,
         path=path,
+        id_from_file_name=True,
     )
 
 

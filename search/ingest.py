@@ -129,7 +129,7 @@ def read_text(text: str, article_id: str, path: str = "") -> Article:
     if not paragraphs:
         raise SourceError("no paragraphs of text")
     return Article(id=article_id, title=headline(paragraphs[0]), date=day, dateline=dateline,
-                   paragraphs=paragraphs, path=path)
+                   paragraphs=paragraphs, path=path, id_from_file_name=True)
 
 
 def headline(paragraph: str, limit: int = 90) -> str:
@@ -172,6 +172,7 @@ def _read_jsonl(text: str, path: Path) -> Iterator[Article | Skipped]:
             continue
         articles.append(Article(
             id=str(row.get("id") or f"{path.stem}-{number}"),
+            id_from_file_name=not row.get("id"),
             title=str(row.get("title") or ""),
             date=_iso_date(row.get("date")),
             dateline=str(row.get("dateline") or ""),

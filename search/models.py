@@ -48,6 +48,7 @@ class Article:
     paragraphs: list[str] = field(default_factory=list)
     path: str = ""  # the file it was read from
     tags: list["Tags"] | None = None  # tags given with the source, used when tagging is off
+    id_from_file_name: bool = False  # the source gave no id; it was made from the file's name
 
 
 @dataclass

@@ -166,6 +166,8 @@ def save_build(reader, root: Path, live: Path | None = None, min_docs: int | Non
     """Make sure every segment of a finished build has its saved words: written by
     a worker already, linked from the live build's copy, or decoded here."""
     root.mkdir(parents=True, exist_ok=True)
+    if not reader.doc_count_all():  # an empty build has no segment
+        return
     for leaf, _ in reader.leaf_readers():
         segment_id = leaf.segment().segment_id()
         folder = root / segment_id

@@ -45,6 +45,11 @@ class IndexStore:
         name = self.current_name()
         return bool(name) and (self.builds / name).is_dir()
 
+    def has_builds(self) -> bool:
+        """True when a build folder exists, live or not (a pointer may have been lost)."""
+        return self.builds.is_dir() and any(path.is_dir() and not path.name.startswith(".")
+                                            for path in self.builds.iterdir())
+
     def current_name(self) -> str:
         try:
             return self.pointer.read_text(encoding="utf-8").strip()
@@ -53,11 +58,17 @@ class IndexStore:
 
     def current(self) -> Path:
         name = self.current_name()
-        if not name or not (self.builds / name).is_dir():
-            raise IndexMissing(
-                f"no index at {self.root}: build one with `diplosearch reindex --index {self.root}`"
-            )
-        return self.builds / name
+        if name and (self.builds / name).is_dir():
+            return self.builds / name
+        rebuild = f"rebuild it with `diplosearch reindex --replace SOURCE... --index {self.root}`"
+        if name:
+            raise IndexMissing(f"the index at {self.root} is damaged: its CURRENT file names build "
+                               f"{name!r}, which does not exist; {rebuild}")
+        if self.has_builds():
+            raise IndexMissing(f"the index at {self.root} is damaged: it has builds but no CURRENT file "
+                               f"naming the live one; {rebuild}")
+        raise IndexMissing(f"no index at {self.root}: build one with "
+                           f"`diplosearch reindex SOURCE... --index {self.root}`")
 
     def check_format(self, build: Path) -> None:
         """Refuse a build written by another version of diplosearch, saying what to do."""

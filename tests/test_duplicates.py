@@ -23,8 +23,8 @@ def test_syndicated_copies_are_indexed_once_with_alternatives(tmp_path, make_art
     [copy] = index.alternates("wire-1")
     assert copy["source"] == "Daily Paper" and copy["url"] == "https://paper.example/x"
 
-    original.unlink()  # the original goes: its copy takes its place on the next reindex
-    report = reindex([tmp_path], tmp_path / "ix", progress=False)
+    original.unlink()  # the original goes: its copy takes its place when it is pruned
+    report = reindex([tmp_path], tmp_path / "ix", prune=True, progress=False)
     assert report.incremental and report.articles == 1 and report.duplicates == 0
     assert [p.n for p in index.article("paper-1")] == list(range(1, 8))
     assert index.article("wire-1") == [] and index.alternates("paper-1") == []

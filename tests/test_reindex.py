@@ -38,7 +38,7 @@ def test_cli_reindex_prints_a_summary_with_skipped_sources(tmp_path):
     (sources / "seed.txt").write_text(SEED_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     (sources / "bad.jsonl").write_text("{oops\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["reindex", str(sources), "--index", str(tmp_path / "ix")])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # built, with a source skipped
     assert "Indexed 1 articles, 15 paragraphs" in result.output
     assert "bad.jsonl" in result.output and "not JSON" in result.output
     assert search_total(tmp_path / "ix", "semiconductors") == 1
@@ -104,7 +104,9 @@ def test_incremental_reindex_rereads_only_changed_sources(tmp_path, make_article
 
     first.unlink()
     report = reindex([tmp_path], index_dir, progress=False)
-    assert report.removed_sources == 1 and report.articles == 1
+    assert report.missing == [str(first)] and report.articles == 2  # kept until dropped explicitly
+    report = reindex([], index_dir, prune=True, progress=False)
+    assert report.removed == [str(first)] and report.articles == 1
     assert search_total(index_dir, "fisheries") == 0
     assert search_total(index_dir, "talks") == 1
 

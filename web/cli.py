@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
-from search.cli import DEFAULT_INDEX, DEFAULT_SOURCES, main, print_report
+from search.cli import DEFAULT_SOURCES, index_option, main, print_report, run_reindex
 from search.errors import DiploSearchError
 from search.store import IndexStore
 
@@ -15,8 +16,7 @@ from . import create_app
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
-              type=click.Path(file_okay=False), help="Index folder.")
+@index_option
 @click.option("--seeds", "seeds_dir", default=DEFAULT_SOURCES[0], show_default=True,
               help="What to index first when there is no index yet.")
 @click.option("--workers", default=0, help="Server worker processes (default: one per core).")
@@ -28,11 +28,9 @@ def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, th
     """Serve the search site (building the index from seeds/ first if there is none)."""
     store = IndexStore(index_dir)
     try:
-        if not store.exists():
+        if _is_new(store, click.get_current_context().get_parameter_source("index_dir")):
             click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
-            from search.build import reindex
-
-            print_report(reindex([seeds_dir], index_dir, full=True), index_dir)
+            print_report(run_reindex(index_dir, [seeds_dir], replace=True), index_dir)
         store.check_format(store.current())
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
@@ -44,6 +42,15 @@ def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, th
     from .server import serve as run_server
 
     run_server(app, host, port, workers, threads)
+
+
+def _is_new(store: IndexStore, given: ParameterSource | None) -> bool:
+    """An index folder to build from the seeds: the default folder, or an existing empty
+    one. A folder named by hand that does not exist is a typo, and a folder holding any
+    build is never rebuilt here, even a damaged one (``serve`` only reports it)."""
+    if store.current_name() or store.has_builds():
+        return False
+    return store.root.is_dir() or given in (ParameterSource.DEFAULT, None)
 
 
 __all__ = ["main"]
