@@ -3,7 +3,7 @@
 A phase per process keeps each phase's peak memory (``ru_maxrss``) its own,
 and makes the cold searcher open genuinely cold as far as Python is concerned.
 
-- ``index``: ``search.build.reindex`` of the corpus, with or without tagging;
+- ``index``: ``search.index.build.reindex`` of the corpus, with or without tagging;
 - ``cold``: import, ``Index(dir).snapshot()`` and one search;
 - ``search``: ``Index.search`` and the naive Whoosh baseline over the mixed query set;
 - ``api``: ``diplosearch serve`` (gunicorn) under N concurrent keep-alive clients.
@@ -139,14 +139,14 @@ def percentiles(samples: list[float]) -> dict:
 def phase_index(args) -> dict:
     import inspect
 
-    from search.build import reindex
+    from search.index.build import reindex
 
     tag = not args.no_tag
     kwargs = {"full": True, "progress": False}
     params = inspect.signature(reindex).parameters
     if not tag:
         if "tag" not in params:
-            return {"skipped": "search.build.reindex has no tag= option yet"}
+            return {"skipped": "search.index.build.reindex has no tag= option yet"}
         kwargs["tag"] = False
     if args.procs and "procs" in params:
         kwargs["procs"] = args.procs
@@ -154,7 +154,7 @@ def phase_index(args) -> dict:
         started = time.perf_counter()
         report = reindex([args.corpus], args.index, **kwargs)
         seconds = time.perf_counter() - started
-    from search.store import IndexStore
+    from search.backends.whoosh.store import IndexStore
 
     build = IndexStore(args.index).current()
     facets, saved = build / "facets", build / "postings"
@@ -173,8 +173,8 @@ def phase_index(args) -> dict:
 # -- cold open ----------------------------------------------------------------------
 def phase_cold(args) -> dict:
     imported = time.perf_counter()
-    from search.query import Index
-    from search.requests import build_request
+    from search.backends.whoosh.searcher import Index
+    from search.query.params import build_request
 
     import_s = time.perf_counter() - imported
     started = time.perf_counter()
@@ -214,8 +214,8 @@ def phase_search(args) -> dict:
     from whoosh import highlight
     from whoosh.sorting import FieldFacet
 
-    from search.query import Index
-    from search.requests import build_request
+    from search.backends.whoosh.searcher import Index
+    from search.query.params import build_request
 
     from .queries import TYPES, mixed_order, query_set
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .errors import DiploSearchError
-from .models import Skipped, result_to_dict
+from search.errors import DiploSearchError
+from search.models import Skipped, result_to_dict
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
@@ -60,8 +60,8 @@ def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tup
 def run_reindex(index_dir: str, sources=(), announce: bool = True, **options):
     """Reindex with the command line's defaults and messages: seeds/ for a new index,
     what will be removed said before the switch, errors as one line."""
-    from .build import reindex as build_reindex
-    from .store import IndexStore
+    from search.index.build import reindex as build_reindex
+    from search.backends.whoosh.store import IndexStore
 
     if not sources and not options.get("remove") and not IndexStore(index_dir).has_builds():
         sources = DEFAULT_SOURCES
@@ -112,8 +112,8 @@ def _report_skipped(skipped: list[Skipped]) -> None:
 def search_command(query, sector, speaker, country, date_from, date_to, limit, page, sort,
                    as_json, index_dir) -> None:
     """Search the index with Whoosh query syntax and facet filters."""
-    from .query import Index
-    from .requests import build_request
+    from search.backends.whoosh.searcher import Index
+    from search.query.params import build_request
 
     try:
         request = build_request(query, sector, speaker, country, date_from, date_to, page, limit, sort)
@@ -156,8 +156,8 @@ def _plain(snippet: str) -> str:
 @click.option("--no-evidence", is_flag=True, help="Leave out the evidence field.")
 def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
     """Print each paragraph of PATHS with its tags as JSON Lines; touches no index."""
-    from .ingest import read_sources
-    from .paragraphs import paragraphs_of
+    from search.ingest.sources import read_sources
+    from search.tagging.paragraphs import paragraphs_of
 
     started, count, skipped = time.perf_counter(), 0, []
     out = sys.stdout
@@ -211,7 +211,7 @@ def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, d
     obeyed. Failures are reported and the other URLs still fetched; the exit
     code is 1 only when nothing could be fetched.
     """
-    from .fetch import FetchOptions, fetch
+    from search.ingest.fetch import FetchOptions, fetch
 
     if not urls and not feeds:
         raise click.UsageError("give at least one URL or --feed FEED_URL")

@@ -142,7 +142,7 @@ class Bucket:
 
 @dataclass
 class SearchRequest:
-    """A validated search: what the CLI and the web both pass to ``search.query``."""
+    """A validated search: what the CLI and the web both pass to ``search.backends.whoosh.searcher``."""
 
     q: str = ""
     sectors: list[str] = field(default_factory=list)

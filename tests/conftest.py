@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.build import reindex
-from search.query import Index
+from search.index.build import reindex
+from search.backends.whoosh.searcher import Index
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -39,7 +39,7 @@ from test_live_server import start_server, stop_server  # noqa: E402
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from search.build import reindex
+    from search.index.build import reindex
 
     folder = tmp_path_factory.mktemp("browser-index")
     reindex([ROOT / "seeds"], folder / "index", progress=False)

@@ -1,7 +1,7 @@
 """Near-duplicate articles are indexed once, the other copies listed as alternatives."""
-from search.build import reindex
-from search.query import Index
-from search.requests import build_request
+from search.index.build import reindex
+from search.backends.whoosh.searcher import Index
+from search.query.params import build_request
 
 STORY = "\n\n".join(
     f"Paragraph {i}: the foreign ministers of Malaysia and Türkiye met in Putrajaya on Tuesday and "

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from search.build import reindex
-from search.query import Index
-from search.requests import build_request
+from search.index.build import reindex
+from search.backends.whoosh.searcher import Index
+from search.query.params import build_request
 
 from conftest import SEEDS
 

@@ -7,12 +7,12 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import TEXT
 from whoosh.writing import SegmentWriter
 
-from search.ingest import discover, read_file
+from search.ingest.sources import discover, read_file
 from search.models import Article
-from search.paragraphs import paragraphs_of
-from search.schema import make_schema, to_document
-from search.segmentwriter import FastSegmentWriter
-from search.textfield import TextField
+from search.tagging.paragraphs import paragraphs_of
+from search.backends.whoosh.schema import make_schema, to_document
+from search.backends.whoosh.segmentwriter import FastSegmentWriter
+from search.backends.whoosh.textfield import TextField
 
 from conftest import SEEDS
 

@@ -1,7 +1,7 @@
-from search.build import reindex
-from search.names import canonical_names
-from search.query import Index
-from search.requests import build_request
+from search.index.build import reindex
+from search.query.names import canonical_names
+from search.backends.whoosh.searcher import Index
+from search.query.params import build_request
 
 
 def test_variants_of_one_name_merge_under_the_most_frequent_full_form():

@@ -3,11 +3,11 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from search.build import reindex
+from search.index.build import reindex
 from search.errors import ReindexBusy
 from search.models import SearchRequest
-from search.query import Index
-from search.store import IndexStore
+from search.backends.whoosh.searcher import Index
+from search.backends.whoosh.store import IndexStore
 from web.cli import main
 
 from conftest import SEED_FILE, SEEDS
@@ -134,21 +134,21 @@ def test_parallel_workers_build_the_same_index_as_one_process(tmp_path, make_art
 
 
 def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(tmp_path, make_articles, monkeypatch):
-    import search.writers
+    import search.backends.whoosh.writers
 
     index_dir = tmp_path / "ix"
     reindex([SEED_FILE], index_dir, progress=False)
     before = IndexStore(index_dir).current_name()
-    real = search.writers.paragraphs_of
+    real = search.backends.whoosh.writers.paragraphs_of
 
     def broken(article, tag=True):
         if article.id == "a7":
             raise ValueError("tagger exploded")
         return real(article, tag=tag)
 
-    monkeypatch.setattr(search.writers, "paragraphs_of", broken)
+    monkeypatch.setattr(search.backends.whoosh.writers, "paragraphs_of", broken)
     source = make_articles([{"id": f"a{i}", "text": f"Fisheries {i}."} for i in range(20)])
-    with pytest.raises(search.writers.WorkerFailed, match="tagger exploded"):
+    with pytest.raises(search.backends.whoosh.writers.WorkerFailed, match="tagger exploded"):
         reindex([source], index_dir, full=True, progress=False, procs=2)
     assert IndexStore(index_dir).current_name() == before
     assert search_total(index_dir, "semiconductors") == 1

@@ -5,10 +5,10 @@ import shutil
 
 from click.testing import CliRunner
 
-from search.build import reindex
+from search.index.build import reindex
 from search.models import SearchRequest
-from search.query import Index
-from search.store import IndexStore
+from search.backends.whoosh.searcher import Index
+from search.backends.whoosh.store import IndexStore
 from web.cli import main
 
 from conftest import SEED_FILE, write_jsonl

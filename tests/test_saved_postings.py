@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search import savedpostings
-from search.build import reindex
-from search.fastmatch import _read_positions, _read_postings
+from search.backends.whoosh import savedpostings
+from search.index.build import reindex
+from search.backends.whoosh.fastmatch import _read_positions, _read_postings
 from search.models import SearchRequest
-from search.query import Index
-from search.savedpostings import load_build
-from search.store import POSTINGS, IndexStore
+from search.backends.whoosh.searcher import Index
+from search.backends.whoosh.savedpostings import load_build
+from search.backends.whoosh.store import POSTINGS, IndexStore
 
 WORDS = ("the joint statement prime minister energy security trade defence talks visit summit leaders "
          "agreed cooperation investment ports rail climate health students culture ministers said "

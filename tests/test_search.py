@@ -1,9 +1,9 @@
 import pytest
 
-from search.build import reindex
+from search.index.build import reindex
 from search.errors import QueryError
-from search.query import Index
-from search.requests import build_request
+from search.backends.whoosh.searcher import Index
+from search.query.params import build_request
 
 SEED_ID = "000_c346cf18d6c898db"
 

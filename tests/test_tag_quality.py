@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import read_file
+from search.ingest.sources import read_file
 from search.models import Article
 from search.tagging import tag_article
 

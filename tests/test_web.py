@@ -1,4 +1,4 @@
-from search.build import reindex
+from search.index.build import reindex
 from web import create_app
 
 SEED_ID = "000_c346cf18d6c898db"

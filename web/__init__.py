@@ -6,7 +6,7 @@ import os
 import click
 from flask import Flask
 
-from search.query import Index
+from search.backends.whoosh.searcher import Index
 
 
 def create_app(config: dict | None = None) -> Flask:

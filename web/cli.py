@@ -8,7 +8,7 @@ from click.core import ParameterSource
 
 from search.cli import DEFAULT_SOURCES, index_option, main, print_report, run_reindex
 from search.errors import DiploSearchError
-from search.store import IndexStore
+from search.backends.whoosh.store import IndexStore
 
 from . import create_app
 

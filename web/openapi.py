@@ -5,7 +5,7 @@ field added to or dropped from an answer fails a test until it is described here
 """
 from __future__ import annotations
 
-from search.requests import MAX_PER_PAGE, SORTS
+from search.query.params import MAX_PER_PAGE, SORTS
 
 DATE = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2})?$",
         "description": "ISO date (YYYY-MM-DD), or empty when unknown."}

@@ -2,7 +2,7 @@
 
 Search is CPU-bound Python and numpy, so threads in one process share one
 core; gunicorn's worker processes use them all. Each worker opens the index
-itself and follows reindexes on its own (``search.query.Index``).
+itself and follows reindexes on its own (``search.backends.whoosh.searcher.Index``).
 
 By default each worker is a sync worker: it serves one request at a time and
 closes the connection, so the next connection goes to whichever worker is

@@ -1,7 +1,7 @@
 """Routes: each parses the request, calls the engine, renders HTML, JSON or CSV.
 
 Nothing here searches: the views turn URL parameters into a ``SearchRequest``,
-call ``search.query.Index`` and shape its plain-data answer for a template
+call ``search.backends.whoosh.searcher.Index`` and shape its plain-data answer for a template
 (facets with toggle URLs, timeline bars with links, page links). Every state
 of the page is in its URL, so every link works without JavaScript.
 """
@@ -18,9 +18,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from search.errors import IndexMissing, QueryError
 from search.models import SearchResult, plain, result_to_dict
-from search.names import prefix_matches
+from search.query.names import prefix_matches
 from search.text import MONTH_ABBREVIATIONS, fold
-from search.requests import build_request
+from search.query.params import build_request
 from search.tagging.sectors import sector_labels
 
 from .openapi import openapi_spec

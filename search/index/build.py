@@ -34,15 +34,15 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
-from .dedup import DuplicateIndex
-from .errors import DiploSearchError, SourceError
-from .facetcache import FacetCache
-from .ingest import discover, file_digest, read_file
-from .models import Article, Skipped
-from .savedpostings import save_build
-from .schema import make_schema
-from .store import ALTERNATES, FACETS, FORMAT_VERSION, MANIFEST, POSTINGS, IndexStore
-from .writers import ParallelWriter, SerialWriter
+from search.index.dedup import DuplicateIndex
+from search.errors import DiploSearchError, SourceError
+from search.backends.whoosh.facetcache import FacetCache
+from search.ingest.sources import discover, file_digest, read_file
+from search.models import Article, Skipped
+from search.backends.whoosh.savedpostings import save_build
+from search.backends.whoosh.schema import make_schema
+from search.backends.whoosh.store import ALTERNATES, FACETS, FORMAT_VERSION, MANIFEST, POSTINGS, IndexStore
+from search.backends.whoosh.writers import ParallelWriter, SerialWriter
 
 WHOOSH_FILES = ("_MAIN_", "MAIN_")  # Whoosh's own files in a build; the rest is ours
 PARALLEL_FROM_BYTES = 2_000_000
@@ -132,9 +132,10 @@ def make_plan(store: IndexStore, sources: list[Path], replace: bool, remove: lis
     removed = set(_matching(previous, remove))
     if prune:
         removed |= {path for path in previous if not Path(path).is_file()}
-    # naming nothing re-reads what the index holds (its changed files)
-    named = _named_files(sources) if sources else {path for path in previous if Path(path).is_file()}
-    named -= removed
+    # in the order given (documents are numbered in reading order); naming nothing
+    # re-reads what the index holds (its changed files)
+    named = _named_files(sources) if sources else [path for path in previous if Path(path).is_file()]
+    named = [path for path in named if path not in removed]
     if replace:
         removed |= {path for path in previous if path not in named}
     keep = {path: entry for path, entry in previous.items() if path not in removed and path not in named}
@@ -145,13 +146,13 @@ def make_plan(store: IndexStore, sources: list[Path], replace: bool, remove: lis
                 f"{len(missing)} indexed file(s) no longer exist (first: {missing[0]}), and a full "
                 "rebuild cannot keep what it cannot read; restore them, or drop them with --prune. "
                 "The index was not changed")
-        named |= set(keep)
+        named += [path for path in keep if path not in named]
         keep = {}
-    digests = {path: _digest(path) for path in sorted(named)}
+    digests = {path: _digest(path) for path in named}
     unchanged = {path for path, digest in digests.items()
                  if digest and path in previous and previous[path]["digest"] == digest and reusable and not full}
     keep.update({path: previous[path] for path in unchanged})
-    read = [Path(path) for path in sorted(named - unchanged)]
+    read = [Path(path) for path in named if path not in unchanged]
     return Plan(read, keep, sorted(removed), missing, digests, previous, reusable and not full)
 
 
@@ -163,10 +164,10 @@ def _digest(path: str) -> str:
         return ""
 
 
-def _named_files(sources: list[Path]) -> set[str]:
-    """The readable files of every named source; a path that does not exist, or a
-    folder holding no readable file, is an error (a typo must not change the index)."""
-    files: set[str] = set()
+def _named_files(sources: list[Path]) -> list[str]:
+    """The readable files of every named source, in order; a path that does not exist, or
+    a folder holding no readable file, is an error (a typo must not change the index)."""
+    files: dict[str, None] = {}
     for source in sources:
         found, missing = discover([source])
         if missing:
@@ -174,8 +175,8 @@ def _named_files(sources: list[Path]) -> set[str]:
         if not found:
             raise NothingToIndex(f"{source} holds no .txt, .html or .jsonl file to index; "
                                  "the index was not changed")
-        files.update(str(path.resolve()) for path in found)
-    return files
+        files.update(dict.fromkeys(str(path.resolve()) for path in found))
+    return list(files)
 
 
 def _matching(previous: dict[str, dict], paths: list[Path]) -> list[str]:

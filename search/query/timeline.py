@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .facetcache import NO_DATE, iso_day
-from .text import MONTH_ABBREVIATIONS
-from .models import Bucket, Facet, FacetValue, SearchRequest
+from search.backends.whoosh.facetcache import NO_DATE, iso_day
+from search.text import MONTH_ABBREVIATIONS
+from search.models import Bucket, Facet, FacetValue, SearchRequest
 
 MAX_MONTH_SPAN = 6 * 12  # beyond six years, bars are years
 MAX_WEEK_SPAN = 20 * 7  # up to twenty weeks, bars are weeks

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import IndexMissing, ReindexBusy
+from search.errors import IndexMissing, ReindexBusy
 
 FORMAT_VERSION = 3  # of a build's files; bumped when they change incompatibly
 MANIFEST = "manifest.json"

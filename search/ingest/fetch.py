@@ -53,7 +53,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from .errors import DiploSearchError
+from search.errors import DiploSearchError
 
 
 def _version() -> str:
@@ -255,7 +255,7 @@ def _content_type(value: str) -> tuple[str, str]:
 
 
 def _page_declares_charset(data: bytes) -> bool:
-    from .encoding import declared_charset
+    from search.ingest.encoding import declared_charset
 
     return data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
         declared_charset(data) is not None
@@ -545,7 +545,7 @@ class Fetcher:
 
     def read_feed(self, url: str):
         """Fetch and parse a feed; raises FetchError (or FeedError) with the reason."""
-        from .feeds import parse_feed
+        from search.ingest.feeds import parse_feed
 
         url = normalize_url(url)
         response = self._get_following(url, FEED_ACCEPT, self.options.max_bytes)

@@ -7,8 +7,8 @@ from datetime import datetime
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
-from .models import Paragraph
-from .textfield import TextField
+from search.models import Paragraph
+from search.backends.whoosh.textfield import TextField
 
 # Facet field in the index -> attribute of Paragraph.
 FACET_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}

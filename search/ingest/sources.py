@@ -4,7 +4,7 @@ Formats, chosen by file extension:
 - ``.txt`` (and files without a known extension): plain text, paragraphs
   separated by blank lines; an optional first line ``date YYYY-MM-DD DATELINE:``
   gives the date and dateline, and the rest of that line starts paragraph 1.
-- ``.html``/``.htm``: a web page (see ``search.html``).
+- ``.html``/``.htm``: a web page (see ``search.ingest.html``).
 - ``.jsonl``: one article a line with ``id``, ``title``, ``date``, ``source``,
   ``url``, ``text`` (paragraphs separated by blank lines).
 """
@@ -18,9 +18,9 @@ from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SourceError
-from .models import Article, Skipped, Tags
-from .text import sentence_spans
+from search.errors import SourceError
+from search.models import Article, Skipped, Tags
+from search.text import sentence_spans
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -78,7 +78,7 @@ def read_file(path: Path) -> list[Article | Skipped]:
         raise SourceError("empty file")
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
-        from .html import read_html
+        from search.ingest.html import read_html
 
         return [_with_fetch_record(read_html(data, str(path)), path)]
     if b"\x00" in data[:8192]:

@@ -15,18 +15,18 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from .errors import QueryError
-from .facetcache import NO_DATE, FacetCache, day_number
-from .fastmatch import FastMatcher, PostingsCache, top
-from .highlight import Snippeter
-from .models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
-from .names import prefix_matches
-from .queryparse import QueryParser
-from .savedpostings import load_build
-from .schema import FACET_ATTRS, from_stored
-from .store import ALTERNATES, FACETS, POSTINGS, IndexStore
-from .tagging.sectors import sector_labels
-from .timeline import date_facet, timeline
+from search.errors import QueryError
+from search.backends.whoosh.facetcache import NO_DATE, FacetCache, day_number
+from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache, top
+from search.backends.whoosh.highlight import Snippeter
+from search.models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
+from search.query.names import prefix_matches
+from search.query.parse import QueryParser
+from search.backends.whoosh.savedpostings import load_build
+from search.backends.whoosh.schema import FACET_ATTRS, from_stored
+from search.backends.whoosh.store import ALTERNATES, FACETS, POSTINGS, IndexStore
+from search.tagging.sectors import sector_labels
+from search.query.timeline import date_facet, timeline
 
 FACET_LABELS = {"sector": "Sector", "speaker": "Speaker", "country": "Country"}
 REQUEST_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}

@@ -12,7 +12,7 @@ from whoosh import query as wq
 from whoosh.qparser import AndGroup, GtLtPlugin, MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
-from .errors import QueryError
+from search.errors import QueryError
 
 SEARCH_FIELDS = ["text", "title"]
 QUERY_FIELDS = {

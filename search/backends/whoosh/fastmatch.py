@@ -20,8 +20,8 @@ from collections.abc import Iterator
 import numpy as np
 from whoosh import query as wq
 
-from .facetcache import DENSE_FRACTION, FacetCache
-from .schema import FACET_ATTRS
+from search.backends.whoosh.facetcache import DENSE_FRACTION, FacetCache
+from search.backends.whoosh.schema import FACET_ATTRS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 CACHE_BYTES = 256 * 1024 * 1024

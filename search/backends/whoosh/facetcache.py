@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .names import canonical_names
-from .schema import FACET_ATTRS
+from search.query.names import canonical_names
+from search.backends.whoosh.schema import FACET_ATTRS
 
 NO_DATE = np.iinfo(np.int32).min
 TICKS_PER_DAY = 86_400_000_000  # Whoosh's DATETIME: microseconds since 0001-01-01
@@ -184,7 +184,7 @@ def _days(reader, ndocs: int) -> np.ndarray:
 
 def _table(reader, name: str, ndocs: int, live: np.ndarray, merge: bool = False) -> FieldTable:
     """The CSR tables of one facet field; with ``merge``, spelling variants of a
-    name become one value (see ``search.names``)."""
+    name become one value (see ``search.query.names``)."""
     found: dict[str, np.ndarray] = {}
     if name in reader.indexed_field_names():
         for term in reader.lexicon(name):

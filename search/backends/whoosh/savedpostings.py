@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from whoosh.reading import SegmentReader
 
-from .fastmatch import leaf_matcher, word_blocks
+from search.backends.whoosh.fastmatch import leaf_matcher, word_blocks
 
 MIN_DOCS = 1024
 FIELDS = ("text", "title")

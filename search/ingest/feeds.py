@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from .errors import DiploSearchError
+from search.errors import DiploSearchError
 
 
 class FeedError(DiploSearchError):

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from nicknames import NickNamer
 
-from .text import fold
+from search.text import fold
 
 IGNORED = {
     "mr", "mrs", "ms", "dr", "prof", "sir", "jr", "sr", "ii", "iii", "iv", "h", "e",

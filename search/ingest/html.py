@@ -2,11 +2,11 @@
 
     read_html(data, path) -> Article
 
-1. decode the bytes (:mod:`search.encoding`: BOM, declared charset, UTF-8,
+1. decode the bytes (:mod:`search.ingest.encoding`: BOM, declared charset, UTF-8,
    Windows-1252; mojibake repaired);
-2. read the page metadata with BeautifulSoup (:mod:`search.html_meta`:
+2. read the page metadata with BeautifulSoup (:mod:`search.ingest.html_meta`:
    headline, publication date, publisher, canonical URL);
-3. find the article body (:mod:`search.html_body`): trafilatura's main-content
+3. find the article body (:mod:`search.ingest.html_body`): trafilatura's main-content
    extraction when it is installed, else a BeautifulSoup block scorer, then
    one cleaning pass that drops the headline, datelines-as-metadata, link
    lists, share/newsletter/comment boxes and credits;
@@ -22,11 +22,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from .encoding import decode_html, repair_mojibake
-from .errors import SourceError
-from .html_body import clean_blocks, soup_blocks, trafilatura_blocks
-from .html_meta import page_meta, words
-from .models import Article
+from search.ingest.encoding import decode_html, repair_mojibake
+from search.errors import SourceError
+from search.ingest.html_body import clean_blocks, soup_blocks, trafilatura_blocks
+from search.ingest.html_meta import page_meta, words
+from search.models import Article
 
 # "HANOI, Vietnam (AP) —", "NEW YORK (Reuters) -", "VIENNA —", "NEW DELHI:", "KUALA LUMPUR, Jan 5 (Bernama) --"
 WIRE_DATELINE = re.compile(

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from .errors import QueryError
-from .models import SearchRequest
+from search.errors import QueryError
+from search.models import SearchRequest
 
 SORTS = ("relevance", "date", "date-asc")
 MAX_PER_PAGE = 100

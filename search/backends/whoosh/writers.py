@@ -19,12 +19,12 @@ import queue
 import traceback
 from pathlib import Path
 
-from .models import Article
-from .paragraphs import paragraphs_of
-from .savedpostings import save_new_segment
-from .schema import to_document
-from .segmentwriter import FastSegmentWriter
-from .store import POSTINGS
+from search.models import Article
+from search.tagging.paragraphs import paragraphs_of
+from search.backends.whoosh.savedpostings import save_new_segment
+from search.backends.whoosh.schema import to_document
+from search.backends.whoosh.segmentwriter import FastSegmentWriter
+from search.backends.whoosh.store import POSTINGS
 
 BATCH_ARTICLES = 8
 POLL_SECONDS = 0.5

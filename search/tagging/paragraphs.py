@@ -1,8 +1,8 @@
 """Turn an article into tagged paragraph documents."""
 from __future__ import annotations
 
-from .models import Article, Paragraph, Tags
-from .tagging import tag_article
+from search.models import Article, Paragraph, Tags
+from search.tagging import tag_article
 
 
 def paragraphs_of(article: Article, tag: bool = True) -> list[Paragraph]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .html_meta import parse_date, words
+from search.ingest.html_meta import parse_date, words
 
 
 @dataclass

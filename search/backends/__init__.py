@@ -1,0 +1,1 @@
+"""Search backends: where paragraphs are stored and searched (Whoosh embedded by default)."""
