@@ -137,29 +137,22 @@ def percentiles(samples: list[float]) -> dict:
 
 # -- index ------------------------------------------------------------------------
 def phase_index(args) -> dict:
-    import inspect
-
+    from search.backends.whoosh import WhooshBackend
     from search.index.build import reindex
 
-    tag = not args.no_tag
-    kwargs = {"full": True, "progress": False}
-    params = inspect.signature(reindex).parameters
-    if not tag:
-        if "tag" not in params:
-            return {"skipped": "search.index.build.reindex has no tag= option yet"}
-        kwargs["tag"] = False
-    if args.procs and "procs" in params:
+    kwargs = {"full": True, "progress": False, "tag": not args.no_tag}
+    if args.procs:
         kwargs["procs"] = args.procs
     with TreeSampler() as sampler:
         started = time.perf_counter()
-        report = reindex([args.corpus], args.index, **kwargs)
+        report = reindex(WhooshBackend(args.index), [args.corpus], **kwargs)
         seconds = time.perf_counter() - started
     from search.backends.whoosh.store import IndexStore
 
     build = IndexStore(args.index).current()
     facets, saved = build / "facets", build / "postings"
     return {
-        "tag": tag, "procs": kwargs.get("procs", "default"), "seconds": round(seconds, 2),
+        "tag": kwargs["tag"], "procs": kwargs.get("procs", "default"), "seconds": round(seconds, 2),
         "paragraphs": report.paragraphs, "articles": report.articles,
         "paragraphs_per_s": round(report.paragraphs / seconds, 1),
         "skipped_sources": len(report.skipped),
@@ -173,12 +166,12 @@ def phase_index(args) -> dict:
 # -- cold open ----------------------------------------------------------------------
 def phase_cold(args) -> dict:
     imported = time.perf_counter()
-    from search.backends.whoosh.searcher import Index
+    from search.backends.whoosh import WhooshBackend
     from search.query.params import build_request
 
     import_s = time.perf_counter() - imported
     started = time.perf_counter()
-    index = Index(args.index)
+    index = WhooshBackend(args.index)
     snap = index.snapshot()
     snapshot_s = time.perf_counter() - started
     request = build_request(q=args.q)
@@ -214,14 +207,14 @@ def phase_search(args) -> dict:
     from whoosh import highlight
     from whoosh.sorting import FieldFacet
 
-    from search.backends.whoosh.searcher import Index
+    from search.backends.whoosh import WhooshBackend
     from search.query.params import build_request
 
     from .queries import TYPES, mixed_order, query_set
 
     queries = query_set(args.reps, args.seed)
     ordered = mixed_order(queries, args.seed)
-    index = Index(args.index)
+    index = WhooshBackend(args.index)
     snap = index.snapshot()
     searcher = index.searcher(snap)
     ndocs = snap.facets.ndocs

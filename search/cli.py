@@ -60,13 +60,14 @@ def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tup
 def run_reindex(index_dir: str, sources=(), announce: bool = True, **options):
     """Reindex with the command line's defaults and messages: seeds/ for a new index,
     what will be removed said before the switch, errors as one line."""
+    from search.backends import open_backend
     from search.index.build import reindex as build_reindex
-    from search.backends.whoosh.store import IndexStore
 
-    if not sources and not options.get("remove") and not IndexStore(index_dir).has_builds():
-        sources = DEFAULT_SOURCES
+    backend = open_backend(index_dir)
     try:
-        return build_reindex(sources, index_dir, on_plan=announce_plan if announce else None, **options)
+        if not sources and not options.get("remove") and backend.live_state() is None:
+            sources = DEFAULT_SOURCES
+        return build_reindex(backend, sources, on_plan=announce_plan if announce else None, **options)
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
 
@@ -112,12 +113,12 @@ def _report_skipped(skipped: list[Skipped]) -> None:
 def search_command(query, sector, speaker, country, date_from, date_to, limit, page, sort,
                    as_json, index_dir) -> None:
     """Search the index with Whoosh query syntax and facet filters."""
-    from search.backends.whoosh.searcher import Index
+    from search.backends import open_backend
     from search.query.params import build_request
 
     try:
         request = build_request(query, sector, speaker, country, date_from, date_to, page, limit, sort)
-        result = Index(index_dir).search(request)
+        result = open_backend(index_dir).search(request)
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     if as_json:

@@ -6,13 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from search.index.build import reindex
-from search.backends.whoosh.searcher import Index
+from search.backends.whoosh import WhooshBackend
+from search.index.build import BuildReport
+from search.index.build import reindex as build_reindex
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_FILE = SEEDS / "000_c346cf18d6c898db.txt"
 SHARED = ROOT.parent / "shared"
+
+
+def reindex(sources, index_dir, **options) -> BuildReport:
+    """Reindex into the Whoosh index at ``index_dir`` (what ``diplosearch reindex`` does)."""
+    return build_reindex(WhooshBackend(index_dir), sources, **options)
 
 
 def shared_path(*parts: str) -> Path:
@@ -37,8 +43,8 @@ def seed_index_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_index(seed_index_dir) -> Index:
-    return Index(seed_index_dir)
+def seed_index(seed_index_dir) -> WhooshBackend:
+    return WhooshBackend(seed_index_dir)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ import json
 
 from bench import run
 
+from conftest import reindex
+
 
 def test_benchmark_smoke(tmp_path, capsys):
     result = run.main(["--paragraphs", "2000", "--reps", "3", "--api-requests", "24", "--api-seconds", "20",

@@ -1,7 +1,8 @@
 """Near-duplicate articles are indexed once, the other copies listed as alternatives."""
-from search.index.build import reindex
-from search.backends.whoosh.searcher import Index
+from search.backends.whoosh import WhooshBackend
 from search.query.params import build_request
+
+from conftest import reindex
 
 STORY = "\n\n".join(
     f"Paragraph {i}: the foreign ministers of Malaysia and Türkiye met in Putrajaya on Tuesday and "
@@ -18,7 +19,7 @@ def test_syndicated_copies_are_indexed_once_with_alternatives(tmp_path, make_art
                     "text": STORY + "\n\nCopyright Daily Paper. All rights reserved."}], "b.jsonl")
     report = reindex([tmp_path], tmp_path / "ix", progress=False)
     assert report.articles == 1 and report.duplicates == 1
-    index = Index(tmp_path / "ix")
+    index = WhooshBackend(tmp_path / "ix")
     assert index.search(build_request("putrajaya")).total == 6
     [copy] = index.alternates("wire-1")
     assert copy["source"] == "Daily Paper" and copy["url"] == "https://paper.example/x"

@@ -1,7 +1,8 @@
-from search.index.build import reindex
 from search.query.names import canonical_names
-from search.backends.whoosh.searcher import Index
+from search.backends.whoosh import WhooshBackend
 from search.query.params import build_request
+
+from conftest import reindex
 
 
 def test_variants_of_one_name_merge_under_the_most_frequent_full_form():
@@ -23,7 +24,7 @@ def test_speaker_facet_counts_and_filters_one_person_once(tmp_path, make_article
         {"id": "b", "text": "Turkish President Erdogan said ties are strong."},
     ])
     reindex([source], tmp_path / "ix", progress=False)
-    index = Index(tmp_path / "ix")
+    index = WhooshBackend(tmp_path / "ix")
     result = index.search(build_request(""))
     speakers = {v.value: v.count for v in next(f for f in result.facets if f.name == "speaker").values}
     assert speakers == {"Recep Tayyip Erdogan": 2}

@@ -3,24 +3,23 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from search.index.build import reindex
 from search.errors import ReindexBusy
 from search.models import SearchRequest
-from search.backends.whoosh.searcher import Index
+from search.backends.whoosh import WhooshBackend
 from search.backends.whoosh.store import IndexStore
 from web.cli import main
 
-from conftest import SEED_FILE, SEEDS
+from conftest import SEEDS, SEED_FILE, reindex
 
 
 def search_total(index_dir, q):
-    return Index(index_dir).search(SearchRequest(q=q)).total
+    return WhooshBackend(index_dir).search(SearchRequest(q=q)).total
 
 
 def test_reindex_builds_the_seed_index(seed_index_dir):
     store = IndexStore(seed_index_dir)
     assert store.exists()
-    index = Index(seed_index_dir)
+    index = WhooshBackend(seed_index_dir)
     paragraphs = index.article("000_c346cf18d6c898db")
     assert [p.n for p in paragraphs] == list(range(1, 16))
     assert paragraphs[0].date == "2025-11-02" and paragraphs[0].dateline == "PUTRAJAYA"
@@ -29,7 +28,7 @@ def test_reindex_builds_the_seed_index(seed_index_dir):
 def test_default_seeds_folder_holds_the_seed_and_the_white_house_articles(tmp_path):
     report = reindex([SEEDS], tmp_path / "ix", progress=False)
     assert report.articles == 91 and not report.skipped
-    assert Index(tmp_path / "ix").search(SearchRequest(q="semiconductors")).total > 1
+    assert WhooshBackend(tmp_path / "ix").search(SearchRequest(q="semiconductors")).total > 1
 
 
 def test_cli_reindex_prints_a_summary_with_skipped_sources(tmp_path):
@@ -48,7 +47,7 @@ def test_failed_reindex_leaves_the_previous_index_serving(tmp_path, make_article
     index_dir = tmp_path / "ix"
     reindex([SEED_FILE], index_dir, progress=False)
     live_before = IndexStore(index_dir).current_name()
-    index = Index(index_dir)
+    index = WhooshBackend(index_dir)
     assert index.search(SearchRequest(q="semiconductors")).total == 1
 
     more = make_articles([{"id": f"a{i}", "text": f"Talks on fisheries number {i}."} for i in range(5)])
@@ -115,7 +114,7 @@ def test_incremental_reindex_rereads_only_changed_sources(tmp_path, make_article
 
 
 def _state(index_dir):
-    index = Index(index_dir)
+    index = WhooshBackend(index_dir)
     result = index.search(SearchRequest(q="", per_page=100, facet_size=1000))
     docs = sorted((h.paragraph.article_id, h.paragraph.n, tuple(h.paragraph.sectors)) for h in result.hits)
     facets = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
@@ -160,7 +159,7 @@ def test_sources_can_carry_their_own_tags_when_tagging_is_off(tmp_path, make_art
                              "paragraph_tags": [{"sectors": ["space"], "speakers": ["Ada Lovelace"]},
                                                 {"countries": ["Malaysia"]}]}])
     reindex([source], tmp_path / "ix", progress=False, tag=False)
-    paragraphs = Index(tmp_path / "ix").article("t1")
+    paragraphs = WhooshBackend(tmp_path / "ix").article("t1")
     assert paragraphs[0].sectors == ["space"] and paragraphs[0].speakers == ["Ada Lovelace"]
     assert paragraphs[1].countries == ["Malaysia"]
 
@@ -170,9 +169,7 @@ def test_an_index_from_another_version_gets_a_clear_message(tmp_path):
 
     reindex([SEED_FILE], tmp_path / "ix", progress=False)
     build = IndexStore(tmp_path / "ix").current()
-    manifest = json.loads((build / "manifest.json").read_text())
-    manifest["format"] = 1
-    (build / "manifest.json").write_text(json.dumps(manifest))
+    (build / "format.json").write_text(json.dumps({"format": 1}))
     result = CliRunner().invoke(main, ["search", "x", "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1 and "another version of diplosearch" in result.output
     result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "ix")])
@@ -184,7 +181,7 @@ def test_an_index_from_another_version_gets_a_clear_message(tmp_path):
 def test_the_live_index_answers_throughout_a_reindex_and_then_switches(tmp_path, make_articles):
     index_dir = tmp_path / "ix"
     reindex([SEED_FILE], index_dir, progress=False)
-    index = Index(index_dir)
+    index = WhooshBackend(index_dir)
     more = make_articles([{"id": f"f{i}", "text": f"Fisheries talks {i}."} for i in range(3)])
     midway, release = threading.Event(), threading.Event()
 

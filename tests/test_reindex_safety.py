@@ -5,13 +5,12 @@ import shutil
 
 from click.testing import CliRunner
 
-from search.index.build import reindex
 from search.models import SearchRequest
-from search.backends.whoosh.searcher import Index
+from search.backends.whoosh import WhooshBackend
 from search.backends.whoosh.store import IndexStore
 from web.cli import main
 
-from conftest import SEED_FILE, write_jsonl
+from conftest import SEED_FILE, reindex, write_jsonl
 
 HTML = """<html><head><title>{title}</title></head><body><article>
 <h1>{title}</h1><p>{body} The ministers met in the capital and agreed to deepen cooperation on
@@ -23,7 +22,7 @@ def run(*args):
 
 
 def articles(index_dir) -> set[str]:
-    result = Index(index_dir).search(SearchRequest(q="", per_page=100))
+    result = WhooshBackend(index_dir).search(SearchRequest(q="", per_page=100))
     return {hit.paragraph.article_id for hit in result.hits}
 
 
@@ -111,7 +110,7 @@ def test_reindex_without_sources_rereads_what_the_index_holds(tmp_path):
     write_jsonl(first / "a.jsonl", [{"id": "a1", "text": "Shipping talks opened."}])
     result = run("reindex", "--index", index_dir)
     assert result.exit_code == 0, result.output
-    assert Index(index_dir).search(SearchRequest(q="shipping")).total == 1
+    assert WhooshBackend(index_dir).search(SearchRequest(q="shipping")).total == 1
 
 
 def test_pages_with_the_same_file_name_in_two_folders_are_two_articles(tmp_path):
@@ -168,6 +167,6 @@ def test_a_first_build_with_nothing_readable_is_an_empty_index(tmp_path):
     index_dir = tmp_path / "ix"
     result = run("reindex", tmp_path / "src", "--index", index_dir)
     assert result.exit_code == 3 and "not JSON" in result.output
-    assert Index(index_dir).search(SearchRequest(q="")).total == 0
+    assert WhooshBackend(index_dir).search(SearchRequest(q="")).total == 0
     assert run("reindex", SEED_FILE, "--index", index_dir).exit_code == 0
     assert articles(index_dir) == {SEED_FILE.stem}

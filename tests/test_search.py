@@ -1,9 +1,10 @@
 import pytest
 
-from search.index.build import reindex
 from search.errors import QueryError
-from search.backends.whoosh.searcher import Index
+from search.backends.whoosh import WhooshBackend
 from search.query.params import build_request
+
+from conftest import reindex
 
 SEED_ID = "000_c346cf18d6c898db"
 
@@ -111,7 +112,7 @@ def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_arti
                                  for _ in range(rng.randint(1, 4)))} for i in range(40)]
     index_dir = tmp_path / "ix"
     reindex([make_articles(arts)], index_dir, progress=False)
-    index = Index(index_dir)
+    index = WhooshBackend(index_dir)
     everything = index.search(build_request("", per_page=100, page=1)).total
     docs = []
     for page in range(1, everything // 100 + 2):

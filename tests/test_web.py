@@ -1,5 +1,6 @@
-from search.index.build import reindex
 from web import create_app
+
+from conftest import reindex
 
 SEED_ID = "000_c346cf18d6c898db"
 

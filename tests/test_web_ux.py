@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import SEED_FILE
-from search.index.build import reindex
+from conftest import SEED_FILE, reindex
 from web import create_app
 
 SEED_ID = "000_c346cf18d6c898db"

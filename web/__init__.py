@@ -6,7 +6,7 @@ import os
 import click
 from flask import Flask
 
-from search.backends.whoosh.searcher import Index
+from search.backends import open_backend
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"), EXPORT_LIMIT=10_000)
     if config:
         app.config.from_mapping(config)
-    app.extensions["diplosearch"] = Index(app.config["INDEX_DIR"])
+    app.extensions["diplosearch"] = open_backend(app.config["INDEX_DIR"])
 
     from . import views
 

@@ -8,7 +8,7 @@ from click.core import ParameterSource
 
 from search.cli import DEFAULT_SOURCES, index_option, main, print_report, run_reindex
 from search.errors import DiploSearchError
-from search.backends.whoosh.store import IndexStore
+from search.backends import open_backend
 
 from . import create_app
 
@@ -25,13 +25,20 @@ from . import create_app
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
 def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, threads: int,
           debug: bool) -> None:
-    """Serve the search site (building the index from seeds/ first if there is none)."""
-    store = IndexStore(index_dir)
+    """Serve the search site (building the index from seeds/ first if there is none).
+
+    Only a new index is built here: the default folder, or an existing empty
+    one. A folder named by hand that does not exist is a typo, and an index
+    whose live build is missing or unreadable is reported, never rebuilt.
+    """
+    backend = open_backend(index_dir)
+    given = click.get_current_context().get_parameter_source("index_dir")
     try:
-        if _is_new(store, click.get_current_context().get_parameter_source("index_dir")):
+        # a new index is built from the seeds; a damaged one is only reported (live_state raises)
+        if backend.live_state() is None and (Path(index_dir).is_dir() or given == ParameterSource.DEFAULT):
             click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
             print_report(run_reindex(index_dir, [seeds_dir], replace=True), index_dir)
-        store.check_format(store.current())
+        backend.check_ready()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
@@ -42,15 +49,6 @@ def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, th
     from .server import serve as run_server
 
     run_server(app, host, port, workers, threads)
-
-
-def _is_new(store: IndexStore, given: ParameterSource | None) -> bool:
-    """An index folder to build from the seeds: the default folder, or an existing empty
-    one. A folder named by hand that does not exist is a typo, and a folder holding any
-    build is never rebuilt here, even a damaged one (``serve`` only reports it)."""
-    if store.current_name() or store.has_builds():
-        return False
-    return store.root.is_dir() or given in (ParameterSource.DEFAULT, None)
 
 
 __all__ = ["main"]

@@ -45,15 +45,16 @@ never Python's randomised ``hash()``.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from search.files import atomic_write
 
 FORMAT_VERSION = 1
 STATE_JSON = "dedup.json"
@@ -439,11 +440,12 @@ class DuplicateIndex:
 
     # ---- persistence ------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
-        """Write the state to ``folder``/dedup.json and dedup.npz. Each file is written
-        to a temporary name and renamed, so a file hard-linked from another build is
-        replaced, never modified in place."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write the state to ``folder``/dedup.json and dedup.npz (each replaced atomically)."""
+        for name, data in self.to_files().items():
+            atomic_write(Path(folder) / name, data)
+
+    def to_files(self) -> dict[str, bytes]:
+        """The state as file name -> content, for a backend to keep with its build."""
         live = [slot for slot, article_id in enumerate(self._ids) if article_id is not None]
         state = {
             "format": FORMAT_VERSION,
@@ -457,26 +459,32 @@ class DuplicateIndex:
             "sizes": self._sizes[live],
             "digests": np.frombuffer(b"".join(self._digest[slot] for slot in live), dtype=np.uint8),
         }
-        _atomic_write(folder / STATE_NPZ, lambda f: np.savez(f, **arrays))
-        _atomic_write(folder / STATE_JSON,
-                      lambda f: f.write(json.dumps(state, ensure_ascii=False).encode("utf-8")))
+        npz = io.BytesIO()
+        np.savez(npz, **arrays)
+        return {STATE_NPZ: npz.getvalue(), STATE_JSON: json.dumps(state, ensure_ascii=False).encode("utf-8")}
 
     @classmethod
     def load(cls, folder: str | Path) -> DuplicateIndex:
-        """The state saved in ``folder``, with the parameters it was saved with (compare
-        ``params`` with what you want and rebuild when they differ). Raises
-        FileNotFoundError when there is none, ValueError when it is unreadable."""
+        """The state saved in ``folder``; raises FileNotFoundError when there is none."""
         folder = Path(folder)
+        return cls.from_files({name: (folder / name).read_bytes() for name in (STATE_JSON, STATE_NPZ)})
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes]) -> DuplicateIndex:
+        """The state written by ``to_files``, with the parameters it was saved with (compare
+        ``params`` with what you want and rebuild when they differ). Raises
+        FileNotFoundError when a file is missing, ValueError when one is unreadable."""
+        missing = [name for name in (STATE_JSON, STATE_NPZ) if name not in files]
+        if missing:
+            raise FileNotFoundError(f"no duplicate index ({missing[0]} missing)")
         try:
-            state = json.loads((folder / STATE_JSON).read_text(encoding="utf-8"))
-            with np.load(folder / STATE_NPZ) as npz:
+            state = json.loads(files[STATE_JSON].decode("utf-8"))
+            with np.load(io.BytesIO(files[STATE_NPZ])) as npz:
                 sigs, sizes, digests = npz["sigs"], npz["sizes"], npz["digests"]
-        except FileNotFoundError:
-            raise
         except (OSError, ValueError, KeyError) as error:
-            raise ValueError(f"unreadable duplicate index in {folder}: {error}") from error
+            raise ValueError(f"unreadable duplicate index: {error}") from error
         if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unknown duplicate index format in {folder}")
+            raise ValueError("unknown duplicate index format")
         p = state["params"]
         if p.get("shingle") != SHINGLE:
             raise ValueError("duplicate index saved with another shingle size")
@@ -505,17 +513,3 @@ class DuplicateIndex:
                     self._recent_slots.append(slot)
         self._merge()  # builds the sorted bucket arrays in one go
         return self
-
-
-def _atomic_write(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

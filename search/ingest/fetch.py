@@ -54,6 +54,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from search.errors import DiploSearchError
+from search.files import atomic_write
 
 
 def _version() -> str:
@@ -225,17 +226,6 @@ def read_sidecars(sources_dir: str | Path) -> list[dict]:
             record["path"] = str(sidecar.with_suffix(".html"))
             records.append(record)
     return records
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _size(n: int) -> str:
@@ -537,8 +527,8 @@ class Fetcher:
             "feed_item": {"title": item.title, "published": item.published} if item is not None else None,
             "user_agent": self.options.user_agent,
         }
-        _write_atomic(page, prefix + response.body)
-        _write_atomic(sidecar, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        atomic_write(page, prefix + response.body)
+        atomic_write(sidecar, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         return FetchResult(url=url, outcome="fetched", path=str(page), status=response.status,
                            final_url=response.url, content_type=content_type, size=len(response.body),
                            feed=feed)

@@ -1,16 +1,17 @@
-"""Where indexes live on disk, and the atomic switch from one build to the next.
+"""Where Whoosh indexes live on disk, and the atomic switch from one build to the next.
 
 Layout of an index folder::
 
     index/
       CURRENT            name of the live build (replaced atomically)
-      builds/<name>/     one complete Whoosh index, its facet arrays (facets/),
-                         manifest.json (sources and their articles), alternates.json
-                         (copies of indexed articles) and dedup state
+      builds/<name>/     one complete Whoosh index, its facet arrays (facets/), its
+                         frequent words' postings (postings/), format.json, and the
+                         index stage's state (state/: manifest, near-duplicate index,
+                         other copies of each article)
       .reindex.lock      held (flock) while a reindex runs
 
 A reindex writes a new build beside the live one and only then rewrites
-CURRENT with ``os.replace``, so a reader sees either the old build or the
+CURRENT with an atomic rename, so a reader sees either the old build or the
 new one, never a half-built index. A failed build is deleted and CURRENT is
 left as it was.
 """
@@ -26,10 +27,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from search.errors import IndexMissing, ReindexBusy
+from search.files import atomic_write
 
-FORMAT_VERSION = 3  # of a build's files; bumped when they change incompatibly
-MANIFEST = "manifest.json"
-ALTERNATES = "alternates.json"
+FORMAT_VERSION = 4  # of a build's files; bumped when they change incompatibly
+FORMAT = "format.json"
+STATE = "state"  # the index stage's files (search.index.build)
 FACETS = "facets"
 POSTINGS = "postings"  # frequent words' postings, saved per segment (savedpostings)
 
@@ -72,15 +74,23 @@ class IndexStore:
 
     def check_format(self, build: Path) -> None:
         """Refuse a build written by another version of diplosearch, saying what to do."""
-        try:
-            found = json.loads((build / MANIFEST).read_text(encoding="utf-8")).get("format")
-        except (OSError, ValueError, AttributeError):
-            found = None
+        found = self.format_of(build)
         if found != FORMAT_VERSION:
             raise IndexMissing(
                 f"the index at {self.root} was built by another version of diplosearch "
                 f"(format {found}, this version reads {FORMAT_VERSION}); rebuild it with "
-                f"`diplosearch reindex --full SOURCE... --index {self.root}`")
+                f"`diplosearch reindex --full --index {self.root}`")
+
+    @staticmethod
+    def format_of(build: Path) -> int | None:
+        try:
+            return json.loads((build / FORMAT).read_text(encoding="utf-8")).get("format")
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    @staticmethod
+    def write_format(build: Path) -> None:
+        atomic_write(build / FORMAT, json.dumps({"format": FORMAT_VERSION}).encode("utf-8"))
 
     def new_build_dir(self) -> Path:
         self.builds.mkdir(parents=True, exist_ok=True)
@@ -97,11 +107,7 @@ class IndexStore:
     def switch_to(self, build: Path) -> None:
         """Make ``build`` the live index in one atomic step, then prune old builds."""
         previous = self.current_name()
-        tmp = self.root / f".CURRENT.{os.getpid()}.tmp"
-        tmp.write_text(build.name + "\n", encoding="utf-8")
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.pointer)
+        atomic_write(self.pointer, f"{build.name}\n".encode("utf-8"), durable=True)
         self._prune(keep={build.name, previous})
 
     def _prune(self, keep: set[str]) -> None:

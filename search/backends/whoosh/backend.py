@@ -1,8 +1,9 @@
-"""Search the live index: the one function the CLI and the web both call.
+"""The Whoosh backend: builds written beside the live one, and searches of the live build.
 
-``Index`` follows the store's CURRENT pointer, so a reindex that switches
-builds is picked up by the next request without a restart; each build's
-facet arrays are loaded once, and each thread gets its own Whoosh searcher.
+``WhooshBackend`` follows the store's CURRENT pointer, so a reindex that
+switches builds is picked up by the next request without a restart; each
+build's facet arrays are loaded once, and each thread gets its own Whoosh
+searcher.
 """
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ from search.query.names import prefix_matches
 from search.query.parse import QueryParser
 from search.backends.whoosh.savedpostings import load_build
 from search.backends.whoosh.schema import FACET_ATTRS, from_stored
-from search.backends.whoosh.store import ALTERNATES, FACETS, POSTINGS, IndexStore
+from search.backend import LiveState
+from search.backends.whoosh.build import WhooshBuild
+from search.backends.whoosh.store import FACETS, FORMAT_VERSION, POSTINGS, STATE, IndexStore
+from search.index.build import ALTERNATES
 from search.tagging.sectors import sector_labels
 from search.query.timeline import date_facet, timeline
 
@@ -59,12 +63,36 @@ class Run:
     ranked: list[tuple[int, float]]  # (docnum, score) of the requested slice
 
 
-class Index:
+class WhooshBackend:
+    """The embedded backend (``search.backend.Backend``) over an index folder."""
+
     def __init__(self, root: str | Path):
         self.store = IndexStore(root)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+
+    # -- building ----------------------------------------------------------
+    def lock(self):
+        return self.store.lock()
+
+    def live_state(self) -> LiveState | None:
+        if not self.store.current_name() and not self.store.has_builds():
+            return None
+        build = self.store.current()
+        folder = build / STATE
+        files = {path.name: path.read_bytes() for path in folder.iterdir()} if folder.is_dir() else {}
+        return LiveState(files, reusable=self.store.format_of(build) == FORMAT_VERSION)
+
+    def check_ready(self) -> None:
+        self.store.check_format(self.store.current())
+
+    def begin(self, incremental: bool, procs: int, tag: bool) -> WhooshBuild:
+        return WhooshBuild(self.store, incremental, procs, tag)
+
+    def publish(self, build: WhooshBuild) -> str:
+        self.store.switch_to(build.folder)
+        return build.name
 
     # -- opening ---------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -231,7 +259,7 @@ class Index:
 
 def _load_alternates(build: Path) -> dict[str, list[dict]]:
     try:
-        return json.loads((build / ALTERNATES).read_text(encoding="utf-8"))
+        return json.loads((build / STATE / ALTERNATES).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
