@@ -218,7 +218,7 @@ def phase_search(args) -> dict:
     snap = index.snapshot()
     searcher = index.searcher(snap)
     ndocs = snap.facets.ndocs
-    requests = {id(q): build_request(q=q.q, sectors=q.sectors, countries=q.countries) for q in queries}
+    requests = {id(q): build_request(q=q.q, filters={"sector": q.sectors, "country": q.countries}) for q in queries}
     facets = [FieldFacet("sector", allow_overlap=True), FieldFacet("speaker", allow_overlap=True),
               FieldFacet("country", allow_overlap=True)]
     fragmenter = highlight.ContextFragmenter(maxchars=320, surround=90)

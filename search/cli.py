@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from search.errors import DiploSearchError
+from search.facets import FACETS
 from search.models import Skipped, result_to_dict
 
 DEFAULT_INDEX = "index"
@@ -98,11 +99,16 @@ def _report_skipped(skipped: list[Skipped]) -> None:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
+def facet_options(command):
+    """A repeatable ``--<facet>`` filter option for every registered facet."""
+    for facet in reversed(list(FACETS)):
+        command = click.option(f"--{facet.name}", facet.name, multiple=True, help=facet.help)(command)
+    return command
+
+
 @main.command("search")
 @click.argument("query", default="")
-@click.option("--sector", multiple=True, help="Sector id (repeat for any of several).")
-@click.option("--speaker", multiple=True, help="Speaker name (repeatable).")
-@click.option("--country", multiple=True, help="Country name (repeatable).")
+@facet_options
 @click.option("--from", "date_from", default="", help="Earliest date, YYYY[-MM[-DD]].")
 @click.option("--to", "date_to", default="", help="Latest date, YYYY[-MM[-DD]].")
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
@@ -110,14 +116,13 @@ def _report_skipped(skipped: list[Skipped]) -> None:
 @click.option("--sort", default="", help="relevance (default with a query), date, date-asc.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 @index_option
-def search_command(query, sector, speaker, country, date_from, date_to, limit, page, sort,
-                   as_json, index_dir) -> None:
+def search_command(query, date_from, date_to, limit, page, sort, as_json, index_dir, **filters) -> None:
     """Search the index with Whoosh query syntax and facet filters."""
     from search.backends import open_backend
     from search.query.params import build_request
 
     try:
-        request = build_request(query, sector, speaker, country, date_from, date_to, page, limit, sort)
+        request = build_request(query, filters, date_from, date_to, page, limit, sort)
         result = open_backend(index_dir).search(request)
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
@@ -132,8 +137,7 @@ def search_command(query, sector, speaker, country, date_from, date_to, limit, p
         click.echo(f"\n{number}. {p.title or p.article_id} ({p.date or 'undated'}; {p.source or 'unknown source'}) "
                    f"[{p.article_id} ¶{p.n}]")
         click.echo("   " + _plain(hit.snippet))
-        tags = "; ".join(f"{name}: {', '.join(values)}" for name, values in
-                         (("sectors", p.sectors), ("speakers", p.speakers), ("countries", p.countries)) if values)
+        tags = "; ".join(f"{key}: {', '.join(values)}" for key, values in p.tags.items() if values)
         if tags:
             click.echo(f"   {tags}")
     for facet in result.facets:
@@ -168,8 +172,7 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
             continue
         for paragraph in paragraphs_of(item):
             row = {"article_id": paragraph.article_id, "n": paragraph.n, "title": paragraph.title,
-                   "date": paragraph.date, "text": paragraph.text, "sectors": paragraph.sectors,
-                   "speakers": paragraph.speakers, "countries": paragraph.countries}
+                   "date": paragraph.date, "text": paragraph.text, **paragraph.tags}
             if not no_evidence:
                 row["evidence"] = paragraph.evidence
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

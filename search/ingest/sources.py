@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.errors import SourceError
-from search.models import Article, Skipped, Tags
+from search.facets import FACETS
+from search.models import Article, Skipped
 from search.text import sentence_spans
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -180,7 +181,7 @@ def _read_jsonl(text: str, path: Path) -> Iterator[Article | Skipped]:
             url=str(row.get("url") or ""),
             paragraphs=paragraphs,
             path=str(path),
-            tags=_given_tags(row.get("paragraph_tags"), len(paragraphs)),
+            given_tags=_given_tags(row.get("paragraph_tags"), len(paragraphs)),
         ))
     if not any(isinstance(item, Article) for item in articles):
         reasons = "; ".join(f"{item.path.rsplit(':', 1)[-1]}: {item.reason}" for item in articles[:3])
@@ -188,16 +189,13 @@ def _read_jsonl(text: str, path: Path) -> Iterator[Article | Skipped]:
     return iter(articles)
 
 
-def _given_tags(value: object, count: int) -> list[Tags] | None:
-    """Per-paragraph tags that came with a JSON Lines article (``paragraph_tags``)."""
+def _given_tags(value: object, count: int) -> list[dict[str, list[str]]] | None:
+    """Per-paragraph tags that came with a JSON Lines article (``paragraph_tags``):
+    facet key -> values, for the keys of the registered facets."""
     if not isinstance(value, list) or len(value) != count:
         return None
-    tags = []
-    for entry in value:
-        entry = entry if isinstance(entry, dict) else {}
-        tags.append(Tags(**{name: [str(v) for v in entry.get(name) or []]
-                            for name in ("sectors", "speakers", "countries")}))
-    return tags
+    entries = [entry if isinstance(entry, dict) else {} for entry in value]
+    return [{facet.key: [str(v) for v in entry.get(facet.key) or []] for facet in FACETS} for entry in entries]
 
 
 def _iso_date(value: object) -> str:

@@ -1,19 +1,28 @@
 """Validate search parameters (from the web or the CLI) into a SearchRequest."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from search.errors import QueryError
+from search.facets import FACETS
 from search.models import SearchRequest
 
 SORTS = ("relevance", "date", "date-asc")
 MAX_PER_PAGE = 100
 
 
-def build_request(q: str = "", sectors=(), speakers=(), countries=(), date_from: str = "",
+def build_request(q: str = "", filters: Mapping[str, Iterable[str]] | None = None, date_from: str = "",
                   date_to: str = "", page: int | str = 1, per_page: int | str = 10,
                   sort: str = "", facet_size: int | str = 10) -> SearchRequest:
-    """Check every parameter and say exactly which one is wrong."""
+    """Check every parameter and say exactly which one is wrong.
+
+    ``filters`` maps a facet's name (``sector``) to the values any of which
+    a paragraph must carry."""
+    filters = dict(filters or {})
+    unknown = [name for name in filters if FACETS.get(name) is None]
+    if unknown:
+        raise QueryError(f"unknown facet {unknown[0]!r}; facets are: {', '.join(FACETS.names())}")
     date_from = _date("from", date_from)
     date_to = _date("to", date_to)
     if date_from and date_to and date_from > date_to:
@@ -24,7 +33,7 @@ def build_request(q: str = "", sectors=(), speakers=(), countries=(), date_from:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     return SearchRequest(
         q=q,
-        sectors=_values(sectors), speakers=_values(speakers), countries=_values(countries),
+        filters={name: _values(filters.get(name, ())) for name in FACETS.names()},
         date_from=date_from, date_to=date_to,
         page=_integer("page", page, 1, 1000),
         per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),

@@ -24,17 +24,14 @@ from search.models import Facet, FacetValue, Paragraph, SearchRequest, SearchRes
 from search.query.names import prefix_matches
 from search.query.parse import QueryParser
 from search.backends.whoosh.savedpostings import load_build
-from search.backends.whoosh.schema import FACET_ATTRS, from_stored
+from search.backends.whoosh.schema import from_stored
 from search.backend import LiveState
 from search.backends.whoosh.build import WhooshBuild
-from search.backends.whoosh.store import FACETS, FORMAT_VERSION, POSTINGS, STATE, IndexStore
+from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore
 from search.index.build import ALTERNATES
-from search.tagging.sectors import sector_labels
+from search.facets import FACETS, FacetSpec
 from search.query.timeline import date_facet, timeline
 
-FACET_LABELS = {"sector": "Sector", "speaker": "Speaker", "country": "Country"}
-REQUEST_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
-SPELLED_FIELDS = ("text", *FACET_ATTRS)  # a word missing from the titles alone is no misspelling
 MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
 
 
@@ -110,7 +107,7 @@ class WhooshBackend:
         build = self.store.current()
         self.store.check_format(build)
         ix = whoosh_index.open_dir(str(build))
-        cache = FacetCache.load(build / FACETS)
+        cache = FacetCache.load(build / FACET_ARRAYS)
         return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),
                         _load_alternates(build), FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS))))
 
@@ -136,11 +133,10 @@ class WhooshBackend:
         run = self._run(snap, searcher, request, start, start + request.per_page)
         docs, keep, date_keep = run.docs, run.keep, run.date_keep
         facets = []
-        for field in FACET_ATTRS:
-            others = [k for f, k in keep.items() if f != field]
+        for spec in FACETS:
+            others = [k for f, k in keep.items() if f != spec.name]
             subset = docs[_all(others, date_keep, len(docs))]
-            facets.append(_facet(field, cache, subset, getattr(request, REQUEST_ATTRS[field]),
-                                  request.facet_size))
+            facets.append(_facet(spec, cache, subset, request.filters.get(spec.name, []), request.facet_size))
         undated = docs[_all(keep.values(), None, len(docs))]  # every filter but the dates
         months = cache.months[undated]
         facets.append(date_facet(months, request))
@@ -163,10 +159,12 @@ class WhooshBackend:
         return run.total, [self._stored(snap, searcher, d) for d, _ in run.ranked]
 
     def _stored(self, snap: Snapshot, searcher, docnum: int) -> Paragraph:
-        """A stored paragraph, its speakers named as the speaker facet names them."""
+        """A stored paragraph, its names as their facet shows them (merged spellings)."""
         paragraph = from_stored(searcher.stored_fields(docnum))
-        table = snap.facets.tables["speaker"]
-        paragraph.speakers = list(dict.fromkeys(table.shown(s) for s in paragraph.speakers))
+        for spec in FACETS:
+            if spec.merge_names:
+                table = snap.facets.tables[spec.name]
+                paragraph.tags[spec.key] = list(dict.fromkeys(table.shown(v) for v in paragraph.tags[spec.key]))
         return paragraph
 
     def _run(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int) -> "Run":
@@ -174,13 +172,11 @@ class WhooshBackend:
         them each filter keeps, and the ranked documents ``start`` to ``end``."""
         cache = snap.facets
         q = snap.parser.parse(request.q)
-        masks = [cache.mask_for(field, getattr(request, REQUEST_ATTRS[field]))
-                 for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])]
-        fields = [field for field in FACET_ATTRS if getattr(request, REQUEST_ATTRS[field])]
+        masks = {field: cache.mask_for(field, values) for field, values in request.filters.items() if values}
         date_mask = _date_mask(cache, request)
         matches = snap.matcher.match(q, searcher)
         docs = matches.docs
-        keep = {field: mask[docs] for field, mask in zip(fields, masks)}
+        keep = {field: mask[docs] for field, mask in masks.items()}
         date_keep = date_mask[docs] if date_mask is not None else None
         allowed = _all(keep.values(), date_keep, len(docs))
         final = docs[allowed]
@@ -199,8 +195,9 @@ class WhooshBackend:
         if not request.q.strip() or isinstance(q, wq.Every):
             return "", 0
         reader = searcher.reader()
+        spelled = {"text", *FACETS.names()}  # a word missing from the titles alone is no misspelling
         unknown = [(field, text) for field, text in q.iter_all_terms()
-                   if field in SPELLED_FIELDS and (field, text) not in reader]
+                   if field in spelled and (field, text) not in reader]
         if not unknown:  # every word is in the index: nothing to correct
             return "", 0
         corrected = searcher.correct_query(q, request.q, terms=unknown, prefix=1, maxdist=2)
@@ -231,8 +228,9 @@ class WhooshBackend:
         ignored), most frequent first. With a ``request``, counts are within that
         search as in its sidebar (the facet's own selection does not narrow them);
         without one, over the whole index."""
-        if field not in FACET_ATTRS:
-            raise QueryError(f"unknown facet {field!r}; facets are: {', '.join(FACET_ATTRS)}")
+        spec = FACETS.get(field)
+        if spec is None:
+            raise QueryError(f"unknown facet {field!r}; facets are: {', '.join(FACETS.names())}")
         snap = self.snapshot()
         table = snap.facets.tables[field]
         selected: set[str] = set()
@@ -242,8 +240,8 @@ class WhooshBackend:
             run = self._run(snap, self.searcher(snap), request, 0, 0)
             others = [k for f, k in run.keep.items() if f != field]
             counts = table.counts(run.docs[_all(others, run.date_keep, len(run.docs))])
-            selected = {table.shown(v) for v in getattr(request, REQUEST_ATTRS[field])}
-        labels = _labels(field)
+            selected = {table.shown(v) for v in request.filters.get(field, [])}
+        labels = spec.value_labels()
         matches = [FacetValue(value, labels.get(value, value), int(counts[i]), value in selected)
                    for i, value in enumerate(table.values)
                    if counts[i] and prefix_matches(prefix, value, labels.get(value, ""))]
@@ -284,14 +282,10 @@ def _all(keeps, date_keep, size: int) -> np.ndarray:
     return result
 
 
-def _labels(field: str) -> dict[str, str]:
-    return sector_labels() if field == "sector" else {}
-
-
-def _facet(field: str, cache: FacetCache, docs: np.ndarray, selected: list[str], size: int) -> Facet:
-    table = cache.tables[field]
+def _facet(spec: FacetSpec, cache: FacetCache, docs: np.ndarray, selected: list[str], size: int) -> Facet:
+    table = cache.tables[spec.name]
     counts = table.counts(docs)
-    labels = _labels(field)
+    labels = spec.value_labels()
     nonzero = np.flatnonzero(counts)
     order = nonzero[np.lexsort((table.order[nonzero], -counts[nonzero]))]
     shown = order[:size].tolist()
@@ -302,4 +296,4 @@ def _facet(field: str, cache: FacetCache, docs: np.ndarray, selected: list[str],
     values = [FacetValue(table.values[i], labels.get(table.values[i], table.values[i]), int(counts[i]),
                          table.values[i] in chosen) for i in shown]
     values += [FacetValue(v, labels.get(v, v), 0, True) for v in selected if v not in table.index]
-    return Facet(field, FACET_LABELS[field], values, truncated=len(order) > size)
+    return Facet(spec.name, spec.label, values, truncated=len(order) > size)

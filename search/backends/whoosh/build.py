@@ -18,7 +18,7 @@ from whoosh.query import Or, Term
 from search.backends.whoosh.facetcache import FacetCache
 from search.backends.whoosh.savedpostings import save_build
 from search.backends.whoosh.schema import make_schema
-from search.backends.whoosh.store import FACETS, POSTINGS, STATE, IndexStore
+from search.backends.whoosh.store import FACET_ARRAYS, POSTINGS, STATE, IndexStore
 from search.backends.whoosh.writers import ParallelWriter, SerialWriter
 from search.files import atomic_write
 from search.models import Article
@@ -59,7 +59,7 @@ class WhooshBuild:
         self.writer.commit()
         self.finished = True
         with self.ix.reader() as reader:
-            FacetCache.from_reader(reader).save(self.folder / FACETS)
+            FacetCache.from_reader(reader).save(self.folder / FACET_ARRAYS)
             save_build(reader, self.folder / POSTINGS, self.live / POSTINGS if self.live else None)
             count = reader.doc_count()
         for name, data in state.items():

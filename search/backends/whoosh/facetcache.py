@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from search.query.names import canonical_names
-from search.backends.whoosh.schema import FACET_ATTRS
+from search.facets import FACETS
 
 NO_DATE = np.iinfo(np.int32).min
 TICKS_PER_DAY = 86_400_000_000  # Whoosh's DATETIME: microseconds since 0001-01-01
@@ -115,7 +115,7 @@ class FacetCache:
                 if reader.is_deleted(docnum):
                     live[docnum] = False
         days = _days(reader, ndocs)
-        tables = {name: _table(reader, name, ndocs, live, merge=name == "speaker") for name in FACET_ATTRS}
+        tables = {facet.name: _table(reader, facet.name, ndocs, live, merge=facet.merge_names) for facet in FACETS}
         lengths = {field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)],
                                    dtype=np.float32) for field in SCORED_FIELDS}
         return cls(ndocs, live, days, tables, lengths)
@@ -138,7 +138,7 @@ class FacetCache:
         live = np.load(folder / "live.npy")
         days = np.load(folder / "days.npy")
         tables = {}
-        for field in FACET_ATTRS:
+        for field in FACETS.names():
             arrays = {part: np.load(folder / f"{field}.{part}.npy")
                       for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")}
             names = json.loads((folder / f"{field}.values.json").read_text(encoding="utf-8"))

@@ -21,7 +21,6 @@ import numpy as np
 from whoosh import query as wq
 
 from search.backends.whoosh.facetcache import DENSE_FRACTION, FacetCache
-from search.backends.whoosh.schema import FACET_ATTRS
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 CACHE_BYTES = 256 * 1024 * 1024
@@ -208,7 +207,7 @@ class FastMatcher:
         schema = searcher.schema
         if field not in schema:
             return Matches.empty()
-        if field in FACET_ATTRS:
+        if field in self.cache.tables:
             value = text.decode("utf-8") if isinstance(text, bytes) else text
             table = self.cache.tables[field]
             docs = table.docs_of(table.index[value]) if value in table.index else np.zeros(0, np.int32)
@@ -275,7 +274,7 @@ class FastMatcher:
         docs.sort()
         scores = np.zeros(len(docs))
         for field, text in q.iter_all_terms(phrases=True):
-            if field in searcher.schema and field not in FACET_ATTRS and searcher.schema[field].scorable:
+            if field in searcher.schema and field not in self.cache.tables and searcher.schema[field].scorable:
                 words = self._term(field, text, searcher)
                 where = np.searchsorted(words.docs, docs)
                 found = (where < len(words.docs)) & (words.docs[np.minimum(where, len(words.docs) - 1)] == docs) \

@@ -7,12 +7,9 @@ from datetime import datetime
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
+from search.facets import FACETS
 from search.models import Paragraph
 from search.backends.whoosh.textfield import TextField
-
-# Facet field in the index -> attribute of Paragraph.
-FACET_ATTRS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
-
 
 def _facet_field() -> KEYWORD:
     # commas=True splits on commas, so names with spaces stay one term.
@@ -32,10 +29,8 @@ def make_schema() -> Schema:
         dateline=STORED(),
         source=STORED(),
         url=STORED(),
-        sector=_facet_field(),
-        speaker=_facet_field(),
-        country=_facet_field(),
         evidence=STORED(),
+        **{facet.name: _facet_field() for facet in FACETS},
     )
 
 
@@ -60,10 +55,10 @@ def to_document(paragraph: Paragraph, source_path: str = "") -> dict:
         doc["date"] = datetime.strptime(paragraph.date, "%Y-%m-%d")
     except ValueError:  # no date, or not a real one: the paragraph is undated
         pass
-    for field, attr in FACET_ATTRS.items():
-        values = [_clean_value(v) for v in getattr(paragraph, attr) if _clean_value(v)]
+    for facet in FACETS:
+        values = [_clean_value(v) for v in paragraph.tags.get(facet.key, []) if _clean_value(v)]
         if values:
-            doc[field] = ",".join(dict.fromkeys(values))
+            doc[facet.name] = ",".join(dict.fromkeys(values))
     return doc
 
 
@@ -78,9 +73,7 @@ def from_stored(fields: dict) -> Paragraph:
         dateline=fields.get("dateline", ""),
         source=fields.get("source", ""),
         url=fields.get("url", ""),
-        sectors=_split(fields.get("sector")),
-        speakers=_split(fields.get("speaker")),
-        countries=_split(fields.get("country")),
+        tags={facet.key: _split(fields.get(facet.name)) for facet in FACETS},
         evidence=json.loads(fields.get("evidence") or "{}"),
     )
 

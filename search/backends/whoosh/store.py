@@ -32,7 +32,7 @@ from search.files import atomic_write
 FORMAT_VERSION = 4  # of a build's files; bumped when they change incompatibly
 FORMAT = "format.json"
 STATE = "state"  # the index stage's files (search.index.build)
-FACETS = "facets"
+FACET_ARRAYS = "facets"
 POSTINGS = "postings"  # frequent words' postings, saved per segment (savedpostings)
 
 
