@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import ROOT, SEED_FILE, shared_path
+from conftest import ROOT, SEED_FILE, reindex, shared_path
 
 spec = importlib.util.spec_from_file_location("eval_ranking", ROOT / "tools" / "eval_ranking.py")
 er = importlib.util.module_from_spec(spec)
@@ -82,7 +82,6 @@ def test_judgments_refer_to_real_paragraphs(judgments):
 
 def test_paragraph_numbering_is_the_products(seed_index_dir, tmp_path):
     """The scorer numbers paragraphs as /api/article does, for the seed's text form and for JSON Lines."""
-    from search.build import reindex
     from web import create_app
 
     jsonl = tmp_path / "a.jsonl"
