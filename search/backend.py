@@ -79,3 +79,6 @@ class Backend(Protocol):
     def facet_values(self, facet: str, prefix: str = "", limit: int = 20,
                      request: SearchRequest | None = None) -> list[FacetValue]:
         """Values of one facet whose words start with ``prefix``, most frequent first."""
+
+    def close(self) -> None:
+        """Release what searching opened (files, connections)."""

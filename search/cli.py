@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import asdict
-from pathlib import Path
 
 import click
 
@@ -121,11 +119,14 @@ def search_command(query, date_from, date_to, limit, page, sort, as_json, index_
     from search.backends import open_backend
     from search.query.params import build_request
 
+    backend = open_backend(index_dir)
     try:
         request = build_request(query, filters, date_from, date_to, page, limit, sort)
-        result = open_backend(index_dir).search(request)
+        result = backend.search(request)
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        backend.close()
     if as_json:
         click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=1))
         return
@@ -171,10 +172,7 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
             skipped.append(item)
             continue
         for paragraph in paragraphs_of(item):
-            row = {"article_id": paragraph.article_id, "n": paragraph.n, "title": paragraph.title,
-                   "date": paragraph.date, "text": paragraph.text, **paragraph.tags}
-            if not no_evidence:
-                row["evidence"] = paragraph.evidence
+            row = paragraph.to_dict(skip=("source", "url", "dateline", *(("evidence",) if no_evidence else ())))
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     _report_skipped(skipped)

@@ -47,15 +47,6 @@ def seed_index(seed_index_dir) -> WhooshBackend:
     return WhooshBackend(seed_index_dir)
 
 
-@pytest.fixture(scope="session")
-def corpus_index_dir(tmp_path_factory) -> Path:
-    """An index of ../shared/corpus/articles.jsonl plus the seed article."""
-    articles = shared_path("corpus", "articles.jsonl")
-    folder = tmp_path_factory.mktemp("corpus-index")
-    reindex([articles, SEED_FILE], folder, progress=False)
-    return folder
-
-
 @pytest.fixture()
 def make_articles(tmp_path):
     """Write small JSON Lines articles for a test and return the file."""

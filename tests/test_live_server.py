@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real browser / server / benchmark: seconds per test
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ID = "000_c346cf18d6c898db"
 

@@ -272,7 +272,8 @@ def test_javascript_is_local_and_optional(client):
     html = page(client, "/")
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert scripts == ["/static/site.js"]
-    js = client.get("/static/site.js").get_data(as_text=True)
+    with client.get("/static/site.js") as response:
+        js = response.get_data(as_text=True)
     assert "/api/facets/" in js and "innerHTML" not in js  # values are inserted as text
     assert "http" not in re.sub(r"//.*", "", js)
 

@@ -1,2 +1,5 @@
-"""Stage 3, index: plan and run a reindex (which sources to read, keep or drop; near-duplicates;
-unique ids) and hand the tagged articles to a search backend's build."""
+"""Stage 3, index: which sources a reindex reads, keeps and drops, and driving a backend's build.
+
+Near-duplicates are listed under their original and every article gets a
+unique id before the tagged articles are handed to the backend.
+"""

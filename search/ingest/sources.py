@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import date
-from dataclasses import dataclass
 from pathlib import Path
 
 from search.errors import SourceError
@@ -30,14 +29,6 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
 SEED_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+([^:\n]{0,80}?)\s*:\s*", re.IGNORECASE)
 BLANK_LINE = re.compile(r"\n\s*\n")
-
-
-@dataclass
-class Source:
-    """One file to read, with its content hash (for incremental reindex)."""
-
-    path: Path
-    digest: str
 
 
 def discover(paths: list[str | Path]) -> tuple[list[Path], list[Skipped]]:

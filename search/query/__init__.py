@@ -1,2 +1,4 @@
-"""Stage 4, query: what a search asks for (parameters, the query language, names, dates),
-independent of the backend that answers it."""
+"""Stage 4, query: what a search asks for (parameters, query language, names, dates).
+
+Independent of the backend that answers it.
+"""

@@ -1,14 +1,25 @@
 """Date histograms of matching paragraphs: the timeline and the date facet."""
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
-from search.backends.whoosh.facetcache import NO_DATE, iso_day
 from search.text import MONTH_ABBREVIATIONS
 from search.models import Bucket, Facet, FacetValue, SearchRequest
 
+NO_DATE = np.iinfo(np.int32).min  # the day number of an undated paragraph
+EPOCH = date(1970, 1, 1)  # day number 0
 MAX_MONTH_SPAN = 6 * 12  # beyond six years, bars are years
 MAX_WEEK_SPAN = 20 * 7  # up to twenty weeks, bars are weeks
+
+
+def day_number(iso: str) -> int:
+    return (date.fromisoformat(iso) - EPOCH).days
+
+
+def iso_day(number: int) -> str:
+    return date.fromordinal(EPOCH.toordinal() + int(number)).isoformat()
 
 
 def timeline(days: np.ndarray, months: np.ndarray, request: SearchRequest) -> tuple[str, list[Bucket]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from search.errors import QueryError
-from search.backends.whoosh.facetcache import NO_DATE, FacetCache, day_number
+from search.backends.whoosh.facetcache import FacetCache
 from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache, top
 from search.backends.whoosh.highlight import Snippeter
 from search.models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
@@ -30,7 +31,7 @@ from search.backends.whoosh.build import WhooshBuild
 from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore
 from search.index.build import ALTERNATES
 from search.facets import FACETS, FacetSpec
-from search.query.timeline import date_facet, timeline
+from search.query.timeline import NO_DATE, date_facet, day_number, timeline
 
 MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
 
@@ -68,6 +69,8 @@ class WhooshBackend:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._searchers: set = set()  # every open searcher, of every thread, closed with the backend
+        weakref.finalize(self, _close_all, self._searchers)
 
     # -- building ----------------------------------------------------------
     def lock(self):
@@ -117,7 +120,9 @@ class WhooshBackend:
             return cached[1]
         if cached is not None:
             cached[1].close()
+            self._searchers.discard(cached[1])
         searcher = snap.ix.searcher()
+        self._searchers.add(searcher)
         self._local.searcher = (snap.name, searcher)
         return searcher
 
@@ -249,10 +254,14 @@ class WhooshBackend:
         return matches[:limit]
 
     def close(self) -> None:
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None:
-            cached[1].close()
-            self._local.searcher = None
+        """Close every searcher this backend opened (also done when it is garbage-collected)."""
+        _close_all(self._searchers)
+        self._local = threading.local()
+
+
+def _close_all(searchers: set) -> None:
+    while searchers:
+        searchers.pop().close()
 
 
 def _load_alternates(build: Path) -> dict[str, list[dict]]:

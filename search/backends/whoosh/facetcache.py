@@ -20,22 +20,13 @@ import numpy as np
 
 from search.query.names import canonical_names
 from search.facets import FACETS
+from search.query.timeline import NO_DATE
 
-NO_DATE = np.iinfo(np.int32).min
 TICKS_PER_DAY = 86_400_000_000  # Whoosh's DATETIME: microseconds since 0001-01-01
 YEAR_ONE_TO_EPOCH = (date(1970, 1, 1) - date(1, 1, 1)).days
 MAX_TICKS = (date(9999, 12, 31) - date(1, 1, 1)).days * TICKS_PER_DAY
 SCORED_FIELDS = ("text", "title")
-EPOCH = date(1970, 1, 1)
 DENSE_FRACTION = 4  # count by marking once the matches exceed a quarter of the index
-
-
-def day_number(iso: str) -> int:
-    return (date.fromisoformat(iso) - EPOCH).days
-
-
-def iso_day(number: int) -> str:
-    return date.fromordinal(EPOCH.toordinal() + int(number)).isoformat()
 
 
 @dataclass
