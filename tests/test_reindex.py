@@ -170,6 +170,7 @@ def test_an_index_from_another_version_gets_a_clear_message(tmp_path):
     reindex([SEED_FILE], tmp_path / "ix", progress=False)
     build = IndexStore(tmp_path / "ix").current()
     (build / "format.json").write_text(json.dumps({"format": 1}))
+    (build / "checksums.json").unlink()  # an older version wrote no checksums
     result = CliRunner().invoke(main, ["search", "x", "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1 and "another version of diplosearch" in result.output
     result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "ix")])

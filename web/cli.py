@@ -7,7 +7,7 @@ import click
 from click.core import ParameterSource
 
 from search.cli import DEFAULT_SOURCES, index_option, main, print_report, run_reindex
-from search.errors import DiploSearchError
+from search.errors import DiploSearchError, IndexDamaged, IndexMissing
 from search.backends import open_backend
 
 from . import create_app
@@ -29,16 +29,22 @@ def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, th
 
     Only a new index is built here: the default folder, or an existing empty
     one. A folder named by hand that does not exist is a typo, and an index
-    whose live build is missing or unreadable is reported, never rebuilt.
+    whose live build is missing, unreadable or damaged (every file is checked
+    against its checksums first) is reported with the fix, never rebuilt.
     """
     backend = open_backend(index_dir)
     given = click.get_current_context().get_parameter_source("index_dir")
     try:
-        # a new index is built from the seeds; a damaged one is only reported (live_state raises)
-        if backend.live_state() is None and (Path(index_dir).is_dir() or given == ParameterSource.DEFAULT):
+        try:
+            backend.check_ready()  # every file of the live build verified
+        except IndexMissing as missing:
+            # a new index is built from the seeds; a damaged one, or another version's, is only reported
+            new = not isinstance(missing, IndexDamaged) and backend.live_state() is None
+            if not new or not (Path(index_dir).is_dir() or given == ParameterSource.DEFAULT):
+                raise
             click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
             print_report(run_reindex(index_dir, [seeds_dir], replace=True), index_dir)
-        backend.check_ready()
+            backend.check_ready()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})

@@ -492,7 +492,7 @@ class DuplicateIndex:
                    min_shingles=p["min_shingles"], seed=p["seed"], bands=p["bands"], rows=p["rows"])
         n = len(state["articles"])
         if sigs.shape != (n, self.num_perm) or len(sizes) != n or len(digests) != 16 * n:
-            raise ValueError(f"inconsistent duplicate index in {folder}")
+            raise ValueError("inconsistent duplicate index")
         self._sigs = np.array(sigs, dtype=np.uint32).reshape(n, self.num_perm)
         if n == 0:
             self._sigs = np.zeros((64, self.num_perm), dtype=np.uint32)

@@ -10,6 +10,7 @@ over the documents it matched.
 """
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,6 +29,14 @@ MAX_TICKS = (date(9999, 12, 31) - date(1, 1, 1)).days * TICKS_PER_DAY
 SCORED_FIELDS = ("text", "title")
 EPOCH = date(1970, 1, 1)
 DENSE_FRACTION = 4  # count by marking once the matches exceed a quarter of the index
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    """``np.save`` through Python's own write: numpy's reports a full disk as a short write
+    without an errno, Python's raises ENOSPC."""
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    path.write_bytes(buffer.getbuffer())
 
 
 def day_number(iso: str) -> int:
@@ -122,13 +131,13 @@ class FacetCache:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "live.npy", self.live)
-        np.save(folder / "days.npy", self.days)
+        _save(folder / "live.npy", self.live)
+        _save(folder / "days.npy", self.days)
         for field, lengths in self.lengths.items():
-            np.save(folder / f"{field}.lengths.npy", lengths)
+            _save(folder / f"{field}.lengths.npy", lengths)
         for field, table in self.tables.items():
             for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs"):
-                np.save(folder / f"{field}.{part}.npy", getattr(table, part))
+                _save(folder / f"{field}.{part}.npy", getattr(table, part))
             (folder / f"{field}.values.json").write_text(
                 json.dumps({"values": table.values, "aliases": table.aliases}, ensure_ascii=False),
                 encoding="utf-8")
