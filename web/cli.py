@@ -11,6 +11,7 @@ from search.errors import DiploSearchError, IndexDamaged, IndexMissing
 from search.backends import open_backend
 
 from . import create_app
+from .server import THREADS
 
 
 @main.command()
@@ -20,8 +21,9 @@ from . import create_app
 @click.option("--seeds", "seeds_dir", default=DEFAULT_SOURCES[0], show_default=True,
               help="What to index first when there is no index yet.")
 @click.option("--workers", default=0, help="Server worker processes (default: one per core).")
-@click.option("--threads", default=1, show_default=True,
-              help="Threads per worker process; above 1, threaded workers that keep connections alive.")
+@click.option("--threads", default=THREADS, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker process, most of them waiting on slow clients; 1 runs gunicorn's "
+                   "sync workers, which slow clients can block.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
 def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, threads: int,
           debug: bool) -> None:
