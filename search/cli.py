@@ -93,14 +93,16 @@ class Stopped(BaseException):
 
 @contextmanager
 def stop_on_signals():
-    """SIGTERM and SIGHUP raise Stopped in the main thread while the block runs."""
+    """SIGTERM and SIGHUP raise Stopped in the main thread while the block runs (unless they
+    are ignored, as under ``nohup``)."""
     def stop(signum, frame):
         raise Stopped(signum)
 
     previous = {}
     try:
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            previous[signum] = signal.signal(signum, stop)
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, stop)
     except ValueError:  # not the main thread: signals stay as they were
         pass
     try:
