@@ -27,6 +27,18 @@ class LiveState:
 
     files: dict[str, bytes] = field(default_factory=dict)  # the index stage's state files
     reusable: bool = False  # its documents can be kept by an incremental build
+    damaged: list[str] = field(default_factory=list)  # its damaged files ("path: problem"): not reusable
+
+
+@dataclass
+class CheckReport:
+    """What ``Backend.check`` found in the live build."""
+
+    build: str
+    files: int  # files verified
+    bytes: int
+    damaged: list[str]  # "path: problem", empty when the build is intact
+    fix: str = ""  # the command that repairs it
 
 
 class Build(Protocol):
@@ -53,10 +65,17 @@ class Backend(Protocol):
 
     def live_state(self) -> LiveState | None:
         """The live build's state, None when there is no index yet; raises a
-        DiploSearchError naming the fix when the live build cannot be read."""
+        DiploSearchError naming the fix when the live build cannot be read.
+        Its files are verified: a damaged one is listed in ``damaged`` and
+        the build is not reusable (its sources are read again)."""
 
     def check_ready(self) -> None:
-        """Raise a DiploSearchError naming the fix unless the live build can be served."""
+        """Raise a DiploSearchError naming the fix unless the live build can be served
+        (every file verified)."""
+
+    def check(self) -> CheckReport:
+        """Verify every file of the live build; raises a DiploSearchError naming the fix
+        when there is no live build to verify."""
 
     def begin(self, incremental: bool, procs: int, tag: bool) -> Build:
         """A new build: a copy of the live one (``incremental``) or empty."""

@@ -5,8 +5,11 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import asdict
 
 import click
 
@@ -16,7 +19,9 @@ from search.models import Skipped, result_to_dict
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
+EXIT_ERROR = 1  # nothing was changed (the message says why), or `check` found the index damaged
 EXIT_SKIPPED = 3  # the index was built, but some sources could not be read
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): the unfinished build was deleted
 
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
                             envvar="DIPLOSEARCH_INDEX",
@@ -43,8 +48,9 @@ def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tup
 
     Without SOURCES, re-read the sources the index holds (seeds/ for a new
     index). Exit status: 0 when everything was indexed, 1 when nothing
-    changed (an error), 3 when the index was built but some sources were
-    skipped (listed with their reasons).
+    changed (an error, a full disk), 3 when the index was built but some
+    sources were skipped (listed with their reasons), 130 after Ctrl-C and
+    143 after SIGTERM (the unfinished build is deleted; the index is as it was).
     """
     report = run_reindex(index_dir, sources, replace=replace, remove=remove, prune=prune, full=full,
                          announce=not as_json)
@@ -64,11 +70,52 @@ def run_reindex(index_dir: str, sources=(), announce: bool = True, **options):
 
     backend = open_backend(index_dir)
     try:
-        if not sources and not options.get("remove") and backend.live_state() is None:
-            sources = DEFAULT_SOURCES
-        return build_reindex(backend, sources, on_plan=announce_plan if announce else None, **options)
+        with stop_on_signals():
+            if not sources and not options.get("remove") and backend.live_state() is None:
+                sources = DEFAULT_SOURCES
+            return build_reindex(backend, sources, on_plan=announce_plan if announce else None, **options)
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        stopped("Interrupted", EXIT_INTERRUPTED)
+    except Stopped as stop:
+        stopped(f"Stopped by {signal.Signals(stop.signum).name}", 128 + stop.signum)
+
+
+class Stopped(BaseException):
+    """The process was asked to stop (SIGTERM, SIGHUP): raised where it runs, as Ctrl-C raises
+    KeyboardInterrupt, so that an unfinished build is deleted and its workers killed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals():
+    """SIGTERM and SIGHUP raise Stopped in the main thread while the block runs (unless they
+    are ignored, as under ``nohup``)."""
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    previous = {}
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, stop)
+    except ValueError:  # not the main thread: signals stay as they were
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def stopped(how: str, code: int):
+    click.echo(f"{how}: the reindex was stopped and its unfinished build deleted; the index was not changed.",
+               err=True)
+    raise SystemExit(code)
 
 
 def announce_plan(plan) -> None:
@@ -84,6 +131,9 @@ def print_report(report, index_dir: str) -> None:
     click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
                f"{report.duplicates} near-duplicate copies listed under their original; "
                f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
+    if report.repaired:
+        click.echo(f"The live build was damaged ({len(report.repaired)} file(s), first: {report.repaired[0]}); "
+                   "every source was read again.", err=True)
     if report.missing:
         click.echo(f"{len(report.missing)} indexed file(s) no longer exist and are still indexed "
                    f"(first: {report.missing[0]}); `diplosearch reindex --prune` drops them.", err=True)
@@ -95,6 +145,37 @@ def _report_skipped(skipped: list[Skipped]) -> None:
         click.echo(f"Skipped {len(skipped)} source(s):", err=True)
         for item in skipped:
             click.echo(f"  {item.path}: {item.reason}", err=True)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(index_dir: str, as_json: bool) -> None:
+    """Verify every file of the live index against the checksums written with it.
+
+    Reads every byte (about a second per GB). Exit status: 0 when the index
+    is intact; 1 when it is damaged or cannot be read, with the damaged files
+    and the command that repairs it.
+    """
+    from search.backends import open_backend
+
+    try:
+        report = open_backend(index_dir).check()
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps({"ok": not report.damaged, **asdict(report)}, ensure_ascii=False, indent=1))
+    elif not report.damaged:
+        click.echo(f"The index at {index_dir} is intact: build {report.build}, {report.files} files "
+                   f"({report.bytes / 1e6:.1f} MB) verified.")
+    else:
+        click.echo(f"The index at {index_dir} is damaged: {len(report.damaged)} of {report.files} file(s) "
+                   f"of build {report.build}:", err=True)
+        for line in report.damaged:
+            click.echo(f"  {line}", err=True)
+        click.echo(f"Fix: `{report.fix}` builds it again from its sources.", err=True)
+    if report.damaged:
+        raise SystemExit(EXIT_ERROR)
 
 
 def facet_options(command):

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from search.errors import ReindexBusy
 from search.models import SearchRequest
+from search.query.params import build_request
 from search.backends.whoosh import WhooshBackend
 from search.backends.whoosh.store import IndexStore
 from web.cli import main
@@ -170,6 +171,7 @@ def test_an_index_from_another_version_gets_a_clear_message(tmp_path):
     reindex([SEED_FILE], tmp_path / "ix", progress=False)
     build = IndexStore(tmp_path / "ix").current()
     (build / "format.json").write_text(json.dumps({"format": 1}))
+    (build / "checksums.json").unlink()  # an older version wrote no checksums
     result = CliRunner().invoke(main, ["search", "x", "--index", str(tmp_path / "ix")])
     assert result.exit_code == 1 and "another version of diplosearch" in result.output
     result = CliRunner().invoke(main, ["serve", "--index", str(tmp_path / "ix")])
@@ -201,3 +203,15 @@ def test_the_live_index_answers_throughout_a_reindex_and_then_switches(tmp_path,
         thread.join()
     assert index.search(SearchRequest(q="fisheries")).total == 3
     assert index.search(SearchRequest(q="semiconductors")).total == 1
+
+
+def test_undated_articles_first_then_dated_ones_keep_their_dates(tmp_path, make_articles):
+    """A segment holding no date at all beside one with dates (Whoosh's multi-segment column misread it)."""
+    undated = make_articles([{"id": f"u{i}", "text": f"Aviation talks {i}."} for i in range(5)], "undated.jsonl")
+    dated = make_articles([{"id": f"d{i}", "date": "2024-03-04", "text": f"Fisheries talks {i}."}
+                           for i in range(5)], "dated.jsonl")
+    reindex([undated], tmp_path / "ix", progress=False)
+    reindex([dated], tmp_path / "ix", progress=False)
+    index = WhooshBackend(tmp_path / "ix")
+    assert index.search(build_request("talks", date_from="2024-03")).total == 5
+    assert index.search(build_request("talks")).total == 10

@@ -7,10 +7,11 @@ import click
 from click.core import ParameterSource
 
 from search.cli import DEFAULT_SOURCES, index_option, main, print_report, run_reindex
-from search.errors import DiploSearchError
+from search.errors import DiploSearchError, IndexDamaged, IndexMissing
 from search.backends import open_backend
 
 from . import create_app
+from .server import THREADS
 
 
 @main.command()
@@ -20,8 +21,9 @@ from . import create_app
 @click.option("--seeds", "seeds_dir", default=DEFAULT_SOURCES[0], show_default=True,
               help="What to index first when there is no index yet.")
 @click.option("--workers", default=0, help="Server worker processes (default: one per core).")
-@click.option("--threads", default=1, show_default=True,
-              help="Threads per worker process; above 1, threaded workers that keep connections alive.")
+@click.option("--threads", default=THREADS, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker process, most of them waiting on slow clients; 1 runs gunicorn's "
+                   "sync workers, which slow clients can block.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
 def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, threads: int,
           debug: bool) -> None:
@@ -29,16 +31,22 @@ def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, th
 
     Only a new index is built here: the default folder, or an existing empty
     one. A folder named by hand that does not exist is a typo, and an index
-    whose live build is missing or unreadable is reported, never rebuilt.
+    whose live build is missing, unreadable or damaged (every file is checked
+    against its checksums first) is reported with the fix, never rebuilt.
     """
     backend = open_backend(index_dir)
     given = click.get_current_context().get_parameter_source("index_dir")
     try:
-        # a new index is built from the seeds; a damaged one is only reported (live_state raises)
-        if backend.live_state() is None and (Path(index_dir).is_dir() or given == ParameterSource.DEFAULT):
+        try:
+            backend.check_ready()  # every file of the live build verified
+        except IndexMissing as missing:
+            # a new index is built from the seeds; a damaged one, or another version's, is only reported
+            new = not isinstance(missing, IndexDamaged) and backend.live_state() is None
+            if not new or not (Path(index_dir).is_dir() or given == ParameterSource.DEFAULT):
+                raise
             click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
             print_report(run_reindex(index_dir, [seeds_dir], replace=True), index_dir)
-        backend.check_ready()
+            backend.check_ready()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})

@@ -6,7 +6,8 @@ saved twice) are not indexed but listed under their original
 (``search.index.dedup``). Every article gets an id no other source holds.
 The backend tags and writes (in worker processes for large inputs) into a
 new build beside the live one, and only publishes it once it is complete:
-a failed or interrupted reindex leaves the live build serving.
+a failed or interrupted reindex leaves the live build serving. A disk that
+fills up is reported as DiskFull, in one line, and the new build is deleted.
 
 Beside its documents a build keeps this stage's state as files
 (``MANIFEST``: each source's content hash and articles; the near-duplicate
@@ -15,6 +16,7 @@ reindex can keep what did not change.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -27,7 +29,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from search.backend import Backend, Build, LiveState
-from search.errors import DiploSearchError, SourceError
+from search.errors import DiploSearchError, DiskFull, SourceError
 from search.index.dedup import DuplicateIndex
 from search.index.plan import Plan, digest, make_plan
 from search.ingest.sources import read_file
@@ -48,6 +50,8 @@ class BuildReport:
     reused_sources: int = 0  # unchanged sources kept from the previous build
     removed_sources: int = 0
     removed: list[str] = field(default_factory=list)  # the sources dropped from the index
+    repaired: list[str] = field(default_factory=list)  # damaged files of the live build ("path: problem"),
+    # which made this run read every source again
     missing: list[str] = field(default_factory=list)  # indexed files that no longer exist, kept
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
@@ -76,9 +80,22 @@ def reindex(backend: Backend, sources: Iterable[str | Path] = (), *, replace: bo
     is called after each article is handed to the build (tests use it to
     interrupt a build).
     """
+    try:
+        return _reindex(backend, sources, replace, remove, prune, full, progress, procs, tag, after_article,
+                        on_plan)
+    except (OSError, DiploSearchError) as error:
+        if getattr(error, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+            where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+            raise DiskFull(f"the disk is full{where}: the new build was deleted and the index was not "
+                           "changed; free some space and run the reindex again") from None
+        raise
+
+
+def _reindex(backend: Backend, sources, replace, remove, prune, full, progress, procs, tag, after_article,
+             on_plan) -> BuildReport:
     started = time.perf_counter()
     with backend.lock():
-        previous, reusable, dedup = _live(backend, rebuilding=replace and not remove)
+        previous, reusable, dedup, damaged = _live(backend, rebuilding=replace and not remove)
         plan = make_plan(previous, reusable, [Path(s) for s in sources], replace,
                          [Path(r) for r in remove], prune, full)
         if on_plan:
@@ -90,7 +107,7 @@ def reindex(backend: Backend, sources: Iterable[str | Path] = (), *, replace: bo
         to_read = plan.read + [Path(path) for path in plan.keep if path not in kept]
         build = backend.begin(plan.incremental, procs if procs is not None else _default_procs(to_read), tag)
         report = BuildReport(incremental=plan.incremental, removed=plan.remove, missing=plan.missing,
-                             reused_sources=len(kept), removed_sources=len(plan.remove))
+                             reused_sources=len(kept), removed_sources=len(plan.remove), repaired=damaged)
         try:
             if stale:
                 build.delete_sources(stale)
@@ -105,9 +122,9 @@ def reindex(backend: Backend, sources: Iterable[str | Path] = (), *, replace: bo
     return report
 
 
-def _live(backend: Backend, rebuilding: bool) -> tuple[dict[str, dict], bool, DuplicateIndex]:
-    """The live build's sources (path -> entry), whether its documents can be kept, and
-    its duplicate index.
+def _live(backend: Backend, rebuilding: bool) -> tuple[dict[str, dict], bool, DuplicateIndex, list[str]]:
+    """The live build's sources (path -> entry), whether its documents can be kept, its
+    duplicate index, and its damaged files (then every source is read again).
 
     A live index whose state cannot be read is refused (keeping it would be
     guessing) unless the caller is rebuilding from named sources alone."""
@@ -116,15 +133,15 @@ def _live(backend: Backend, rebuilding: bool) -> tuple[dict[str, dict], bool, Du
         sources = json.loads(state.files[MANIFEST])["sources"] if state.files else {}
     except (DiploSearchError, KeyError, ValueError, TypeError) as error:
         if rebuilding:
-            return {}, False, DuplicateIndex()
+            return {}, False, DuplicateIndex(), []
         raise DiploSearchError(
             f"cannot read which sources the index holds ({error}); nothing was changed. To rebuild it "
             "from scratch, name every source: `diplosearch reindex --replace SOURCE...`") from None
     try:
         dedup = DuplicateIndex.from_files(state.files)
-    except (OSError, ValueError):
-        return sources, False, DuplicateIndex()  # re-read everything, finding copies afresh
-    return sources, state.reusable, dedup
+    except Exception:  # missing or unreadable (a damaged zip, an odd shape): re-read everything, finding copies afresh
+        return sources, False, DuplicateIndex(), state.damaged
+    return sources, state.reusable, dedup, state.damaged
 
 
 def _add_all(build: Build, plan: Plan, kept: dict[str, dict], to_read: list[Path], dedup: DuplicateIndex,

@@ -4,11 +4,21 @@
 switches builds is picked up by the next request without a restart; each
 build's facet arrays are loaded once, and each thread gets its own Whoosh
 searcher.
+
+Before a build is served its files' sizes are checked against its checksums
+(cheap; ``serve`` reads every byte once at its start), and an unexpected
+error while opening or searching it has the whole build verified: a damaged
+build is then reported as IndexDamaged on every request (the site answers
+503 with the fix), never as an error on every request. A byte changed in
+place that breaks no request is only found by ``diplosearch check`` or the
+next start.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
+import time
 import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,8 +27,12 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from search.errors import QueryError
+from search.backend import CheckReport, LiveState
+from search.backends.whoosh import checksums
+from search.backends.whoosh.build import WhooshBuild
 from search.backends.whoosh.facetcache import FacetCache
+from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore, damaged_error
+from search.errors import DiploSearchError, IndexDamaged, QueryError
 from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache, top
 from search.backends.whoosh.highlight import Snippeter
 from search.models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
@@ -26,14 +40,26 @@ from search.query.names import prefix_matches
 from search.query.parse import QueryParser
 from search.backends.whoosh.savedpostings import load_build
 from search.backends.whoosh.schema import from_stored
-from search.backend import LiveState
-from search.backends.whoosh.build import WhooshBuild
-from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore
-from search.index.build import ALTERNATES
 from search.facets import FACETS, FacetSpec
+from search.index.build import ALTERNATES, MANIFEST
 from search.query.timeline import NO_DATE, date_facet, day_number, timeline
 
 MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
+REVERIFY_SECONDS = 60  # an intact verdict is trusted this long before an error has the build verified again
+
+
+def _guarded(method):
+    """Report an unexpected error from a damaged live build as IndexDamaged (with the fix)."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DiploSearchError:
+            raise
+        except Exception as error:
+            self._raise_if_damaged(error)
+            raise
+    return wrapper
 
 
 @dataclass
@@ -71,6 +97,8 @@ class WhooshBackend:
         self._local = threading.local()
         self._searchers: set = set()  # every open searcher, of every thread, closed with the backend
         weakref.finalize(self, _close_all, self._searchers)
+        self._verdicts: dict[str, tuple[float, checksums.Verdict]] = {}  # build -> (when, full verdict)
+        self._known: tuple[str, checksums.Known] | None = None  # digests of the live build, verified
 
     # -- building ----------------------------------------------------------
     def lock(self):
@@ -80,15 +108,55 @@ class WhooshBackend:
         if not self.store.current_name() and not self.store.has_builds():
             return None
         build = self.store.current()
+        current = self.store.format_of(build) == FORMAT_VERSION
+        known: checksums.Known = {}
+        # an older version's build has no checksums (and is read again anyway, not kept)
+        listed = current or (build / checksums.CHECKSUMS).exists()
+        damaged = checksums.verify(build, known=known).damaged if listed else []
+        self._known = (build.name, known)
+        bad = {d.path for d in damaged}
+        if f"{STATE}/{MANIFEST}" in bad:
+            raise IndexDamaged(
+                f"the index at {self.store.root} is damaged: its list of sources ({STATE}/{MANIFEST}) "
+                f"is {next(d.problem for d in damaged if d.path == f'{STATE}/{MANIFEST}')}; rebuild it "
+                f"from every source: `diplosearch reindex --replace SOURCE... --index {self.store.root}`")
         folder = build / STATE
-        files = {path.name: path.read_bytes() for path in folder.iterdir()} if folder.is_dir() else {}
-        return LiveState(files, reusable=self.store.format_of(build) == FORMAT_VERSION)
+        files = ({path.name: path.read_bytes() for path in folder.iterdir() if f"{STATE}/{path.name}" not in bad}
+                 if folder.is_dir() else {})
+        return LiveState(files, reusable=current and not damaged, damaged=[str(d) for d in damaged])
 
     def check_ready(self) -> None:
-        self.store.check_format(self.store.current())
+        self.store.check_build(self.store.current())
+
+    def check(self) -> CheckReport:
+        build = self.store.current()
+        if not (build / checksums.CHECKSUMS).exists() and self.store.format_of(build) != FORMAT_VERSION:
+            self.store.check_format(build)  # another version's build: says so, with the fix
+        verdict = checksums.verify(build)
+        fix = ""
+        if any(d.path == f"{STATE}/{MANIFEST}" for d in verdict.damaged):  # which sources it holds is lost
+            fix = f"diplosearch reindex --replace SOURCE... --index {self.store.root}"
+        elif verdict.damaged:
+            fix = f"diplosearch reindex --full --index {self.store.root}"
+        return CheckReport(build.name, verdict.files, verdict.bytes, [str(d) for d in verdict.damaged], fix)
 
     def begin(self, incremental: bool, procs: int, tag: bool) -> WhooshBuild:
-        return WhooshBuild(self.store, incremental, procs, tag)
+        # the live build's digests, when live_state has just verified it, spare reading it again
+        known = self._known[1] if self._known and self._known[0] == self.store.current_name() else None
+        return WhooshBuild(self.store, incremental, procs, tag, known=known)
+
+    def _raise_if_damaged(self, error: Exception) -> None:
+        """After an unexpected error: raise IndexDamaged if the live build fails its checksums."""
+        try:
+            build = self.store.current()
+        except DiploSearchError as missing:
+            raise missing from error
+        seen = self._verdicts.get(build.name)
+        if seen is None or (not seen[1].damaged and time.monotonic() - seen[0] > REVERIFY_SECONDS):
+            seen = (time.monotonic(), checksums.verify(build))
+            self._verdicts[build.name] = seen
+        if seen[1].damaged:
+            raise damaged_error(self.store.root, seen[1].damaged) from error
 
     def publish(self, build: WhooshBuild) -> str:
         self.store.switch_to(build.folder)
@@ -96,10 +164,14 @@ class WhooshBackend:
 
     # -- opening ---------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """The live build, reopened when a reindex has switched CURRENT."""
+        """The live build, reopened when a reindex has switched CURRENT; IndexDamaged once an
+        error has had it found damaged."""
         name = self.store.current_name()
         current = self._snapshot
         if current is not None and current.name == name:
+            seen = self._verdicts.get(name)
+            if seen is not None and seen[1].damaged:
+                raise damaged_error(self.store.root, seen[1].damaged)
             return current
         with self._lock:
             if self._snapshot is None or self._snapshot.name != self.store.current_name():
@@ -108,11 +180,19 @@ class WhooshBackend:
 
     def _open(self) -> Snapshot:
         build = self.store.current()
-        self.store.check_format(build)
-        ix = whoosh_index.open_dir(str(build))
-        cache = FacetCache.load(build / FACET_ARRAYS)
-        return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),
-                        _load_alternates(build), FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS))))
+        seen = self._verdicts.get(build.name)
+        if seen is not None and seen[1].damaged:
+            raise damaged_error(self.store.root, seen[1].damaged)
+        self.store.check_build(build, quick=True)
+        try:
+            ix = whoosh_index.open_dir(str(build))
+            cache = FacetCache.load(build / FACET_ARRAYS)
+            return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),
+                            _load_alternates(build),
+                            FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS))))
+        except Exception as error:
+            self._raise_if_damaged(error)
+            raise
 
     def searcher(self, snap: Snapshot):
         cached = getattr(self._local, "searcher", None)
@@ -127,6 +207,7 @@ class WhooshBackend:
         return searcher
 
     # -- searching -------------------------------------------------------
+    @_guarded
     def search(self, request: SearchRequest) -> SearchResult:
         start = (request.page - 1) * request.per_page
         if start + request.per_page > MAX_RESULT_WINDOW:
@@ -156,6 +237,7 @@ class WhooshBackend:
                             suggestion=suggestion, suggestion_total=suggestion_total,
                             timeline=buckets, timeline_unit=unit)
 
+    @_guarded
     def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
         """All matching paragraphs in the request's order, up to ``cap``: (total, rows)."""
         snap = self.snapshot()
@@ -215,18 +297,21 @@ class WhooshBackend:
         return (corrected.string, total) if total else ("", 0)
 
     # -- articles and facet values ----------------------------------------
+    @_guarded
     def article(self, article_id: str) -> list[Paragraph]:
         snap = self.snapshot()
         searcher = self.searcher(snap)
         paragraphs = [from_stored(fields) for fields in searcher.documents(article_id=article_id)]
         return sorted(paragraphs, key=lambda p: p.n)
 
+    @_guarded
     def alternates(self, article_id: str) -> list[dict]:
         """Other copies of an article (syndicated or saved twice) that were not indexed:
         each with id, title, date, source and url."""
         return [{k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
                 for copy in self.snapshot().alternates.get(article_id, [])]
 
+    @_guarded
     def facet_values(self, field: str, prefix: str = "", limit: int = 20,
                      request: SearchRequest | None = None) -> list[FacetValue]:
         """Values of one facet whose words start with ``prefix`` (case and accents

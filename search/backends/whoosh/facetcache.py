@@ -10,6 +10,7 @@ over the documents it matched.
 """
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +28,14 @@ YEAR_ONE_TO_EPOCH = (date(1970, 1, 1) - date(1, 1, 1)).days
 MAX_TICKS = (date(9999, 12, 31) - date(1, 1, 1)).days * TICKS_PER_DAY
 SCORED_FIELDS = ("text", "title")
 DENSE_FRACTION = 4  # count by marking once the matches exceed a quarter of the index
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    """``np.save`` through Python's own write: numpy's reports a full disk as a short write
+    without an errno, Python's raises ENOSPC."""
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    path.write_bytes(buffer.getbuffer())
 
 
 @dataclass
@@ -113,14 +122,14 @@ class FacetCache:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "live.npy", self.live)
-        np.save(folder / "days.npy", self.days)
-        for field, lengths in self.lengths.items():
-            np.save(folder / f"{field}.lengths.npy", lengths)
-        for field, table in self.tables.items():
+        _save(folder / "live.npy", self.live)
+        _save(folder / "days.npy", self.days)
+        for name, lengths in self.lengths.items():
+            _save(folder / f"{name}.lengths.npy", lengths)
+        for name, table in self.tables.items():
             for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs"):
-                np.save(folder / f"{field}.{part}.npy", getattr(table, part))
-            (folder / f"{field}.values.json").write_text(
+                _save(folder / f"{name}.{part}.npy", getattr(table, part))
+            (folder / f"{name}.values.json").write_text(
                 json.dumps({"values": table.values, "aliases": table.aliases}, ensure_ascii=False),
                 encoding="utf-8")
 
@@ -129,12 +138,12 @@ class FacetCache:
         live = np.load(folder / "live.npy")
         days = np.load(folder / "days.npy")
         tables = {}
-        for field in FACETS.names():
-            arrays = {part: np.load(folder / f"{field}.{part}.npy")
+        for name in FACETS.names():
+            arrays = {part: np.load(folder / f"{name}.{part}.npy")
                       for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")}
-            names = json.loads((folder / f"{field}.values.json").read_text(encoding="utf-8"))
-            tables[field] = FieldTable(values=names["values"], aliases=names["aliases"], **arrays)
-        lengths = {field: np.load(folder / f"{field}.lengths.npy") for field in SCORED_FIELDS}
+            values = json.loads((folder / f"{name}.values.json").read_text(encoding="utf-8"))
+            tables[name] = FieldTable(values=values["values"], aliases=values["aliases"], **arrays)
+        lengths = {name: np.load(folder / f"{name}.lengths.npy") for name in SCORED_FIELDS}
         return cls(len(live), live, days, tables, lengths)
 
     @cached_property
@@ -164,12 +173,16 @@ def _days(reader, ndocs: int) -> np.ndarray:
     Read untranslated: Whoosh stores a DATETIME as microseconds since year 1
     and a missing one as the column's default, which it cannot translate."""
     days = np.full(ndocs, NO_DATE, dtype=np.int32)
-    if not reader.has_column("date"):
-        return days
-    column = reader.column_reader("date", translate=False)
-    raw = np.fromiter((column[d] for d in range(ndocs)), dtype=np.uint64, count=ndocs)
-    dated = raw < np.uint64(MAX_TICKS)
-    days[dated] = (raw[dated] // np.uint64(TICKS_PER_DAY)).astype(np.int64) - YEAR_ONE_TO_EPOCH
+    # segment by segment: Whoosh's multi-segment column misreads a segment that has no dates at all
+    for leaf, offset in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        if not count or not leaf.has_column("date"):
+            continue
+        column = leaf.column_reader("date", translate=False)
+        raw = np.fromiter((column[d] for d in range(count)), dtype=np.uint64, count=count)
+        dated = raw < np.uint64(MAX_TICKS)
+        days[offset:offset + count][dated] = \
+            (raw[dated] // np.uint64(TICKS_PER_DAY)).astype(np.int64) - YEAR_ONE_TO_EPOCH
     return days
 
 

@@ -24,6 +24,7 @@ first and end posting and position.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -112,9 +113,9 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    docs = np.lib.format.open_memmap(partial / "docs.npy", mode="w+", dtype=np.int32, shape=(total,))
-    weights = np.lib.format.open_memmap(partial / "weights.npy", mode="w+", dtype=np.float32, shape=(total,))
-    counts = np.lib.format.open_memmap(partial / "counts.npy", mode="w+", dtype=COUNT_TYPE, shape=(total,))
+    docs = _mapped(partial / "docs.npy", np.int32, total)
+    weights = _mapped(partial / "weights.npy", np.float32, total)
+    counts = _mapped(partial / "counts.npy", COUNT_TYPE, total)
     saved: list[list] = []
     at = position_at = 0
     scales = {field: np.float32(leaf.schema[field].format.field_boost) for field in FIELDS if field in leaf.schema}
@@ -151,6 +152,22 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return at
+
+
+def _mapped(path: Path, dtype, size: int) -> np.ndarray:
+    """A new .npy file mapped for writing, its blocks reserved first: writing into a mapped
+    hole on a full disk kills the process (SIGBUS), reserving raises ENOSPC instead."""
+    array = np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(size,))
+    if hasattr(os, "posix_fallocate"):
+        fd = os.open(path, os.O_RDWR)
+        try:
+            os.posix_fallocate(fd, 0, os.fstat(fd).st_size)
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                raise OSError(error.errno, error.strerror, str(path)) from None
+        finally:
+            os.close(fd)
+    return array
 
 
 def save_new_segment(ix, segment, root: Path, min_docs: int | None = None) -> int:

@@ -8,33 +8,62 @@ Layout of an index folder::
                          frequent words' postings (postings/), format.json, and the
                          index stage's state (state/: manifest, near-duplicate index,
                          other copies of each article)
-      .reindex.lock      held (flock) while a reindex runs
+      .reindex.lock      held (flock) while a reindex runs, naming its process
+      .reindex.guard     held for an instant while the lock is taken or taken over
 
 A reindex writes a new build beside the live one and only then rewrites
 CURRENT with an atomic rename, so a reader sees either the old build or the
 new one, never a half-built index. A failed build is deleted and CURRENT is
-left as it was.
+left as it was; a build left by a killed reindex is deleted by the next one.
+
+The lock is an ``flock`` on ``.reindex.lock``, released by the kernel when
+its process dies. Its descriptor is closed in every process forked while it
+is held (indexing workers), so a worker never holds it. A lock still held
+while the process it names is gone (a worker of an older version that
+outlived its reindex) is stale: the next reindex replaces the lock file and
+goes on.
 """
 from __future__ import annotations
 
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from search.errors import IndexMissing, ReindexBusy
+from search.backends.whoosh import checksums
+from search.errors import IndexDamaged, IndexMissing, ReindexBusy
 from search.files import atomic_write
 
-FORMAT_VERSION = 4  # of a build's files; bumped when they change incompatibly
+FORMAT_VERSION = 5  # of a build's files; bumped when they change incompatibly (5: checksums.json)
 FORMAT = "format.json"
 STATE = "state"  # the index stage's files (search.index.build)
 FACET_ARRAYS = "facets"
 POSTINGS = "postings"  # frequent words' postings, saved per segment (savedpostings)
+LOCK = ".reindex.lock"
+GUARD = ".reindex.guard"
+BUILD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 
+_held_locks: set[int] = set()  # descriptors of reindex locks this process holds
+
+
+def _close_held_locks() -> None:
+    """In a process just forked: close the inherited lock descriptors (the parent keeps its own),
+    so that a worker outliving its parent can never hold the lock."""
+    for fd in list(_held_locks):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_locks)
 
 
 class IndexStore:
@@ -54,20 +83,21 @@ class IndexStore:
 
     def current_name(self) -> str:
         try:
-            return self.pointer.read_text(encoding="utf-8").strip()
+            return self.pointer.read_bytes().decode("utf-8", "replace").strip()
         except (FileNotFoundError, NotADirectoryError):
             return ""
 
     def current(self) -> Path:
         name = self.current_name()
-        if name and (self.builds / name).is_dir():
+        if BUILD_NAME.fullmatch(name) and (self.builds / name).is_dir():
             return self.builds / name
         rebuild = f"rebuild it with `diplosearch reindex --replace SOURCE... --index {self.root}`"
         if name:
-            raise IndexMissing(f"the index at {self.root} is damaged: its CURRENT file names build "
-                               f"{name!r}, which does not exist; {rebuild}")
+            shown = name if len(name) <= 60 else name[:60] + "..."
+            raise IndexDamaged(f"the index at {self.root} is damaged: its CURRENT file names build "
+                               f"{shown!r}, which does not exist; {rebuild}")
         if self.has_builds():
-            raise IndexMissing(f"the index at {self.root} is damaged: it has builds but no CURRENT file "
+            raise IndexDamaged(f"the index at {self.root} is damaged: it has builds but no CURRENT file "
                                f"naming the live one; {rebuild}")
         raise IndexMissing(f"no index at {self.root}: build one with "
                            f"`diplosearch reindex SOURCE... --index {self.root}`")
@@ -80,6 +110,18 @@ class IndexStore:
                 f"the index at {self.root} was built by another version of diplosearch "
                 f"(format {found}, this version reads {FORMAT_VERSION}); rebuild it with "
                 f"`diplosearch reindex --full --index {self.root}`")
+
+    def check_build(self, build: Path, quick: bool = False, known: checksums.Known | None = None
+                    ) -> checksums.Verdict:
+        """Verify a build against its checksums (``quick``: sizes only) and its format; raise
+        IndexDamaged naming the damaged files and the fix, or IndexMissing for another version's build."""
+        verdict = checksums.verify(build, quick=quick, known=known)
+        if verdict.damaged:
+            if not (build / checksums.CHECKSUMS).exists() and self.format_of(build) != FORMAT_VERSION:
+                self.check_format(build)  # an older version's build, which had no checksums
+            raise damaged_error(self.root, verdict.damaged)
+        self.check_format(build)
+        return verdict
 
     @staticmethod
     def format_of(build: Path) -> int | None:
@@ -118,25 +160,122 @@ class IndexStore:
     def discard(self, build: Path) -> None:
         shutil.rmtree(build, ignore_errors=True)
 
+    def discard_unfinished(self) -> list[str]:
+        """Delete build folders a killed reindex left (never finished: no format file), except
+        the live one; only called with the lock held. Returns their names."""
+        if not self.builds.is_dir():
+            return []
+        live = self.current_name()
+        left = [path for path in self.builds.iterdir() if path.is_dir() and path.name != live
+                and not path.name.startswith(".") and not (path / FORMAT).exists()]
+        for path in left:
+            shutil.rmtree(path, ignore_errors=True)
+        return [path.name for path in left]
+
     @contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the reindex lock, or raise ReindexBusy if another reindex has it."""
+        """Hold the reindex lock, or raise ReindexBusy if another live reindex has it.
+
+        A lock whose recorded process is gone is taken over. Builds a killed
+        reindex left behind are deleted once the lock is held."""
         self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / ".reindex.lock", "a+")
+        fd = self._acquire()
         try:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as error:
-                handle.seek(0)
-                holder = handle.read().strip()
-                raise ReindexBusy(
-                    f"another reindex of {self.root} is running{f' ({holder})' if holder else ''}; "
-                    "wait for it to finish and try again"
-                ) from error
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
-            handle.flush()
+            self.discard_unfinished()
             yield
         finally:
-            handle.close()
+            _held_locks.discard(fd)
+            try:
+                os.ftruncate(fd, 0)  # a free lock names no holder
+            except OSError:
+                pass
+            os.close(fd)
+
+    def _acquire(self) -> int:
+        """Take the lock under the guard, so that taking it and taking it over never interleave."""
+        with _flocked(self.root / GUARD):
+            for _ in range(3):
+                fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    holder = _holder(fd)
+                    os.close(fd)
+                    if holder.get("pid") and not _alive(holder):
+                        # held by processes that outlived the reindex named in it: start a new lock file
+                        os.unlink(self.root / LOCK)
+                        continue
+                    named = f" ({holder['text']})" if holder.get("text") else ""
+                    raise ReindexBusy(f"another reindex of {self.root} is running{named}; "
+                                      "wait for it to finish and try again") from None
+                except BaseException:
+                    os.close(fd)
+                    raise
+                _held_locks.add(fd)
+                try:
+                    os.ftruncate(fd, 0)
+                    record = f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
+                    started = _start_time(os.getpid())
+                    if started:
+                        record += f"start {started}\n"
+                    os.pwrite(fd, record.encode("ascii"), 0)
+                except BaseException:
+                    _held_locks.discard(fd)
+                    os.close(fd)
+                    raise
+                return fd
+        raise ReindexBusy(f"the reindex lock of {self.root} keeps changing hands; try again")
+
+
+def damaged_error(root: Path, damaged: list[checksums.Damage]) -> IndexDamaged:
+    return IndexDamaged(f"the index at {root} is damaged ({checksums.summary(damaged)}); "
+                        f"rebuild it with `diplosearch reindex --full --index {root}`")
+
+
+@contextmanager
+def _flocked(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _holder(fd: int) -> dict:
+    """What the lock file says of its holder: its first line, pid and process start time."""
+    try:
+        text = os.pread(fd, 4096, 0).decode("ascii", "replace")
+    except OSError:
+        return {}
+    lines = text.splitlines()
+    holder: dict = {"text": lines[0].strip() if lines else ""}
+    match = re.match(r"pid (\d+)", holder["text"])
+    if match:
+        holder["pid"] = int(match.group(1))
+    start = re.search(r"^start (\d+)$", text, re.M)
+    if start:
+        holder["start"] = int(start.group(1))
+    return holder
+
+
+def _alive(holder: dict) -> bool:
+    """Whether the process named in the lock file still runs (the same process, not a reused pid)."""
+    pid = holder["pid"]
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    started = _start_time(pid)
+    return not (started and holder.get("start") and started != holder["start"])
+
+
+def _start_time(pid: int) -> int | None:
+    """When a process started, in clock ticks since boot (Linux), to tell a reused pid apart."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
