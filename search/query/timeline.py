@@ -33,31 +33,64 @@ def timeline(days: np.ndarray, months: np.ndarray, request: SearchRequest) -> tu
         return "", []
     first, last = int(days.min()), int(days.max())
     if last - first <= MAX_WEEK_SPAN:
-        unit = "week"
-        starts = days - (days - 4) % 7  # weeks start on Monday (1970-01-05 was one)
-        periods = np.arange(starts.min(), starts.max() + 1, 7)
-        counts = np.array([np.count_nonzero(starts == p) for p in periods])
-        spans = [(int(p), int(p) + 6) for p in periods]
-        labels = [f"week of {iso_day(p)}" for p, _ in spans]
-    else:
-        unit = "month" if (last - first) <= MAX_MONTH_SPAN * 30.5 else "year"
-        kind = "datetime64[M]" if unit == "month" else "datetime64[Y]"
-        buckets = months[dated] if unit == "month" else months[dated] // 12
-        low = int(buckets.min())
-        counts = np.bincount(buckets - low)
-        periods = np.arange(low, low + len(counts)).astype(kind)
-        ends = (periods + 1).astype("datetime64[D]") - 1
-        spans = [(int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
-                 for s, e in zip(periods, ends)]
-        labels = [_label(iso_day(s), unit) for s, _ in spans]
+        return "week", _week_buckets(days, None, request)
+    return month_timeline(first, last, months[dated], None, request)
+
+
+def counted_timeline(days: np.ndarray, counts: np.ndarray, request: SearchRequest) -> tuple[str, list[Bucket]]:
+    """``timeline`` from distinct day numbers and how many paragraphs each has (a backend's
+    daily histogram)."""
+    if not len(days):
+        return "", []
+    first, last = int(days.min()), int(days.max())
+    if last - first <= MAX_WEEK_SPAN:
+        return "week", _week_buckets(days, counts, request)
+    return month_timeline(first, last, days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64),
+                          counts, request)
+
+
+def is_week_timeline(first: int, last: int) -> bool:
+    """Whether paragraphs dated ``first`` to ``last`` (day numbers) have a timeline by week."""
+    return last - first <= MAX_WEEK_SPAN
+
+
+def month_timeline(first: int, last: int, months: np.ndarray, counts: np.ndarray | None,
+                   request: SearchRequest) -> tuple[str, list[Bucket]]:
+    """The timeline by month or year of paragraphs dated ``first`` to ``last`` (day numbers,
+    more than twenty weeks apart), from their month numbers (``counts``: how many paragraphs
+    each stands for; None: one each)."""
+    unit = "month" if (last - first) <= MAX_MONTH_SPAN * 30.5 else "year"
+    kind = "datetime64[M]" if unit == "month" else "datetime64[Y]"
+    buckets = months if unit == "month" else months // 12
+    low = int(buckets.min())
+    totals = np.bincount(buckets - low, weights=counts).astype(np.int64)
+    periods = np.arange(low, low + len(totals)).astype(kind)
+    ends = (periods + 1).astype("datetime64[D]") - 1
+    spans = [(int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
+             for s, e in zip(periods, ends)]
+    labels = [_label(iso_day(s), unit) for s, _ in spans]
+    return unit, _buckets(spans, labels, totals, request)
+
+
+def _week_buckets(days: np.ndarray, counts: np.ndarray | None, request: SearchRequest) -> list[Bucket]:
+    starts = days - (days - 4) % 7  # weeks start on Monday (1970-01-05 was one)
+    low = int(starts.min())
+    totals = np.bincount((starts - low) // 7, weights=counts).astype(np.int64)
+    spans = [(low + 7 * i, low + 7 * i + 6) for i in range(len(totals))]
+    labels = [f"week of {iso_day(p)}" for p, _ in spans]
+    return _buckets(spans, labels, totals, request)
+
+
+def _buckets(spans: list[tuple[int, int]], labels: list[str], totals: np.ndarray,
+             request: SearchRequest) -> list[Bucket]:
     low = request.date_from or "0000-01-01"
     high = request.date_to or "9999-12-31"
     result = []
-    for (start, end), label, count in zip(spans, labels, counts):
+    for (start, end), label, count in zip(spans, labels, totals):
         s, e = iso_day(start), iso_day(end)
         result.append(Bucket(s, e, label, int(count), selected=bool(request.date_from or request.date_to)
                              and s >= low and e <= high))
-    return unit, result
+    return result
 
 
 def _label(iso: str, unit: str) -> str:
@@ -66,32 +99,40 @@ def _label(iso: str, unit: str) -> str:
     return f"{MONTH_ABBREVIATIONS[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
-def date_facet(months: np.ndarray, request: SearchRequest) -> Facet:
+def date_facet(months: np.ndarray, request: SearchRequest, counts: np.ndarray | None = None) -> Facet:
     """Years with counts (newest first); once the range is within one year, that year's months.
 
+    ``months`` are the matching paragraphs' month numbers (``counts``: how many
+    paragraphs each stands for, from a backend's monthly histogram; None: one each).
     A value is ``selected`` when the request's range is exactly that year or
     that month, so selecting it again clears the dates, and a year shown
     above a chosen month selects the whole year.
     """
-    months = months[months != NO_DATE]
+    dated = months != NO_DATE
+    months = months[dated]
+    weights = counts[dated] if counts is not None else None
     years = months // 12
     year = _single_year(request)
     if year:
         first = (int(year) - 1970) * 12
-        in_year = months[years == int(year) - 1970] - first
-        counts = np.bincount(in_year, minlength=12)
+        inside = years == int(year) - 1970
+        in_year = months[inside] - first
+        per_month = np.bincount(in_year, weights=None if weights is None else weights[inside],
+                                minlength=12).astype(np.int64)
         items = []
-        for m in np.flatnonzero(counts):
+        for m in np.flatnonzero(per_month):
             month = str(np.datetime64(first + int(m), "M"))
-            items.append(FacetValue(month, _label(f"{month}-01", "month"), int(counts[m]), _covers(request, month)))
-        selected_year = FacetValue(year, year, int(len(in_year)), _covers(request, year))
+            items.append(FacetValue(month, _label(f"{month}-01", "month"), int(per_month[m]),
+                                    _covers(request, month)))
+        total = len(in_year) if weights is None else int(weights[inside].sum())
+        selected_year = FacetValue(year, year, int(total), _covers(request, year))
         return Facet("date", "Date", [selected_year] + items)
     if not len(years):
         return Facet("date", "Date", [])
     low = int(years.min())
-    counts = np.bincount(years - low)
-    values = [str(np.datetime64(low + int(i), "Y")) for i in np.flatnonzero(counts)]
-    items = [FacetValue(v, v, int(c), _covers(request, v)) for v, c in zip(values, counts[counts > 0])]
+    per_year = np.bincount(years - low, weights=weights).astype(np.int64)
+    values = [str(np.datetime64(low + int(i), "Y")) for i in np.flatnonzero(per_year)]
+    items = [FacetValue(v, v, int(c), _covers(request, v)) for v, c in zip(values, per_year[per_year > 0])]
     items.sort(key=lambda v: v.value, reverse=True)
     return Facet("date", "Date", items)
 

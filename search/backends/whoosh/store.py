@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from search.backends.whoosh import checksums
+from search.backends.workers import running, start_time
 from search.errors import IndexDamaged, IndexMissing, ReindexBusy
 from search.files import atomic_write
 
@@ -215,7 +216,7 @@ class IndexStore:
                 try:
                     os.ftruncate(fd, 0)
                     record = f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
-                    started = _start_time(os.getpid())
+                    started = start_time(os.getpid())
                     if started:
                         record += f"start {started}\n"
                     os.pwrite(fd, record.encode("ascii"), 0)
@@ -261,21 +262,4 @@ def _holder(fd: int) -> dict:
 
 def _alive(holder: dict) -> bool:
     """Whether the process named in the lock file still runs (the same process, not a reused pid)."""
-    pid = holder["pid"]
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    started = _start_time(pid)
-    return not (started and holder.get("start") and started != holder["start"])
-
-
-def _start_time(pid: int) -> int | None:
-    """When a process started, in clock ticks since boot (Linux), to tell a reused pid apart."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return int(handle.read().rsplit(b")", 1)[1].split()[19])
-    except (OSError, ValueError, IndexError):
-        return None
+    return running(holder["pid"], holder.get("start"))
