@@ -4,12 +4,13 @@
 """
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import click
 
@@ -23,9 +24,37 @@ EXIT_ERROR = 1  # nothing was changed (the message says why), or `check` found t
 EXIT_SKIPPED = 3  # the index was built, but some sources could not be read
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): the unfinished build was deleted
 
-index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
-                            envvar="DIPLOSEARCH_INDEX",
-                            type=click.Path(file_okay=False), help="Index folder.")
+INDEX_OPTIONS = [
+    click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, envvar="DIPLOSEARCH_INDEX",
+                 type=click.Path(file_okay=False), help="Index folder (Whoosh backend)."),
+    click.option("--backend", type=click.Choice(["whoosh", "opensearch"]), default=None,
+                 envvar="DIPLOSEARCH_BACKEND",
+                 help="Where the index is: whoosh (the --index folder; default) or opensearch (a cluster; the "
+                      "default when an OpenSearch URL is given)."),
+    click.option("--opensearch-url", envvar="DIPLOSEARCH_OPENSEARCH_URL", default="", metavar="URL",
+                 help="The OpenSearch cluster (comma-separated URLs for several nodes); "
+                      "$DIPLOSEARCH_OPENSEARCH_URL."),
+    click.option("--opensearch-index", envvar="DIPLOSEARCH_OPENSEARCH_INDEX", default="diplosearch",
+                 show_default=True, metavar="NAME", help="The alias of the live build on the cluster."),
+]
+
+
+def index_options(command):
+    """Where the index is (``--index``, or ``--backend opensearch --opensearch-url URL``); the
+    command receives it as ``target`` (a ``search.backends.Target``)."""
+    @functools.wraps(command)
+    def wrapper(*args, index_dir, backend, opensearch_url, opensearch_index, **kwargs):
+        from search.backends import Target
+
+        try:
+            target = Target.choose(index_dir, backend, opensearch_url, opensearch_index)
+        except DiploSearchError as error:
+            raise click.UsageError(str(error)) from None
+        return command(*args, target=target, **kwargs)
+
+    for option in reversed(INDEX_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,15 +64,19 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
-@index_option
+@index_options
 @click.option("--replace", is_flag=True, help="Make the index exactly SOURCES, dropping every other source.")
 @click.option("--remove", "remove", multiple=True, type=click.Path(), metavar="PATH",
               help="Drop an indexed file, or every indexed file under a folder (repeatable).")
 @click.option("--prune", is_flag=True, help="Drop indexed files that no longer exist.")
 @click.option("--full", is_flag=True, help="Re-read every source instead of keeping unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tuple[str, ...], prune: bool,
-            full: bool, as_json: bool) -> None:
+@click.option("--shards", type=click.IntRange(min=1), default=None,
+              help="OpenSearch: primary shards of the new build (default 1).")
+@click.option("--replicas", type=click.IntRange(min=0), default=None,
+              help="OpenSearch: replicas of the new build (default 1 on a cluster of several nodes, else 0).")
+def reindex(sources: tuple[str, ...], target, replace: bool, remove: tuple[str, ...], prune: bool,
+            full: bool, as_json: bool, shards: int | None, replicas: int | None) -> None:
     """Add or update SOURCES (files or folders) in the index, keeping every other source.
 
     Without SOURCES, re-read the sources the index holds (seeds/ for a new
@@ -52,28 +85,40 @@ def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tup
     sources were skipped (listed with their reasons), 130 after Ctrl-C and
     143 after SIGTERM (the unfinished build is deleted; the index is as it was).
     """
-    report = run_reindex(index_dir, sources, replace=replace, remove=remove, prune=prune, full=full,
+    target = replace_target(target, shards=shards, replicas=replicas)
+    report = run_reindex(target, sources, replace=replace, remove=remove, prune=prune, full=full,
                          announce=not as_json)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
-        print_report(report, index_dir)
+        print_report(report, target)
     if report.skipped:
         raise SystemExit(EXIT_SKIPPED)
 
 
-def run_reindex(index_dir: str, sources=(), announce: bool = True, **options):
-    """Reindex with the command line's defaults and messages: seeds/ for a new index,
-    what will be removed said before the switch, errors as one line."""
-    from search.backends import open_backend
+def replace_target(target, **options):
+    """``target`` with the options that were given (``shards``, ``replicas``)."""
+    return replace(target, **{k: v for k, v in options.items() if v is not None})
+
+
+def run_reindex(target, sources=(), announce: bool = True, **options):
+    """Reindex ``target`` (a ``search.backends.Target``, or an index folder) with the command
+    line's defaults and messages: seeds/ for a new index, what will be removed said before the
+    switch, errors as one line."""
+    from search.backends import Target
     from search.index.build import reindex as build_reindex
 
-    backend = open_backend(index_dir)
+    if not isinstance(target, Target):
+        target = Target.choose(target)
     try:
-        with stop_on_signals():
-            if not sources and not options.get("remove") and backend.live_state() is None:
-                sources = DEFAULT_SOURCES
-            return build_reindex(backend, sources, on_plan=announce_plan if announce else None, **options)
+        backend = target.open()
+        try:
+            with stop_on_signals():
+                if not sources and not options.get("remove") and backend.live_state() is None:
+                    sources = DEFAULT_SOURCES
+                return build_reindex(backend, sources, on_plan=announce_plan if announce else None, **options)
+        finally:
+            backend.close()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
@@ -123,11 +168,11 @@ def announce_plan(plan) -> None:
         click.echo(f"Removing from the index: {path}", err=True)
 
 
-def print_report(report, index_dir: str) -> None:
-    """The human summary of a reindex."""
+def print_report(report, target) -> None:
+    """The human summary of a reindex into ``target`` (an index folder, or a ``search.backends.Target``)."""
     mode = "incremental" if report.incremental else "full"
     click.echo(f"Indexed {report.articles} articles, {report.paragraphs} paragraphs "
-               f"into {index_dir} ({mode} build {report.build}) in {report.seconds:.1f} s.")
+               f"into {target} ({mode} build {report.build}) in {report.seconds:.1f} s.")
     click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
                f"{report.duplicates} near-duplicate copies listed under their original; "
                f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
@@ -148,28 +193,30 @@ def _report_skipped(skipped: list[Skipped]) -> None:
 
 
 @main.command()
-@index_option
+@index_options
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def check(index_dir: str, as_json: bool) -> None:
+def check(target, as_json: bool) -> None:
     """Verify every file of the live index against the checksums written with it.
 
     Reads every byte (about a second per GB). Exit status: 0 when the index
     is intact; 1 when it is damaged or cannot be read, with the damaged files
     and the command that repairs it.
     """
-    from search.backends import open_backend
-
     try:
-        report = open_backend(index_dir).check()
+        backend = target.open()
+        try:
+            report = backend.check()
+        finally:
+            backend.close()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps({"ok": not report.damaged, **asdict(report)}, ensure_ascii=False, indent=1))
     elif not report.damaged:
-        click.echo(f"The index at {index_dir} is intact: build {report.build}, {report.files} files "
+        click.echo(f"The index at {target} is intact: build {report.build}, {report.files} files "
                    f"({report.bytes / 1e6:.1f} MB) verified.")
     else:
-        click.echo(f"The index at {index_dir} is damaged: {len(report.damaged)} of {report.files} file(s) "
+        click.echo(f"The index at {target} is damaged: {len(report.damaged)} of {report.files} file(s) "
                    f"of build {report.build}:", err=True)
         for line in report.damaged:
             click.echo(f"  {line}", err=True)
@@ -194,20 +241,20 @@ def facet_options(command):
 @click.option("--page", default=1, show_default=True)
 @click.option("--sort", default="", help="relevance (default with a query), date, date-asc.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
-@index_option
-def search_command(query, date_from, date_to, limit, page, sort, as_json, index_dir, **filters) -> None:
-    """Search the index with Whoosh query syntax and facet filters."""
-    from search.backends import open_backend
+@index_options
+def search_command(query, date_from, date_to, limit, page, sort, as_json, target, **filters) -> None:
+    """Search the index with the query syntax (see /help) and facet filters."""
     from search.query.params import build_request
 
-    backend = open_backend(index_dir)
     try:
-        request = build_request(query, filters, date_from, date_to, page, limit, sort)
-        result = backend.search(request)
+        backend = target.open()
+        try:
+            request = build_request(query, filters, date_from, date_to, page, limit, sort)
+            result = backend.search(request)
+        finally:
+            backend.close()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
-    finally:
-        backend.close()
     if as_json:
         click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=1))
         return
@@ -270,7 +317,7 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
               type=click.Path(file_okay=False), help="Where fetched pages are stored ($DIPLOSEARCH_SOURCES).")
 @click.option("--reindex/--no-reindex", "then_reindex", default=True, show_default=True,
               help="Reindex the sources folder into the index after fetching.")
-@index_option
+@index_options
 @click.option("--refresh", is_flag=True, help="Fetch again URLs that were fetched before.")
 @click.option("--limit", "max_items", type=click.IntRange(min=0), default=None,
               help="Read at most N items of each feed.")
@@ -285,7 +332,7 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
 @click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(min=0))
 @click.option("--max-size", "max_mb", default=5.0, show_default=True, type=click.FloatRange(min=0.001),
               help="Largest page in MB.")
-def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, delay, timeout, retries,
+def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, delay, timeout, retries,
         backoff, max_redirects, max_mb) -> None:
     """Fetch web pages (URLS, and the items of each --feed) into the sources folder, then reindex.
 
@@ -315,11 +362,11 @@ def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, d
         click.echo("Nothing new to index.")
         return
     try:
-        build = run_reindex(index_dir, [sources_dir])
+        build = run_reindex(target, [sources_dir])
     except click.ClickException as error:
         error.message += f" (the fetched pages are stored in {sources_dir}; run `diplosearch reindex {sources_dir}` later)"
         raise
-    print_report(build, index_dir)
+    print_report(build, target)
 
 
 if __name__ == "__main__":

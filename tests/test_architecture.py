@@ -11,7 +11,10 @@ from conftest import ROOT
 # search/'s stages in pipeline order; a module may import its own stage or an earlier one
 STAGES = ["base", "ingest", "tagging", "index", "query", "backends", "cli"]
 WHOOSH_FENCE = "search.backends.whoosh"
-PUBLIC_WHOOSH = {"whoosh", "whoosh.query", "whoosh.qparser", "whoosh.qparser.dateparse"}  # the query language
+# the query language: its tree and parser, and (for a backend that parses with the engine's parser
+# and stems on its own side) the public field types and analyzers a parsing schema is made of
+PUBLIC_WHOOSH = {"whoosh", "whoosh.query", "whoosh.qparser", "whoosh.qparser.dateparse", "whoosh.fields",
+                 "whoosh.analysis"}
 
 
 def module_name(path: Path) -> str:

@@ -6,15 +6,24 @@ import os
 import click
 from flask import Flask
 
-from search.backends import open_backend
+from search.backends import Target, open_backend
 
 
 def create_app(config: dict | None = None) -> Flask:
+    """The site over the index the config names: ``INDEX_DIR`` (Whoosh, the default), or
+    ``BACKEND="opensearch"`` with ``OPENSEARCH_URL`` (and ``OPENSEARCH_INDEX``, the alias);
+    an ``OPENSEARCH_URL`` alone chooses OpenSearch. Defaults come from $DIPLOSEARCH_INDEX,
+    $DIPLOSEARCH_BACKEND, $DIPLOSEARCH_OPENSEARCH_URL and $DIPLOSEARCH_OPENSEARCH_INDEX. The
+    OpenSearch client is made on the first request of each process (after gunicorn forks)."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"), EXPORT_LIMIT=10_000)
+    app.config.from_mapping(INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"), EXPORT_LIMIT=10_000,
+                            BACKEND=os.environ.get("DIPLOSEARCH_BACKEND", ""),
+                            OPENSEARCH_URL=os.environ.get("DIPLOSEARCH_OPENSEARCH_URL", ""),
+                            OPENSEARCH_INDEX=os.environ.get("DIPLOSEARCH_OPENSEARCH_INDEX", "diplosearch"))
     if config:
         app.config.from_mapping(config)
-    app.extensions["diplosearch"] = open_backend(app.config["INDEX_DIR"])
+    app.extensions["diplosearch"] = open_backend(app.config["INDEX_DIR"], app.config.get("BACKEND") or None,
+                                                 app.config.get("OPENSEARCH_URL"), app.config.get("OPENSEARCH_INDEX"))
 
     from . import views
 
@@ -22,6 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     views.register_errors(app)
     app.cli.add_command(reindex_command)
     return app
+
+
+def target_of(app: Flask):
+    """Where the app's index is (a ``search.backends.Target``)."""
+    return Target.choose(app.config["INDEX_DIR"], app.config.get("BACKEND") or None,
+                         app.config.get("OPENSEARCH_URL"), app.config.get("OPENSEARCH_INDEX"))
 
 
 @click.command("reindex")
@@ -34,5 +49,5 @@ def reindex_command(sources: tuple[str, ...], replace: bool, full: bool) -> None
 
     from search.cli import print_report, run_reindex
 
-    index_dir = current_app.config["INDEX_DIR"]
-    print_report(run_reindex(index_dir, sources, replace=replace, full=full), index_dir)
+    target = target_of(current_app)
+    print_report(run_reindex(target, sources, replace=replace, full=full), target)

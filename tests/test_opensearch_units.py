@@ -1,0 +1,161 @@
+"""The OpenSearch backend's pieces that need no node: the analyzer's stop-word pattern against
+Whoosh's, the timeline from day counts against search.timeline, and the query translation."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+from whoosh.analysis import StemmingAnalyzer
+
+pytest.importorskip("opensearchpy", reason="the opensearch extra is not installed (pip install -e '.[opensearch]')")
+
+from search.backends.opensearch.backend import _histogram  # noqa: E402
+from search.backends.opensearch.mapping import WORD_PATTERN, from_source, python_stop_pattern, to_source  # noqa: E402
+from search.backends.opensearch.translate import Translator, Unsupported, parse  # noqa: E402
+from search.backends.whoosh.schema import make_schema  # noqa: E402
+from search.errors import QueryError  # noqa: E402
+from search.models import Paragraph, plain  # noqa: E402
+from search.query.params import build_request  # noqa: E402
+from search.query.parse import QueryParser  # noqa: E402
+from search.query.timeline import (  # noqa: E402
+    NO_DATE,
+    counted_timeline,
+    date_facet,
+    is_week_timeline,
+    month_timeline,
+    timeline,
+)
+
+SAMPLES = [
+    "The Prime Minister of Malaysia met U.S. officials in Washington, D.C. on 5 May.",
+    "A visit to the U.K. and an agreement with the E.U. — it's a 2-day trip, isn't it?",
+    "Erdoğan and Anwar: trade, energy & defence; the a.b.c plan; x y z; TBD when we will",
+    "foo.the.bar the. .the. 1.5 percent of the vote... I am here, as is US policy",
+]
+
+
+def whoosh_words(text: str) -> list[str]:
+    """What Whoosh's StemmingAnalyzer keeps of a text, before stemming."""
+    analyzer = StemmingAnalyzer(stemfn=lambda w: w)
+    return [t.text for t in analyzer(text)]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_stop_pattern_removes_exactly_the_words_whoosh_stops(text):
+    """The character filter deletes whole tokens: tokenizing what it leaves gives Whoosh's words."""
+    kept = python_stop_pattern().sub("", text)
+    words = [w.lower() for w in re.findall(WORD_PATTERN, kept)]
+    assert words == whoosh_words(text)
+
+
+def _random_days(rng, low: int, high: int, n: int) -> np.ndarray:
+    days = rng.integers(low, high, size=n).astype(np.int32)
+    days[rng.random(n) < 0.1] = NO_DATE
+    return days
+
+
+@pytest.mark.parametrize("span", [30, 130, 400, 2000, 4000])
+@pytest.mark.parametrize("dates_", [("", ""), ("2020-01-01", "2020-12-31"), ("2020-03-01", "2020-03-31"),
+                                    ("2019-06-01", "")])
+def test_timeline_and_date_facet_from_histograms_equal_the_engine(span, dates_):
+    """What the backend asks for (a monthly histogram with the first and last day; the days only
+    for a week timeline) gives what the Whoosh backend computes from every paragraph's date."""
+    rng = np.random.default_rng(span)
+    days = _random_days(rng, 18000, 18000 + span, 500)
+    request = build_request(date_from=dates_[0], date_to=dates_[1])
+    dated = days[days != NO_DATE]
+    months = np.full(len(days), NO_DATE, dtype=np.int32)
+    months[days != NO_DATE] = dated.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    unique, counts = np.unique(dated, return_counts=True)
+    unit, buckets = timeline(days, months, request)
+    unit2, buckets2 = counted_timeline(unique.astype(np.int64), counts, request)
+    assert (unit2, [plain(b) for b in buckets2]) == (unit, [plain(b) for b in buckets])
+    month_numbers, month_counts = np.unique(months[days != NO_DATE], return_counts=True)
+    first, last = int(dated.min()), int(dated.max())
+    if not is_week_timeline(first, last):
+        unit3, buckets3 = month_timeline(first, last, month_numbers, month_counts, request)
+        assert (unit3, [plain(b) for b in buckets3]) == (unit, [plain(b) for b in buckets])
+    facet, facet2 = date_facet(months, request), date_facet(month_numbers, request, month_counts)
+    assert [plain(v) for v in facet2.values] == [plain(v) for v in facet.values]
+
+
+def test_histograms_read_epoch_millisecond_keys():
+    days, counts = _histogram([{"key": 86_400_000 * 3, "doc_count": 2}, {"key": 0, "doc_count": 0}], "D")
+    assert days.tolist() == [3] and counts.tolist() == [2]
+    months, counts = _histogram([{"key": 1_709_251_200_000, "doc_count": 5}], "M")  # 2024-03-01
+    assert months.tolist() == [(2024 - 1970) * 12 + 2] and counts.tolist() == [5]
+
+
+def _message(parse_, text: str) -> str:
+    try:
+        parse_(text)
+    except QueryError as error:
+        return str(error)
+    return "no error"
+
+
+def test_the_parser_is_the_engines_with_its_messages():
+    whoosh = QueryParser(make_schema())
+    for bad in ['"unclosed', "(a OR b", "nosuchfield:x", "the of", "date:[2024 to", "x" * 1001]:
+        assert _message(parse, bad) == _message(whoosh.parse, bad) != "no error"
+
+
+def test_leaves_keep_the_words_as_written_for_opensearch_to_stem():
+    q = parse('Ministries "prime minister of india" accelerated')
+    dsl = Translator()(q)
+    text = repr(dsl)
+    assert "'ministries'" in text and "'accelerated'" in text
+    assert {"match_phrase": {"text": {"query": "prime minister india", "slop": 0, "boost": 1.0}}} in \
+        dsl["bool"]["must"][1]["bool"]["should"]
+
+
+def test_translation_of_each_construct():
+    t = Translator(shown=lambda facet, name: {"Biden": "Joseph R. Biden Jr"}.get(name, name))
+    assert t(parse("sector:defence")) == {"term": {"sector": "defence"}}
+    assert t(parse("speaker:Biden")) == {"term": {"speaker_shown": "Joseph R. Biden Jr"}}
+    assert t(parse("")) == {"match_all": {}}
+    assert t(parse("sector:*")) == {"match_all": {}}
+    assert t(parse("trade NOT tariffs"))["bool"]["must"][1]["bool"]["must_not"]
+    date = t(parse("date:2024"))
+    assert date == {"range": {"date": {"format": "strict_date_optional_time", "gte": "2024-01-01T00:00:00.000Z",
+                                       "lte": "2024-12-31T23:59:59.999Z"}}}
+    assert t(parse("date:>2023-06"))["range"]["date"] == {"format": "strict_date_optional_time",
+                                                          "gte": "2023-06-01T00:00:00.000Z"}
+    prefix = t(parse("semicond*"))["bool"]["should"][0]
+    assert prefix["query_string"]["query"] == "semicond*" and prefix["query_string"]["analyze_wildcard"]
+    title = t(parse("title:summit"))
+    assert title == {"match": {"title": {"query": "summit", "operator": "and", "boost": 1.5}}}
+    assert t(parse("energy^2"))["bool"]["boost"] == 2.0
+
+
+def test_what_cannot_be_translated_is_named():
+    with pytest.raises(Unsupported, match="FuzzyTerm"):
+        Translator()(wq.FuzzyTerm("text", "energy"))
+    with pytest.raises(Unsupported, match="NumericRange"):
+        Translator()(wq.NumericRange("n", 1, 3))
+
+
+def test_documents_round_trip_with_the_whoosh_fields():
+    p = Paragraph("a1", 3, "text", title="T", date="2024-02-30",
+                  tags={"sectors": ["energy", "energy"], "speakers": ["Joe, Biden"], "countries": ["Malaysia"]},
+                  evidence={"sectors": {"energy": "oil"}})
+    source = to_source(p, "/x.jsonl")
+    assert "date" not in source  # not a real date: undated, as in Whoosh
+    assert source["sector"] == ["energy"] and source["speaker"] == ["Joe  Biden"] == source["speaker_shown"]
+    assert source["speaker_key"] == ["joe  biden\x1fJoe  Biden"]
+    back = from_source(source)
+    assert (back.article_id, back.n, back.evidence, back.date) == ("a1", 3, {"sectors": {"energy": "oil"}}, "")
+    assert back.tags == {"sectors": ["energy"], "speakers": ["Joe  Biden"], "countries": ["Malaysia"]}
+
+
+def test_sort_keys_order_values_as_the_engine_breaks_ties():
+    """The engine ranks equal counts by case-insensitive name; UTF-8 byte order of the keys
+    (what a terms aggregation sorts by) must give the same order."""
+    from search.backends.opensearch.mapping import key_value, sort_key
+
+    values = ["DeSantis", "Deb", "de Klerk", "Émile", "emil", "Zoe", "zoë", "Ångström", "O'Brien", "obrien", "Ob"]
+    engine = sorted(values, key=lambda v: (v.casefold(), v))
+    assert sorted(values, key=lambda v: sort_key(v).encode("utf-8")) == engine
+    assert [key_value(sort_key(v)) for v in values] == values
