@@ -48,6 +48,14 @@ def seed_index(seed_index_dir) -> WhooshBackend:
 
 
 @pytest.fixture(scope="session")
+def seeds_index_dir(tmp_path_factory) -> Path:
+    """An index of the repository's seeds/ folder (91 articles), built once per test run."""
+    folder = tmp_path_factory.mktemp("seeds-index")
+    reindex([SEEDS], folder, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def corpus_index_dir(tmp_path_factory) -> Path:
     """An index of ../shared/corpus/articles.jsonl plus the seed article."""
     articles = shared_path("corpus", "articles.jsonl")
