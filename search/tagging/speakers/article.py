@@ -1,0 +1,126 @@
+"""An article read paragraph by paragraph: the steps put together.
+
+For each paragraph: a transcript label (:mod:`.transcripts`), the people
+named (:mod:`.mentions`), then sentence by sentence the speech cues and their
+subjects (:mod:`.cues`, :mod:`.subjects`); a joint statement's issuers speak
+throughout a statement article (:mod:`.statements`). After the last
+paragraph, quotations that span paragraphs carry their speaker
+(:mod:`.quotes`).
+"""
+from __future__ import annotations
+
+from ...text import sentence_spans
+from ..countries import canonical_country
+from .cues import Hit, sentence_hits
+from .mentions import ArticleState, scan_names
+from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT
+from .quotes import Results, carry_quotations, starts_with_quote
+from .registry import Mention, Person, is_leader
+from .statements import prepare_statement
+from .transcripts import transcript_turn
+
+
+class Found(dict):
+    """Speakers of a paragraph in order of discovery, each with the first evidence."""
+
+    def add(self, names: list[str], why: str) -> None:
+        for name in names:
+            if canonical_country(name) or not name.strip():
+                continue
+            self.setdefault(name, why)
+
+
+def _announced_by_unknown(state: ArticleState, names: list[str], cue: str) -> bool:
+    """"X announced" speaks only for a person; an announcing body or programme does not."""
+    return cue.startswith(("announce", "is announcing")) and not any(p.name in names for p in state.reg.people)
+
+
+def _sentence(state: ArticleState, sent: str, sent_persons: list[Person], found: Found) -> None:
+    """The speakers of one sentence, added to ``found``; the state follows the sentence."""
+    group = [p for p in dict.fromkeys(sent_persons) if p.roles] or list(dict.fromkeys(sent_persons))
+    if len(group) >= 2 and GROUP_CONTEXT.search(sent):
+        state.last_group = group[:4]
+    hits, anonymous = sentence_hits(state, sent)
+    if JOINT_STATEMENT.search(sent) and len(set(sent_persons)) >= 2:  # "In a joint statement, X and Y ..."
+        state.issuers = list(dict.fromkeys(sent_persons))
+        state.last_group = state.issuers
+    if anonymous:  # the whole sentence is what an unnamed source said
+        hits = [h for h in hits if h[1] in {"according to"}]
+    for (names, why), cue in hits:
+        if not _announced_by_unknown(state, names, cue):
+            found.add(names, f'"{cue}" ← {why}')
+    _remember_speaker(state, hits)
+
+
+def _remember_speaker(state: ArticleState, hits: list[Hit]) -> None:
+    """The sentence's first speakers are the ones "he" and "they" may stand for next."""
+    for (names, _why), _cue in hits[:1]:
+        people = [p for p in state.reg.people if p.name in names]
+        if people:
+            state.last_speaker = people
+            if len(people) > 1:
+                state.last_group = people
+
+
+def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: Found) -> None:
+    state.earlier_sentences = []
+    prev_s0 = 0
+    for s0, s1 in sentence_spans(body):
+        if s0:
+            state.earlier_sentences.append([mm.person for mm in mentions if prev_s0 <= mm.start < s0])
+        prev_s0 = s0
+        _sentence(state, body[s0:s1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
+
+
+def read_paragraph(state: ArticleState, text: str) -> tuple[list[str], dict[str, str], bool]:
+    """Speakers of one paragraph, evidence, and whether the paragraph is only a quote."""
+    found = Found()
+    body, turn = transcript_turn(state, text)
+    for names, why in turn:
+        found.add(names, why)
+    mentions = scan_names(state.reg, body)
+    state.text_so_far += "\n" + body
+    state.persons_in_par.append(list(dict.fromkeys(mm.person for mm in mentions)))
+    _sentences(state, body, mentions, found)
+    if state.statement_article and state.issuers:  # the issuers speak in every paragraph
+        found.add([p.name for p in state.issuers], "joint statement issued by " + ", ".join(p.name for p in state.issuers))
+    elif state.statement_article and state.issuer_body and FIRST_PERSON_PLURAL.search(body):
+        found.add([state.issuer_body], f"joint statement in the first person by {state.issuer_body}")
+    only_quote = starts_with_quote(text) and not found
+    return list(found), dict(found), only_quote
+
+
+def tag_speakers(paragraphs: list[str], title: str = "") -> Results:
+    """Speakers and evidence for each paragraph of one article."""
+    return analyse_speakers(paragraphs, title)[0]
+
+
+def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = None):
+    """(speakers and evidence per paragraph, [(person name, country)] named per paragraph).
+
+    ``home`` is the country of the article's dateline: a leader introduced
+    without a country ("Prime Minister Datuk Seri Anwar Ibrahim" in a
+    PUTRAJAYA story) is that country's leader.
+    """
+    state = ArticleState(title)
+    skip = prepare_statement(state, paragraphs)
+    results: Results = []
+    only_quotes: list[bool] = []
+    named: list[list[Person]] = []
+    for k, text in enumerate(paragraphs):
+        if k in skip:
+            named.append([])
+            results.append(([], {}))
+            only_quotes.append(False)
+            continue
+        names, why, only_quote = read_paragraph(state, text)
+        named.append(state.persons_in_par[-1])
+        results.append((names, why))
+        only_quotes.append(only_quote)
+    carry_quotations(paragraphs, results, only_quotes, skip)
+    if home:
+        for person in state.reg.people:
+            if not person.country and is_leader(person):
+                person.country = home
+    people = [[(p.name, p.country) for p in persons if p.country and is_leader(p)] for persons in named]
+    return results, people
