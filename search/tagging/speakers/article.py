@@ -80,7 +80,8 @@ def read_paragraph(state: ArticleState, text: str) -> tuple[list[str], dict[str,
         found.add(names, why)
     mentions = scan_names(state.reg, body)
     state.text_so_far += "\n" + body
-    state.persons_in_par.append(list(dict.fromkeys(mm.person for mm in mentions)))
+    labelled = [state.transcript_speaker] if body is not text and state.transcript_speaker else []
+    state.persons_in_par.append(list(dict.fromkeys(labelled + [mm.person for mm in mentions])))
     _sentences(state, body, mentions, found)
     if state.statement_article and state.issuers:  # the issuers speak in every paragraph
         found.add([p.name for p in state.issuers], "joint statement issued by " + ", ".join(p.name for p in state.issuers))

@@ -186,10 +186,22 @@ def clean_tokens(seq: str) -> list[str]:
     return toks
 
 
+def without_name_card(tokens: list[str]) -> list[str]:
+    """Tokens up to a name repeated surname first ("Viktor Orban Orban Viktor Prime Minister of Hungary").
+
+    Some sites print a person's card (surname, given name, title) right after
+    the linked name; the text extracted from the page keeps both.
+    """
+    for i in range(len(tokens) - 3):
+        if tokens[i] != tokens[i + 1] and tokens[i:i + 2] == tokens[i + 3:i + 1:-1]:
+            return tokens[:i + 2]
+    return tokens
+
+
 @lru_cache(maxsize=100_000)
 def _sequence_core(seq: str):
     """(tokens, name, roles, country, titled) of a capitalised sequence, or None."""
-    raw = clean_tokens(seq)
+    raw = without_name_card(clean_tokens(seq))
     if not raw:
         return None
     name, roles, country, titled = split_title(raw)

@@ -258,8 +258,17 @@ _SENTENCE_WORD = (r"(?:As|The|In|On|At|We|It|This|That|These|Those|But|And|When|
                   r"Before|For|Our|If|Since|Today)\s")
 # A capitalised sequence: a name with its titles ("Prime Minister Datuk Seri Anwar Ibrahim").
 NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
-# A transcript label opening a paragraph ("PRESIDENT BIDEN: ...").
-TRANSCRIPT_LABEL = re.compile(r"^(?P<label>(?:[A-Z][A-Z.’'\-]*\s+){0,5}[A-Z][A-Z.’'\-]+)\s*:\s*(?P<rest>.*)$", re.S)
+# A transcript label opening a paragraph: "PRESIDENT BIDEN: ...", "PRESIDENT FERNÁNDEZ: ...",
+# "President of Russia Vladimir Putin: ...", with a translation note ("(retranslated) :").
+TRANSCRIPT_LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w.’'\- ]{0,100}?)\s*(?:\((?:retranslated|translated|via interpreter|through an interpreter|"
+    r"as interpreted|in English)\)\s*)?:\s*(?P<rest>.*)$", re.S)
+# A word of a mixed-case label: capitalised, or a particle of a title or name ("of", "the", "bin").
+LABEL_WORD = re.compile(r"^(?:[^\W\d_a-z][\w.’'\-]*|of|the|and|for|bin|binti|al|el|de|da|van|von|der|del|la|le|du|ibn|abu)$")
+# A reporter's question in a transcript ("Q  Mr. President, ...", "Q: ...").
+QUESTION_TURN = re.compile(r"^Q(?:\s*:|\s+(?=[\W\dA-Z]))")
+# A stage direction, entirely in brackets ("(Laughter.)", "[The agreement is signed.]").
+STAGE_DIRECTION = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 
 # The noun phrase at the start of a text: up to a clause word or punctuation.
 _NOUN_PHRASE_END = r"[;:“”\"()]|\.\s|\.$|\s(?:who|which|that|on|in|at|during|when|while|after|as|and\s+(?:added|said))\s"
