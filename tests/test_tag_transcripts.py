@@ -51,3 +51,30 @@ def test_the_labelled_leader_adds_the_country_named_in_an_earlier_label():
         "President of Russia Vladimir Putin: Welcome to Moscow.",
     ])
     assert "Russia" in tag_article(art)[0].countries
+
+
+def test_a_speech_printed_whole_is_spoken_by_the_one_the_title_names():
+    got = speakers([
+        "Dear colleagues!",
+        "I thank the people of Norway for their support.",
+        "Glory to our country!",
+    ], title="Speech by President of Chile Maria Lopez in the National Congress")
+    assert got == [["Maria Lopez"]] * 3
+
+
+def test_a_speech_whose_title_names_nobody_has_no_speaker():
+    got = speakers(["Dear friends!", "Today was a hard day."], title="We will rebuild every city")
+    assert got == [[], []]
+
+
+def test_a_readout_line_is_spoken_by_the_spokesperson_it_is_attributable_to():
+    got = speakers(["The following is attributable to Spokesperson Jane Doe:"])
+    assert got == [["Jane Doe"]]
+
+
+def test_both_sides_after_a_call_between_a_titled_and_an_untitled_leader():
+    got = speakers([
+        "Ivan Petrov had a telephone conversation with President of Chile Maria Lopez.",
+        "Both sides expressed satisfaction with the talks.",
+    ])
+    assert sorted(got[1]) == ["Ivan Petrov", "Maria Lopez"]

@@ -16,6 +16,7 @@ from .mentions import ArticleState, scan_names
 from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT
 from .quotes import Results, carry_quotations, starts_with_quote
 from .registry import Mention, Person, is_leader
+from .speeches import speech_giver
 from .statements import prepare_statement
 from .transcripts import transcript_turn
 
@@ -37,7 +38,9 @@ def _announced_by_unknown(state: ArticleState, names: list[str], cue: str) -> bo
 
 def _sentence(state: ArticleState, sent: str, sent_persons: list[Person], found: Found) -> None:
     """The speakers of one sentence, added to ``found``; the state follows the sentence."""
-    group = [p for p in dict.fromkeys(sent_persons) if p.roles] or list(dict.fromkeys(sent_persons))
+    people = list(dict.fromkeys(sent_persons))
+    titled = [p for p in people if p.roles]
+    group = titled if len(titled) >= 2 else people  # "President X met Y": both, titled or not
     if len(group) >= 2 and GROUP_CONTEXT.search(sent):
         state.last_group = group[:4]
     hits, anonymous = sentence_hits(state, sent)
@@ -78,6 +81,8 @@ def read_paragraph(state: ArticleState, text: str) -> tuple[list[str], dict[str,
     body, turn = transcript_turn(state, text)
     for names, why in turn:
         found.add(names, why)
+    if state.speech_giver and not turn and state.transcript_speaker is None:
+        found.add([state.speech_giver.name], f'speech by {state.speech_giver.name} (the title)')
     mentions = scan_names(state.reg, body)
     state.text_so_far += "\n" + body
     labelled = [state.transcript_speaker] if body is not text and state.transcript_speaker else []
@@ -105,6 +110,7 @@ def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = 
     """
     state = ArticleState(title)
     skip = prepare_statement(state, paragraphs)
+    state.speech_giver = speech_giver(state)
     results: Results = []
     only_quotes: list[bool] = []
     named: list[list[Person]] = []

@@ -124,7 +124,7 @@ def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
     hits: list[Hit] = []
     anonymous = False
     low = sent.lower()
-    for m in (ACCORDING_TO.finditer(sent) if "according" in low else ()):
+    for m in (ACCORDING_TO.finditer(sent) if "according" in low or "attributable" in low else ()):
         res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
         if res:
             hits.append((res, "according to"))

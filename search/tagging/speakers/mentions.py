@@ -22,6 +22,7 @@ class ArticleState:
         self.leader_group: list[Person] = []  # the last group made only of heads of state or government
         self.issuers: list[Person] = []  # joint statement issuers
         self.issuer_body: str = ""
+        self.speech_giver: Person | None = None  # who delivers a speech printed whole
         self.statement_article = bool(JOINT_STATEMENT_TITLE.search(self.title))
         self.transcript_speaker: Person | None = None
         self.persons_in_par: list[list[Person]] = []

@@ -122,6 +122,15 @@ NON_SPEAKER_LABEL = re.compile(r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERP
 # A time stamp line ending a transcript.
 TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}")
 
+# A title naming the one who delivers a speech printed whole ("Speech by President X in the Rada",
+# "Address of the Prime Minister X to the Nation", "X's address to Parliament").
+SPEECH_TITLE = re.compile(
+    r"^(?:(?:Full text|Transcript)(?: of)?\s*:?\s*)?(?:(?:video|keynote|opening|closing|welcoming|televised|inaugural|"
+    r"new year|evening|annual)\s+)?(?:speech|address|remarks|statement|message|lecture)\s+(?:by|of|from)\s+(?P<who>.+)$"
+    r"|^(?P<owner>[^’'\n]{3,80})[’']s\s+(?:video\s+|keynote\s+|opening\s+)?(?:speech|address|remarks|message|lecture)\b",
+    re.I,
+)
+
 # --------------------------------------------------------------------------- cues
 
 # A negation right before a cue ("did not say").
@@ -182,8 +191,8 @@ INVERTED_CUE = re.compile(
     r"^[\s,]*(?:said|says|added|adds|told|wrote|asked|noted|explained|stressed|replied|"
     r"continued|concluded|declared|recalled)\s+(?P<rest>.{0,160})"
 )
-# "according to X".
-ACCORDING_TO = re.compile(r"\baccording to\s+(?P<rest>.{0,160})", re.I)
+# "according to X"; "The following is attributable to Spokesperson X:".
+ACCORDING_TO = re.compile(r"\b(?:according|attributable) to\s+(?P<rest>.{0,160})", re.I)
 # "a statement issued by X", "in a readout by X".
 STATEMENT_BY = re.compile(
     r"\b(?:a|the|in a|in an|an)\s+(?:joint\s+|press\s+|media\s+|official\s+|separate\s+)?"
