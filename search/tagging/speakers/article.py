@@ -13,7 +13,7 @@ from ...text import sentence_spans
 from ..countries import canonical_country
 from .cues import Hit, sentence_hits
 from .mentions import ArticleState, scan_names
-from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT
+from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, STATEMENT_WORD
 from .quotes import Results, carry_quotations, starts_with_quote
 from .registry import Mention, Person, is_leader
 from .speeches import speech_giver
@@ -52,21 +52,28 @@ def _sentence(state: ArticleState, sent: str, sent_persons: list[Person], found:
     for (names, why), cue in hits:
         if not _announced_by_unknown(state, names, cue):
             found.add(names, f'"{cue}" ← {why}')
-    _remember_speaker(state, hits)
+    _remember_speaker(state, sent, hits)
 
 
-def _remember_speaker(state: ArticleState, hits: list[Hit]) -> None:
-    """The sentence's first speakers are the ones "he" and "they" may stand for next."""
+def _remember_speaker(state: ArticleState, sent: str, hits: list[Hit]) -> None:
+    """The sentence's first speakers are the ones "he", "they" and "it" may stand for next."""
+    state.sentence_speakers = []
     for (names, _why), _cue in hits[:1]:
+        state.sentence_speakers = names
         people = [p for p in state.reg.people if p.name in names]
         if people:
             state.last_speaker = people
             if len(people) > 1:
                 state.last_group = people
+        elif len(names) == 1:
+            state.last_body = names[0]
+        if STATEMENT_WORD.search(sent):
+            state.statement_issuer = names
 
 
 def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: Found) -> None:
     state.earlier_sentences = []
+    state.sentence_speakers = []
     prev_s0 = 0
     for s0, s1 in sentence_spans(body):
         if s0:

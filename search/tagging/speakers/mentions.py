@@ -6,6 +6,7 @@ paragraph by paragraph: the people named so far, who spoke last, the group
 """
 from __future__ import annotations
 
+from ..countries import canonical_country
 from .names import analyse_sequence, token_key
 from .patterns import CHAIN_JOIN, JOINT_STATEMENT_TITLE, LAST_CLAUSE_BREAK, NAME_SEQUENCE, POSSESSIVE_REST
 from .registry import Mention, Person, Registry, is_leader
@@ -23,6 +24,9 @@ class ArticleState:
         self.issuers: list[Person] = []  # joint statement issuers
         self.issuer_body: str = ""
         self.speech_giver: Person | None = None  # who delivers a speech printed whole
+        self.last_body = ""  # the last body that spoke ("It added" stands for it)
+        self.statement_issuer: list[str] = []  # who issued the last statement quoted ("in a statement")
+        self.sentence_speakers: list[str] = []  # the speakers of the paragraph's previous sentence
         self.statement_article = bool(JOINT_STATEMENT_TITLE.search(self.title))
         self.transcript_speaker: Person | None = None
         self.persons_in_par: list[list[Person]] = []
@@ -59,7 +63,7 @@ def scan_names(reg: Registry, text: str, register: bool = True) -> list[Mention]
         if place_like and reg.find(name) is None:
             continue
         if single:
-            known = reg.find(name)
+            known = None if canonical_country(name[0]) else reg.find(name)
             if known is None:
                 continue
             mentions.append(Mention(start, end, known, seq))

@@ -151,8 +151,8 @@ def _has_non_name_word(tokens: list[str], keys: list[str]) -> bool:
     """An organisation word, a country, an acronym, a digit or a compound ("China-backed")."""
     if any(k in ORG_WORDS for k in keys) or keys[0] in STOP_CAPS:
         return True
-    if any(canonical_country(_without_possessive(t)) for t in tokens):
-        return True
+    if any(canonical_country(part) for t in tokens for part in _without_possessive(t).split("-")):
+        return True  # "Singapore-Thailand Political Consultations"
     # acronyms (transcript labels are title-cased before they get here)
     if any(t.isupper() and len(t) > 1 and not INITIALS.match(t) for t in tokens):
         return True

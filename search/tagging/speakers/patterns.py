@@ -22,6 +22,8 @@ FOOTNOTE_OR_SPACE = re.compile(r"\(\d+\)|\s+")
 TRAILING_COMPANIONS = re.compile(r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:leaders|officials|counterparts?|ministers|representatives|delegations?|partners|members|executives)$")
 # "X sought to", "X took the opportunity to" before a cue.
 TRAILING_CONTROL_VERB = re.compile(r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|took the occasion)(?:\s+to)?$")
+# "and" between two descriptions ("The Secretary and Foreign Minister").
+JOINED = re.compile(r"\s+and\s+")
 # A parenthesis.
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 # Where the clause of a list of subjects ("X, Y and Z said") starts.
@@ -221,9 +223,11 @@ GROUP = re.compile(
     r"noted|welcomed|reaffirmed|stressed|highlighted|discussed|acknowledged|recogni))",
     re.I,
 )
+# A statement or release named as the medium of a cue ("said in a statement").
+STATEMENT_WORD = re.compile(r"\b(?:statement|press release|media release|readout|communiqu[eé])\b", re.I)
 # A statement speaking ("the statement read", "It added").
 STATEMENT_REF = re.compile(
-    r"\b(?:the|this|that)\s+(?:joint\s+)?(?:statement|communiqu[eé]|declaration|readout|"
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:joint\s+)?(?:statement|communiqu[eé]|declaration|readout|"
     r"release|document|text)\b|^\s*it\b|^\s*It\b",
 )
 # A person described by role ("the foreign minister", "Malaysia's envoy to the UN").

@@ -29,6 +29,7 @@ from .patterns import (
     GROUP,
     GROUP_AS_OBJECT,
     INSERTED_CLAUSE,
+    JOINED,
     LEADERS_WORD,
     LEADING_LOWER_THE,
     LEADING_THE,
@@ -142,11 +143,20 @@ def pronoun_step(state: ArticleState, c: Clause):
     if last in {"they", "They", "we", "We"}:
         return _plural(state, last)
     if last in {"I", "you", "You", "it", "It"}:
-        if last in {"it", "It"} and len(words) <= 2 and (state.issuers or state.issuer_body) and state.last_was_statement:
-            names = _statement_issuers(state)
-            return names, f'"{last}" → statement by {", ".join(names)}'
+        if last in {"it", "It"} and len(words) <= 2:
+            return _it(state, last)
         return None
     return NEXT
+
+
+def _it(state: ArticleState, word: str) -> Resolved | None:
+    """"It added": the joint statement just quoted, else the body that spoke last."""
+    if (state.issuers or state.issuer_body) and state.last_was_statement:
+        names = _statement_issuers(state)
+        return names, f'"{word}" → statement by {", ".join(names)}'
+    if state.last_body:
+        return [state.last_body], f'"{word}" → {state.last_body}'
+    return None
 
 
 # --------------------------------------------------------------------------- groups and statements
@@ -182,6 +192,8 @@ def statement_step(state: ArticleState, c: Clause):
     if not st or st.end() < len(c.tail) - 1:
         return NEXT
     if not (state.issuers or state.issuer_body):
+        if state.statement_issuer:  # "said X in a statement. The statement added..."
+            return state.statement_issuer, f'"{st.group(0).strip()}" → statement by {", ".join(state.statement_issuer)}'
         return None
     names = _statement_issuers(state)
     state.last_was_statement = True
@@ -208,8 +220,24 @@ def named_step(state: ArticleState, c: Clause):
     return [p.name for p in persons], ", ".join(f'"{mm.text.strip()}"' for mm in mentions)
 
 
+def _joined_descriptions(state: ArticleState, tail: str) -> Resolved | None:
+    """"The Secretary and Foreign Minister": each description the person it fits."""
+    parts = JOINED.split(LEADING_THE.sub("", tail))
+    if not 2 <= len(parts) <= 4:
+        return None
+    persons = [state.reg.by_description(part) for part in parts]
+    if not all(persons) or len(set(map(id, persons))) < len(persons):
+        return None
+    for person in persons:
+        state.reg.touch(person)
+    return [p.name for p in persons], f'"{tail}" → {", ".join(p.name for p in persons)}'
+
+
 def description_step(state: ArticleState, c: Clause):
     """"the foreign minister", "Malaysia's envoy": the most recent person it fits."""
+    joined = _joined_descriptions(state, c.tail)
+    if joined:
+        return joined
     d = _last_match(DESCRIPTION, c.tail)
     if not d or d.end() < len(c.tail) - 1:
         return NEXT
@@ -252,14 +280,37 @@ def _fuller_body_pattern(head: str) -> re.Pattern:
     return re.compile(rf"(?:[A-Z][\w’'.-]*[^\S\n]+){{0,4}}{head}(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][\w’'-]*)+)?")
 
 
-def _body_name(state: ArticleState, org: str) -> str:
-    """The body's name as the article gave it: the issuer, or the last fuller name of its kind."""
+def _word_key(word: str) -> str:
+    return token_key(word.removesuffix("’s").removesuffix("'s"))
+
+
+def _fuller_body(state: ArticleState, kind: str, qualifiers: list[str]) -> str | None:
+    """The last fuller name of a body of this kind given earlier ("Singapore's Ministry of Foreign Affairs")."""
+    wanted = {_word_key(w) for w in qualifiers}
+    fuller = None
+    for m in _fuller_body_pattern(re.escape(kind.capitalize())).finditer(state.text_so_far):
+        words = m.group(0).split()
+        if len(words) > 1 and wanted <= {_word_key(w) for w in words}:
+            fuller = LEADING_THE.sub("", m.group(0).strip())
+    return fuller
+
+
+def _body_name(state: ArticleState, org: str) -> str | None:
+    """The body's name as the article gave it: the issuer, or the last fuller name of its kind.
+
+    "The Ministry said", "the ministry added", "the Singapore ministry said" stand
+    for the last body of that kind the article named in full; a kind in lower
+    case that the article never named in full is nobody in particular (None).
+    """
     if state.issuer_body and {token_key(w) for w in org.split()} <= {token_key(w) for w in state.issuer_body.split()}:
         return state.issuer_body
-    if GENERIC_BODY.fullmatch(org):  # "The Ministry said"
-        fuller = _last_match(_fuller_body_pattern(re.escape(org.split()[-1].capitalize())), state.text_so_far)
-        if fuller and len(fuller.group(0).split()) > 1:
-            return fuller.group(0).strip()
+    words = org.split()
+    if GENERIC_BODY.fullmatch(words[-1]) and len(words) <= 3:
+        fuller = _fuller_body(state, words[-1], words[:-1])
+        if fuller:
+            return fuller
+    if not CAPITAL.search(org) and not POSSESSIVE_OR_SPACE.search(org):
+        return None
     return org
 
 
@@ -269,11 +320,10 @@ def body_step(state: ArticleState, c: Clause):
     if not o or o.end() < len(c.tail) - 1:
         return NEXT
     org = LEADING_THE.sub("", o.group("org")).strip()
-    if not CAPITAL.search(org) and not POSSESSIVE_OR_SPACE.search(org):
-        return None
     if canonical_country(org):
         return None
-    return [_body_name(state, org)], f'"{o.group("org").strip()}"'
+    name = _body_name(state, org)
+    return ([name], f'"{o.group("org").strip()}"') if name else None
 
 
 @lru_cache(maxsize=256)
