@@ -38,3 +38,19 @@ def test_a_country_pair_in_a_name_is_not_a_person():
         "Norway agreed to send a delegation.",
     ])
     assert got == [[], []]
+
+
+def test_an_unnamed_spokesperson_of_a_body_gives_the_body():
+    got = speakers([
+        "A Norwegian foreign ministry spokesman in Oslo said the visit would go ahead.",
+        "A Chilean Embassy spokeswoman said the talks had been useful.",
+    ])
+    assert got == [["Norwegian foreign ministry"], ["Chilean Embassy"]]
+
+
+def test_a_hyphenated_given_name_is_a_name_and_a_compound_adjective_is_not():
+    got = speakers([
+        "South Korean President Kim Jae-in said the summit was a success.",
+        "Oslo-based analyst firms said nothing.",
+    ])
+    assert got == [["Kim Jae-in"], []]

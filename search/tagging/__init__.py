@@ -11,7 +11,10 @@ from functools import cache
 from ..models import Article, Tags
 from .countries import canonical_country, find_countries
 from .sectors import sector_labels, tag_sectors
+from . import learned
+from .learned import TagModel
 from .speakers import analyse_speakers
+from .speakers.choice import choose
 
 __all__ = ["tag_article", "sector_labels", "canonical_country", "Tagger", "shipped_tagger"]
 
@@ -23,16 +26,18 @@ class Tagger:
     held-out publisher with weights trained without it.
     """
 
-    def __init__(self, model=None) -> None:
-        self.model = model
+    def __init__(self, model: TagModel | None = None) -> None:
+        self.model = model or TagModel()
 
     def tag(self, article: Article) -> list[Tags]:
         """Tags for every paragraph of the article, in order."""
         paragraphs = list(article.paragraphs or [])
         home = canonical_country((article.dateline or "").strip().title()) if article.dateline else None
-        speakers, people = analyse_speakers(paragraphs, article.title or "", home)
+        candidates, people = analyse_speakers(paragraphs, article.title or "", home)
+        speakers = choose(candidates, paragraphs, article.title or "", self.model.speakers)
         out: list[Tags] = []
-        for text, (names, speaker_why), named in zip(paragraphs, speakers, people):
+        for text, chosen, named in zip(paragraphs, speakers, people):
+            names, speaker_why = [c.name for c in chosen], {c.name: c.why for c in chosen}
             sectors, sector_why = tag_sectors(text)
             countries = find_countries(text)
             seen = {c for c, _ in countries}
@@ -59,7 +64,7 @@ class Tagger:
 @cache
 def shipped_tagger() -> Tagger:
     """The tagger with the weights shipped in ``search/data``."""
-    return Tagger(None)
+    return Tagger(learned.shipped())
 
 
 def tag_article(article: Article) -> list[Tags]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import PARTICIPLE_VERBS, SAY_VERBS
+from .lexicon import PARTICIPLE_VERBS, SAY_VERBS, WEAK_SAY_VERBS
 
 # --------------------------------------------------------------------------- subjects of cues
 
@@ -63,6 +63,8 @@ AFTER_QUOTE = re.compile(r"[”\"’,]\s*,?\s*$")
 
 # A body named only by its kind ("the Ministry"): the last fuller name of that kind stands for it.
 GENERIC_BODY = re.compile(r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division")
+# A leading article ("A Chilean Embassy").
+LEADING_ARTICLE = re.compile(r"^(?:the|The|a|A|an|An)\s+")
 # A leading "the".
 LEADING_THE = re.compile(r"^(?:the|The)\s+")
 # A leading lower-case "the".
@@ -82,8 +84,10 @@ TOKEN_SPLIT = re.compile(r",?\s+")
 INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 # One initial ("R.").
 INITIAL = re.compile(r"^[A-Z]\.$")
-# A hyphen and a lower-case letter ("Brussels-based").
-HYPHEN_LOWER = re.compile(r"-[a-z]")
+# A hyphen and a word that makes a compound adjective ("Brussels-based", "China-backed"),
+# not a name ("Moon Jae-in", "Prayut Chan-o-cha").
+HYPHEN_LOWER = re.compile(r"-(?:based|backed|led|owned|born|style|made|run|funded|linked|era|bound|wide|level|"
+                          r"related|controlled|speaking|sponsored|focused|hosted|brokered|dominated|majority)\b")
 # An acronym joined to a word ("ACT-Accelerator").
 ACRONYM_COMPOUND = re.compile(r"[A-Z]{2,}-|-[A-Z]{2,}")
 # A preposition of place right before a capitalised sequence.
@@ -186,6 +190,8 @@ def _by_first_letter(alternation: str) -> str:
 
 # Reporting verbs after their subject ("X said").
 SAY_CUE = re.compile(rf"\b(?:{_by_first_letter(SAY_VERBS)})\b")
+# Verbs that report a position only sometimes ("the two leaders discussed").
+WEAK_CUE = re.compile(rf"\b(?:{_by_first_letter(WEAK_SAY_VERBS)})\b")
 # Reporting participles ("..., saying").
 PARTICIPLE_CUE = re.compile(rf"\b(?:{_by_first_letter(PARTICIPLE_VERBS)})\b")
 # A verb before its subject after a quotation ('“...,” said X').
@@ -223,6 +229,9 @@ GROUP = re.compile(
     r"noted|welcomed|reaffirmed|stressed|highlighted|discussed|acknowledged|recogni))",
     re.I,
 )
+# An unnamed spokesperson of a body or person ("a US Embassy spokesman in Beijing", "Johnson's spokesman").
+SPOKESPERSON = re.compile(
+    r"^(?:(?:a|an|the|A|An|The)\s+)?(?P<owner>.+?)\s+spokes(?:man|woman|person)(?:\s+(?:in|at|for)\s+[A-Z][\w’'-]*)?$")
 # A statement or release named as the medium of a cue ("said in a statement").
 STATEMENT_WORD = re.compile(r"\b(?:statement|press release|media release|readout|communiqu[eé])\b", re.I)
 # A statement speaking ("the statement read", "It added").

@@ -1,9 +1,8 @@
 """Quotations: which characters of a sentence are quoted, and quotes that span paragraphs."""
 from __future__ import annotations
 
+from .candidates import Found
 from .patterns import OPENS_WITH_QUOTE, QUOTE_MARK
-
-Results = list[tuple[list[str], dict[str, str]]]  # speakers and evidence, per paragraph
 
 
 def quote_mask(text: str) -> list[bool]:
@@ -43,7 +42,7 @@ def starts_with_quote(text: str) -> bool:
     return bool(OPENS_WITH_QUOTE.match(text))
 
 
-def carry_quotations(paragraphs: list[str], results: Results, only_quotes: list[bool], skip: set[int]) -> None:
+def carry_quotations(paragraphs: list[str], results: list[Found], only_quotes: list[bool], skip: set[int]) -> None:
     """Quotations spanning paragraphs keep their speaker.
 
     Backwards from the paragraph where the quote is attributed, then forwards
@@ -52,16 +51,18 @@ def carry_quotations(paragraphs: list[str], results: Results, only_quotes: list[
     starts = [starts_with_quote(t) for t in paragraphs]
     opens = [opens_quote(t) for t in paragraphs]
     for k in range(len(paragraphs) - 2, -1, -1):
-        if opens[k] and starts[k + 1] and results[k + 1][0] and k not in skip:
-            for name in results[k + 1][0]:
-                if name not in results[k][1]:
-                    results[k][1][name] = f"quotation attributed in the next paragraph ({results[k + 1][1][name]})"
-                    results[k][0].append(name)
+        chosen = results[k + 1].chosen()
+        if opens[k] and starts[k + 1] and chosen and k not in skip:
+            here = {c.name for c in results[k].chosen()}
+            for c in chosen:
+                if c.name not in here:
+                    results[k].add([c.name], f"quotation attributed in the next paragraph ({c.why})", "quote_next")
     for k in range(1, len(paragraphs)):
-        if k in skip or not starts[k] or not results[k - 1][0]:
+        before = results[k - 1].chosen()
+        if k in skip or not starts[k] or not before:
             continue
-        if opens[k - 1] or (only_quotes[k] and not results[k][0]):
-            for name in results[k - 1][0]:
-                if name not in results[k][1]:
-                    results[k][1][name] = "continues the quotation of the previous paragraph"
-                    results[k][0].append(name)
+        here = {c.name for c in results[k].chosen()}
+        if opens[k - 1] or (only_quotes[k] and not here):
+            for c in before:
+                if c.name not in here:
+                    results[k].add([c.name], "continues the quotation of the previous paragraph", "quote_prev")

@@ -31,10 +31,12 @@ from .patterns import (
     INSERTED_CLAUSE,
     JOINED,
     LEADERS_WORD,
+    LEADING_ARTICLE,
     LEADING_LOWER_THE,
     LEADING_THE,
     ORG_SUBJECT,
     PARENTHETICAL,
+    SPOKESPERSON,
     POSSESSIVE_OR_SPACE,
     STATEMENT_REF,
     SUBJECT_FILLER,
@@ -95,6 +97,7 @@ def subject_of(state: ArticleState, clause: str, before: str = "", allow_apposit
     for step in STEPS:
         result = step(state, subject)
         if result is not NEXT:
+            state.last_step = step.__name__.removesuffix("_step")
             return result
     return None
 
@@ -263,6 +266,22 @@ def appositive_step(state: ArticleState, c: Clause):
     return NEXT
 
 
+def spokesperson_step(state: ArticleState, c: Clause):
+    """"a Chinese foreign ministry spokesman said": the body speaks; "Johnson's spokesman" as given."""
+    m = SPOKESPERSON.match(c.tail)
+    if not m:
+        return NEXT
+    owner = m.group("owner")
+    body = ORG_SUBJECT.fullmatch(owner)
+    if body:
+        name = _body_name(state, LEADING_THE.sub("", body.group("org")).strip())
+        return ([name], f'"{c.tail}"') if name else None
+    if owner.endswith(("’s", "'s")) and CAPITAL.match(owner) and len(owner.split()) <= 3:
+        name = owner.replace("’", "'") + " spokesman"
+        return [name], f'"{c.tail}"'
+    return NEXT
+
+
 def anonymous_step(state: ArticleState, c: Clause):
     """"officials said", "analysts say": no speaker."""
     anon = _last_match(ANONYMOUS, c.tail)
@@ -291,7 +310,7 @@ def _fuller_body(state: ArticleState, kind: str, qualifiers: list[str]) -> str |
     for m in _fuller_body_pattern(re.escape(kind.capitalize())).finditer(state.text_so_far):
         words = m.group(0).split()
         if len(words) > 1 and wanted <= {_word_key(w) for w in words}:
-            fuller = LEADING_THE.sub("", m.group(0).strip())
+            fuller = LEADING_ARTICLE.sub("", m.group(0).strip())
     return fuller
 
 
@@ -353,4 +372,4 @@ def acronym_step(state: ArticleState, c: Clause):
 
 
 STEPS = (pronoun_step, group_step, statement_step, named_step, description_step,
-         appositive_step, anonymous_step, body_step, acronym_step)
+         appositive_step, spokesperson_step, anonymous_step, body_step, acronym_step)
