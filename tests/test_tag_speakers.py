@@ -176,3 +176,12 @@ def test_an_acronym_joined_to_a_word_or_a_pledge_is_not_a_person():
         "Both leaders reaffirmed their support.",
     ])
     assert sorted(got[1]) == ["Ardern", "Biden"]
+
+
+def test_he_is_the_last_subject_when_the_subject_spoke_without_a_cue():
+    got = speakers([
+        "Ambassador Olaf Berg said the talks had stalled.",
+        "Mr Piet Smit, a former minister, called the remarks predictable.",
+        "The criticism is fair, he said.",
+    ])
+    assert got[2] == ["Piet Smit"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ...text import sentence_spans
 from .cues import Hit, sentence_hits
 from .mentions import ArticleState, scan_names
-from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, STATEMENT_WORD
+from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, SENTENCE_OPENING, STATEMENT_WORD
 from .candidates import Found
 from .quotes import carry_quotations, starts_with_quote
 from .registry import Mention, Person, is_leader
@@ -54,6 +54,7 @@ def _remember_speaker(state: ArticleState, sent: str, hits: list[Hit]) -> None:
         people = [p for p in state.reg.people if p.name in names]
         if people:
             state.last_speaker = people
+            state.last_speaker_at = state.sentences_read
             if len(people) > 1:
                 state.last_group = people
         elif len(names) == 1:
@@ -70,7 +71,15 @@ def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: F
         if s0:
             state.earlier_sentences.append([mm.person for mm in mentions if prev_s0 <= mm.start < s0])
         prev_s0 = s0
+        state.sentences_read += 1
+        _remember_subject(state, body, s0, [mm for mm in mentions if s0 <= mm.start < s1])
         _sentence(state, body[s0:s1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
+
+
+def _remember_subject(state: ArticleState, body: str, s0: int, mentions: list[Mention]) -> None:
+    """A person named at the very start of a sentence is its subject ("Mr Liu repeated ...")."""
+    if mentions and not SENTENCE_OPENING.sub("", body[s0:mentions[0].start]):
+        state.last_subject = (mentions[0].person, state.sentences_read)
 
 
 def read_paragraph(state: ArticleState, text: str) -> tuple[Found, bool]:

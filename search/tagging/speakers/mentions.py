@@ -27,6 +27,9 @@ class ArticleState:
         self.last_body = ""  # the last body that spoke ("It added" stands for it)
         self.statement_issuer: list[str] = []  # who issued the last statement quoted ("in a statement")
         self.sentence_speakers: list[str] = []  # the speakers of the paragraph's previous sentence
+        self.sentences_read = 0
+        self.last_subject: tuple[Person, int] | None = None  # who last opened a sentence, and when
+        self.last_speaker_at = 0  # when the last speaker spoke (sentences read)
         self.last_step = ""  # how the last subject was resolved (pronoun, group, named, body...)
         self.statement_article = bool(JOINT_STATEMENT_TITLE.search(self.title))
         self.transcript_speaker: Person | None = None

@@ -63,6 +63,8 @@ AFTER_QUOTE = re.compile(r"[”\"’,]\s*,?\s*$")
 
 # A body named only by its kind ("the Ministry"): the last fuller name of that kind stands for it.
 GENERIC_BODY = re.compile(r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division")
+# What may come before a sentence's subject: space, quotation marks, a dateline dash.
+SENTENCE_OPENING = re.compile(r"^[\s“”\"‘(]*|\b(?:Mr|Mrs|Ms|Dr)\.?\s*$")
 # A leading article ("A Chilean Embassy").
 LEADING_ARTICLE = re.compile(r"^(?:the|The|a|A|an|An)\s+")
 # A leading "the".

@@ -107,7 +107,8 @@ def subject_of(state: ArticleState, clause: str, before: str = "", allow_apposit
 
 def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
     """he/she: a person named earlier in the sentence, then the subject of the nearest
-    earlier sentence of the paragraph, then the last speaker, then the last person named."""
+    earlier sentence of the paragraph, then the person who last opened a sentence if
+    that came after the last speaker, then the last speaker, then the last person named."""
     local = [mm.person for mm in scan_names(state.reg, before, register=False)
              if not canonical_country(mm.person.name)]
     if local:
@@ -115,6 +116,9 @@ def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
     for persons in reversed(state.earlier_sentences):
         if persons:
             return [persons[0].name], f'"{word}" → {persons[0].name}'
+    if state.last_subject and state.last_subject[1] > state.last_speaker_at:
+        person = state.last_subject[0]  # "Mr X, a former leader, called it predictable. ... he said"
+        return [person.name], f'"{word}" → {person.name}'
     if len(state.last_speaker) == 1:
         return [state.last_speaker[0].name], f'"{word}" → {state.last_speaker[0].name}'
     if state.reg.recent:
