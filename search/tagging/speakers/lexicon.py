@@ -120,7 +120,8 @@ SAY_VERBS = (
     "questioned|demanded|demands|appealed|appeals|reported|reports|resolve|resolved|"
     "reached an understanding|identified|recommit|apologi[sz]ed|look forward|looks forward|suggest|"
     "looked forward|regret|regrets|regretted|opposes|opposed|"
-    "emphasized|affirmed|announced that|announces that|announce that|announced on|announced in"
+    "emphasized|affirmed|announced that|announces that|announce that|announced on|announced in|"
+    "repeated|repeats|notified|countered|counters|lodged|accused"
 )
 # Verbs that report a stated position in some articles and only an action in others
 # ("the leaders discussed the war"): they give candidates that the learned filter weighs.
