@@ -67,3 +67,21 @@ def test_leader_named_later_implies_the_country():
     tags = tag_article(art)
     assert tags[1].countries == ["Malaysia", "Türkiye"]
     assert "Erdogan" in tags[1].evidence["countries"]["Türkiye"]
+
+
+def test_a_listed_leader_implies_the_country_without_a_title():
+    art = Article(id="t", paragraphs=["Vladimir Putin and Xi Jinping made statements for the press."])
+    assert set(tag_article(art)[0].countries) == {"Russia", "China"}
+
+
+def test_an_unlisted_leader_is_resolved_from_a_titled_mention_in_the_article():
+    art = Article(id="t", paragraphs=[
+        "Chilean President Maria Lopez arrived in Oslo on Monday.",
+        "Lopez met business leaders on Tuesday.",
+    ])
+    assert tag_article(art)[1].countries == ["Chile"]
+
+
+def test_a_leaders_ambiguous_short_form_implies_nothing():
+    art = Article(id="t", paragraphs=["Mr Li opened the new factory."])
+    assert tag_article(art)[0].countries == []

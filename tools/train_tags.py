@@ -75,7 +75,7 @@ def speaker_examples(articles: list[Article], gold: dict[str, list[dict]]) -> tu
     same = scorer().same_speaker
     rows, labels = [], []
     for art in articles:
-        candidates, _ = analyse_speakers(list(art.paragraphs), art.title or "", home_country(art))
+        candidates = analyse_speakers(list(art.paragraphs), art.title or "", home_country(art)).candidates
         previous = Found()
         for found, text, g in zip(candidates, art.paragraphs, gold[art.id]):
             for c, features in paragraph_features(found, text, art.title or "", previous):

@@ -33,10 +33,10 @@ class Tagger:
         """Tags for every paragraph of the article, in order."""
         paragraphs = list(article.paragraphs or [])
         home = canonical_country((article.dateline or "").strip().title()) if article.dateline else None
-        candidates, people = analyse_speakers(paragraphs, article.title or "", home)
-        speakers = choose(candidates, paragraphs, article.title or "", self.model.speakers)
+        analysis = analyse_speakers(paragraphs, article.title or "", home)
+        speakers = choose(analysis.candidates, paragraphs, article.title or "", self.model.speakers)
         out: list[Tags] = []
-        for text, chosen, named in zip(paragraphs, speakers, people):
+        for text, chosen, named in zip(paragraphs, speakers, analysis.leaders):
             names, speaker_why = [c.name for c in chosen], {c.name: c.why for c in chosen}
             sectors, sector_why = tag_sectors(text)
             countries = find_countries(text)

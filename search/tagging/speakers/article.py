@@ -9,8 +9,11 @@ paragraph, quotations that span paragraphs carry their speaker
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ...text import sentence_spans
 from .cues import Hit, sentence_hits
+from .leaders import mark_leaders
 from .mentions import ArticleState, scan_names
 from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, SENTENCE_OPENING, STATEMENT_WORD
 from .candidates import Found
@@ -92,8 +95,7 @@ def read_paragraph(state: ArticleState, text: str) -> tuple[Found, bool]:
         found.add([state.speech_giver.name], f'speech by {state.speech_giver.name} (the title)', "speech")
     mentions = scan_names(state.reg, body)
     state.text_so_far += "\n" + body
-    labelled = [state.transcript_speaker] if body is not text and state.transcript_speaker else []
-    state.persons_in_par.append(list(dict.fromkeys(labelled + [mm.person for mm in mentions])))
+    state.persons_in_par.append(list(dict.fromkeys(mm.person for mm in mentions)))
     _sentences(state, body, mentions, found)
     if state.statement_article and state.issuers:  # the issuers speak in every paragraph
         names = [p.name for p in state.issuers]
@@ -102,6 +104,11 @@ def read_paragraph(state: ArticleState, text: str) -> tuple[Found, bool]:
         found.add([state.issuer_body], f"joint statement in the first person by {state.issuer_body}", "issuer_we")
     only_quote = starts_with_quote(text) and not found.chosen()
     return found, only_quote
+
+
+class SpeakerAnalysis(NamedTuple):
+    candidates: list[Found]  # per paragraph
+    leaders: list[list[tuple[str, str]]]  # (name, country) of the leaders each paragraph names
 
 
 def _describe(state: ArticleState, results: list[Found]) -> None:
@@ -118,11 +125,11 @@ def _describe(state: ArticleState, results: list[Found]) -> None:
 def tag_speakers(paragraphs: list[str], title: str = "") -> list[tuple[list[str], dict[str, str]]]:
     """Speakers and evidence for each paragraph of one article, as the rules alone choose them."""
     return [([c.name for c in found.chosen()], {c.name: c.why for c in found.chosen()})
-            for found in analyse_speakers(paragraphs, title)[0]]
+            for found in analyse_speakers(paragraphs, title).candidates]
 
 
 def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = None):
-    """(candidate speakers per paragraph, [(person name, country)] named per paragraph).
+    """The candidate speakers of each paragraph and the leaders it names.
 
     ``home`` is the country of the article's dateline: a leader introduced
     without a country ("Prime Minister Datuk Seri Anwar Ibrahim" in a
@@ -150,5 +157,6 @@ def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = 
         for person in state.reg.people:
             if not person.country and is_leader(person):
                 person.country = home
-    people = [[(p.name, p.country) for p in persons if p.country and is_leader(p)] for persons in named]
-    return results, people
+    mark_leaders(state.reg.people)
+    leaders = [[(p.name, p.country) for p in persons if p.country and is_leader(p)] for persons in named]
+    return SpeakerAnalysis(results, leaders)

@@ -22,6 +22,7 @@ class Person:
     tokens: set[str]
     roles: set[str] = field(default_factory=set)
     country: str | None = None
+    listed_leader: bool = False  # in the list of heads of state or government (leaders.py)
 
 
 @dataclass
@@ -39,7 +40,7 @@ def is_leader(person: Person) -> bool:
     roles = person.roles
     if roles & NOT_LEADER_ROLES:
         return False
-    return bool(roles & LEADER_ROLES) or {"prime", "minister"} <= roles
+    return person.listed_leader or bool(roles & LEADER_ROLES) or {"prime", "minister"} <= roles
 
 
 def _description_country(desc: str) -> str | None:
