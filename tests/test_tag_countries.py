@@ -85,3 +85,15 @@ def test_an_unlisted_leader_is_resolved_from_a_titled_mention_in_the_article():
 def test_a_leaders_ambiguous_short_form_implies_nothing():
     art = Article(id="t", paragraphs=["Mr Li opened the new factory."])
     assert tag_article(art)[0].countries == []
+
+
+def test_gaza_and_the_west_bank_as_the_subject_are_palestine_but_not_as_a_place():
+    assert [c for c, _ in find_countries("Gaza rejected the proposal on Monday.")] == ["Palestine"]
+    assert [c for c, _ in find_countries("The West Bank faces new settlements.")] == ["Palestine"]
+    assert find_countries("Aid trucks entered Gaza on Monday.") == []
+
+
+def test_the_us_state_of_georgia_is_not_the_country():
+    assert find_countries("Georgia voters went to the polls in Atlanta, Georgia.") == []
+    assert find_countries("The Georgia governor signed the bill.") == []
+    assert [c for c, _ in find_countries("Georgia and Armenia signed a border deal.")] == ["Georgia", "Armenia"]

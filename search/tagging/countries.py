@@ -122,6 +122,10 @@ SEATS = {
     "JP": ["Kantei"], "IN": ["South Block"], "FR": ["Elysee", "Élysée"],
 }
 
+# Territories that stand for a state when they are what the text is about, not only where
+# something happens ("Gaza rejected the plan", not "talks in Gaza"): ANNOTATION.md, Places.
+TERRITORIES = {"PS": ["Gaza Strip", "Gaza", "West Bank"]}
+
 # Names that contain a country name but are not about the state.
 NOT_STATES = [
     r"South China Seas?", r"East China Sea", r"Indian Ocean", r"Indo-Pacific",
@@ -129,14 +133,21 @@ NOT_STATES = [
     r"North America\w*", r"Central America\w*", r"African[- ]American\w*", r"Asian[- ]American\w*",
     r"Korean Peninsula", r"Taiwan Strait", r"Arabian Sea", r"Persian Gulf", r"Gulf of \w+",
     r"Sea of Japan", r"Strait of \w+", r"Guinea[- ]Bissau(?=x)", r"French fries", r"Indian Ocean Rim",
-    r"New (?:South Wales|Mexico|Jersey|York|England)", r"Georgia (?:State|Tech)",
+    r"New (?:South Wales|Mexico|Jersey|York|England)",
+    # the US state: its cities, offices and voters
+    r"Georgia(?=[’']s? (?:[Gg]overnor|Senate|senators?|Republicans?|Democrats?|voters|legislature))",
+    r"Georgia (?:State|Tech|Power|Ports|[Gg]overnor|Senate|[Ss]enators?|Republicans?|Democrats?|voters|primary|"
+    r"House|[Ll]egislature|Bulldogs|Secretary of State)",
+    r"(?:Atlanta|Savannah|Augusta|Macon|Athens|Columbus|Marietta), Georgia", r"[Ss]tate of Georgia",
+    r"Georgia,? (?:USA|U\.S\.)", r"-Ga\.?\)",
     r"Chinese New Year", r"Turkish Airlines", r"Qatar Airways", r"Thai Airways", r"Emirates Airline",
     r"Swiss franc", r"Jordan River", r"Dutch disease",
 ]
 
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|at|near|into|inside|outside|around|across|to|from|via|visit|visited|visiting|"
-    r"visits|arrived|arrive|reached|toured|tour|leaves?|left|departed|based|hosted|held)\s+(?:the\s+)?)$"
+    r"visits|arrived|arrive|reached|toured|tour|leaves?|left|departed|based|hosted|held|entered|enter|enters|entering)"
+    r"\s+(?:the\s+)?)$"
 )
 _PLACE_AFTER = re.compile(r"^(?:-[a-z]|\s+[A-Z][a-z]|/|\s*,\s*(?:[A-Z][a-z]+\s+\d|\d|\([A-Z])|\s*,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s*(?:\(|–|-|—|:)|\s+(?:Port|City|Declaration|Process|Stock|Security Forum|Airport|Post|Times|Olympics|Dialogue|Conference|Convention|Summit|Club|University|Hotel|Marathon|Stadium|Fort|Harbour|District|Municipal|Metropolitan)\b)")
 
@@ -240,8 +251,10 @@ def _trie_regex(forms) -> str:
 def _pattern() -> re.Pattern:
     canon, names, demonyms, capitals, seats = _tables()
     alts = []
+    territories = {t: a2 for a2, forms in TERRITORIES.items() for t in forms}
     for kind, table, suffix in (("n", names, r"(?:'s|’s)?"), ("d", demonyms, r"s?"),
-                                ("c", capitals, r"(?:'s|’s)?"), ("s", seats, r"(?:'s|’s)?")):
+                                ("c", capitals, r"(?:'s|’s)?"), ("s", seats, r"(?:'s|’s)?"),
+                                ("t", territories, r"(?:'s|’s)?")):
         body = _trie_regex(f for f in table if f)
         alts.append(f"(?P<{kind}>{body}){suffix}")
     not_states = "|".join(NOT_STATES)
@@ -318,6 +331,11 @@ def find_countries(text: str) -> list[tuple[str, str]]:
                 continue
             a2 = capitals[m.group("c")]
             why = f'capital "{m.group(0)}" used for the government'
+        elif m.group("t"):
+            if not _capital_is_government(text, m.start(), m.end()):
+                continue
+            a2 = next(a2 for a2, forms in TERRITORIES.items() if m.group("t") in forms)
+            why = f'territory "{m.group(0)}" as the subject'
         else:
             a2 = seats[m.group("s")]
             why = f'seat of government "{m.group(0)}"'
