@@ -249,3 +249,11 @@ def test_a_war_or_pandemic_that_only_dates_an_event_is_not_a_subject():
     assert "health" not in sectors("The port signed the deal before the pandemic hit.")
     assert "humanitarian" in sectors("The civil war displaced thousands.")
     assert "health" in sectors("The pandemic strained hospitals.")
+
+
+def test_the_armed_forces_words_of_war_speeches_are_defence():
+    from search.tagging.sectors import tag_sectors
+
+    assert "defence" in tag_sectors("We thank our defenders and every brigade on the frontline.")[0]
+    assert "humanitarian" in tag_sectors("The occupiers shelled the city; twelve civilians were killed.")[0]
+    assert "defence" not in tag_sectors("Both sides agreed to combat climate change together.")[0]
