@@ -257,3 +257,18 @@ def test_the_armed_forces_words_of_war_speeches_are_defence():
     assert "defence" in tag_sectors("We thank our defenders and every brigade on the frontline.")[0]
     assert "humanitarian" in tag_sectors("The occupiers shelled the city; twelve civilians were killed.")[0]
     assert "defence" not in tag_sectors("Both sides agreed to combat climate change together.")[0]
+
+
+def test_cultural_and_humanitarian_cooperation_is_people_to_people():
+    from search.tagging.sectors import tag_sectors
+
+    sectors, _ = tag_sectors("The ministers praised the cultural and humanitarian cooperation of their peoples.")
+    assert "education-culture" in sectors and "humanitarian" not in sectors
+    assert "humanitarian" in tag_sectors("Humanitarian aid reached the refugees.")[0]
+
+
+def test_ecosystem_is_environment_only_when_nothing_else_is_named():
+    from search.tagging.sectors import tag_sectors
+
+    assert "environment-climate" not in tag_sectors("The startup ecosystem attracts investment.")[0]
+    assert tag_sectors("The lake's ecosystem is fragile.")[0] == ["environment-climate"]
