@@ -13,8 +13,8 @@ from .countries import canonical_country, find_countries
 from .sectors import sector_labels, tag_sectors
 from . import learned
 from .learned import TagModel
+from .sector_model import add_learned, article_features
 from .speakers import analyse_speakers
-from .speakers.choice import choose
 
 __all__ = ["tag_article", "sector_labels", "canonical_country", "Tagger", "shipped_tagger"]
 
@@ -34,31 +34,36 @@ class Tagger:
         paragraphs = list(article.paragraphs or [])
         home = canonical_country((article.dateline or "").strip().title()) if article.dateline else None
         analysis = analyse_speakers(paragraphs, article.title or "", home)
-        speakers = choose(analysis.candidates, paragraphs, article.title or "", self.model.speakers)
-        out: list[Tags] = []
-        for text, chosen, named in zip(paragraphs, speakers, analysis.leaders):
-            names, speaker_why = [c.name for c in chosen], {c.name: c.why for c in chosen}
-            sectors, sector_why = tag_sectors(text)
-            countries = find_countries(text)
-            seen = {c for c, _ in countries}
-            for person, country in named:
-                # a person whose country the article gave ("US President Donald Trump")
-                if country not in seen:
-                    seen.add(country)
-                    countries.append((country, f'named "{person}" ({country})'))
-            out.append(
-                Tags(
-                    sectors=sectors,
-                    speakers=list(names),
-                    countries=[c for c, _ in countries],
-                    evidence={
-                        "sectors": sector_why,
-                        "speakers": {n: speaker_why.get(n, "") for n in names},
-                        "countries": dict(countries),
-                    },
-                )
+        rules = [tag_sectors(text) for text in paragraphs]
+        countries = [find_countries(text) for text in paragraphs]
+        features = sector_features(article, rules, countries) if self.model.sectors else [[]] * len(paragraphs)
+        return [
+            Tags(sectors=sectors, speakers=list(speakers), countries=[c for c, _ in found],
+                 evidence={"sectors": sector_why, "speakers": dict(speakers), "countries": dict(found)})
+            for speakers, (sectors, sector_why), found in zip(
+                analysis.speakers,
+                (add_learned(self.model.sectors, present, text, *rule)
+                 for present, text, rule in zip(features, paragraphs, rules)),
+                (with_leaders(found, named) for found, named in zip(countries, analysis.leaders)),
             )
-        return out
+        ]
+
+
+def with_leaders(countries: list[tuple[str, str]], leaders: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The countries found in the text, then those of the leaders it names ("Putin said": Russia)."""
+    seen = {c for c, _ in countries}
+    out = list(countries)
+    for person, country in leaders:
+        if country not in seen:
+            seen.add(country)
+            out.append((country, f'named "{person}" ({country})'))
+    return out
+
+
+def sector_features(article: Article, rules, found_countries) -> list[list[str]]:
+    """The learned sector model's features of each paragraph (see ``sector_model.py``)."""
+    title_sectors = tag_sectors(article.title)[0] if article.title else []
+    return article_features(list(article.paragraphs), rules, title_sectors, [len(c) for c in found_countries])
 
 
 @cache

@@ -4,7 +4,7 @@ Each model is a logistic regression: the score of an output is the sum of the
 weights of the features present plus a bias, through the logistic function.
 The weights are trained by ``tools/train_tags.py`` on the labelled paragraphs
 and shipped as JSON in ``search/data/tag_model.json``; nothing is fetched at
-run time. Features are names ("k=say:named", "w:ceasefire"), so a model's
+run time. Features are names ("w:ceasefire", "rule:defence"), so a model's
 evidence can say which features carried a decision.
 """
 from __future__ import annotations
@@ -75,15 +75,14 @@ class LinearModel:
 class TagModel:
     """All learned parts; a part left out (None) is done by the rules alone."""
 
-    speakers: LinearModel | None = None
     sectors: LinearModel | None = None
 
     def to_json(self) -> dict:
-        return {name: part.to_json() for name, part in (("speakers", self.speakers), ("sectors", self.sectors)) if part}
+        return {"sectors": self.sectors.to_json()} if self.sectors else {}
 
     @classmethod
     def from_json(cls, data: dict) -> "TagModel":
-        return cls(**{name: LinearModel.from_json(part) for name, part in data.items() if name in ("speakers", "sectors")})
+        return cls(sectors=LinearModel.from_json(data["sectors"]) if "sectors" in data else None)
 
 
 def save(model: TagModel, path: Path = MODEL_PATH) -> None:

@@ -12,16 +12,26 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ...text import sentence_spans
+from ..countries import canonical_country
 from .cues import Hit, sentence_hits
 from .leaders import mark_leaders
 from .mentions import ArticleState, scan_names
 from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, SENTENCE_OPENING, STATEMENT_WORD
-from .candidates import Found
 from .quotes import carry_quotations, starts_with_quote
 from .registry import Mention, Person, is_leader
 from .speeches import speech_giver
 from .statements import prepare_statement
 from .transcripts import transcript_turn
+
+
+class Found(dict):
+    """Speakers of a paragraph in order of discovery, each with the first evidence."""
+
+    def add(self, names: list[str], why: str) -> None:
+        for name in names:
+            if canonical_country(name) or not name.strip():
+                continue
+            self.setdefault(name, why)
 
 
 def _announced_by_unknown(state: ArticleState, names: list[str], cue: str) -> bool:
@@ -36,23 +46,22 @@ def _sentence(state: ArticleState, sent: str, sent_persons: list[Person], found:
     group = titled if len(titled) >= 2 else people  # "President X met Y": both, titled or not
     if len(group) >= 2 and GROUP_CONTEXT.search(sent):
         state.last_group = group[:4]
-    hits, weak, anonymous = sentence_hits(state, sent)
+    hits, anonymous = sentence_hits(state, sent)
     if JOINT_STATEMENT.search(sent) and len(set(sent_persons)) >= 2:  # "In a joint statement, X and Y ..."
         state.issuers = list(dict.fromkeys(sent_persons))
         state.last_group = state.issuers
     if anonymous:  # the whole sentence is what an unnamed source said
         hits = [h for h in hits if h[1] in {"according to"}]
-        weak = []
-    for (names, why), cue, kind in hits + weak:
+    for (names, why), cue in hits:
         if not _announced_by_unknown(state, names, cue):
-            found.add(names, f'"{cue}" ← {why}', kind)
+            found.add(names, f'"{cue}" ← {why}')
     _remember_speaker(state, sent, hits)
 
 
 def _remember_speaker(state: ArticleState, sent: str, hits: list[Hit]) -> None:
     """The sentence's first speakers are the ones "he", "they" and "it" may stand for next."""
     state.sentence_speakers = []
-    for (names, _why), _cue, _kind in hits[:1]:
+    for (names, _why), _cue in hits[:1]:
         state.sentence_speakers = names
         people = [p for p in state.reg.people if p.name in names]
         if people:
@@ -86,50 +95,38 @@ def _remember_subject(state: ArticleState, body: str, s0: int, mentions: list[Me
 
 
 def read_paragraph(state: ArticleState, text: str) -> tuple[Found, bool]:
-    """Candidate speakers of one paragraph, and whether the paragraph is only a quote."""
+    """The speakers of one paragraph with their evidence, and whether the paragraph is only a quote."""
     found = Found()
     body, turn = transcript_turn(state, text)
     for names, why in turn:
-        found.add(names, why, "label" if body is not text else "turn")
+        found.add(names, why)
     if state.speech_giver and not turn and state.transcript_speaker is None:
-        found.add([state.speech_giver.name], f'speech by {state.speech_giver.name} (the title)', "speech")
+        found.add([state.speech_giver.name], f'speech by {state.speech_giver.name} (the title)')
     mentions = scan_names(state.reg, body)
     state.text_so_far += "\n" + body
     state.persons_in_par.append(list(dict.fromkeys(mm.person for mm in mentions)))
     _sentences(state, body, mentions, found)
     if state.statement_article and state.issuers:  # the issuers speak in every paragraph
         names = [p.name for p in state.issuers]
-        found.add(names, "joint statement issued by " + ", ".join(names), "issuer")
+        found.add(names, "joint statement issued by " + ", ".join(names))
     elif state.statement_article and state.issuer_body and FIRST_PERSON_PLURAL.search(body):
-        found.add([state.issuer_body], f"joint statement in the first person by {state.issuer_body}", "issuer_we")
-    only_quote = starts_with_quote(text) and not found.chosen()
+        found.add([state.issuer_body], f"joint statement in the first person by {state.issuer_body}")
+    only_quote = starts_with_quote(text) and not found
     return found, only_quote
 
 
 class SpeakerAnalysis(NamedTuple):
-    candidates: list[Found]  # per paragraph
+    speakers: list[Found]  # per paragraph
     leaders: list[list[tuple[str, str]]]  # (name, country) of the leaders each paragraph names
 
 
-def _describe(state: ArticleState, results: list[Found]) -> None:
-    """Give each candidate what the article says of them: a person's roles, a leader."""
-    people = {p.name: p for p in state.reg.people}
-    for found in results:
-        for candidate in found.values():
-            person = people.get(candidate.name)
-            if person is not None:
-                candidate.roles = set(person.roles)
-                candidate.leader = is_leader(person)
-
-
 def tag_speakers(paragraphs: list[str], title: str = "") -> list[tuple[list[str], dict[str, str]]]:
-    """Speakers and evidence for each paragraph of one article, as the rules alone choose them."""
-    return [([c.name for c in found.chosen()], {c.name: c.why for c in found.chosen()})
-            for found in analyse_speakers(paragraphs, title).candidates]
+    """Speakers and evidence for each paragraph of one article."""
+    return [(list(found), dict(found)) for found in analyse_speakers(paragraphs, title).speakers]
 
 
 def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = None):
-    """The candidate speakers of each paragraph and the leaders it names.
+    """The speakers of each paragraph (with their evidence) and the leaders it names.
 
     ``home`` is the country of the article's dateline: a leader introduced
     without a country ("Prime Minister Datuk Seri Anwar Ibrahim" in a
@@ -152,7 +149,6 @@ def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = 
         results.append(found)
         only_quotes.append(only_quote)
     carry_quotations(paragraphs, results, only_quotes, skip)
-    _describe(state, results)
     if home:
         for person in state.reg.people:
             if not person.country and is_leader(person):

@@ -26,16 +26,11 @@ from .patterns import (
     PHRASE_BREAK,
     SAY_CUE,
     STATEMENT_BY,
-    WEAK_CUE,
 )
 from .quotes import quote_mask
 from .subjects import Resolved, subject_of
 
-Hit = tuple[Resolved, str, str]  # (speakers, why), the cue, and the kind of cue and subject ("say:pronoun")
-
-
-def _hit(state: ArticleState, res: Resolved, cue: str, kind: str) -> Hit:
-    return res, cue, f"{kind}:{state.last_step}"
+Hit = tuple[Resolved, str]  # (speakers, why) and the cue
 
 
 def noun_phrase(rest: str, keep_commas: bool = False) -> str:
@@ -98,21 +93,9 @@ def say_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit
             continue
         res, anon = _say_cue(state, sent, m.start(), mask[m.start()])
         if res:
-            hits.append(_hit(state, res, m.group(0), "say"))
+            hits.append((res, m.group(0)))
         anonymous = anonymous or anon
     return hits, anonymous
-
-
-def weak_hits(state: ArticleState, sent: str, mask: list[bool]) -> list[Hit]:
-    """Hits of verbs that report a position only sometimes ("discussed", "committed"): candidates."""
-    hits: list[Hit] = []
-    for m in WEAK_CUE.finditer(sent):
-        if mask[m.start()] or not _is_speech(m.group(0), sent[:m.start()][-40:]):
-            continue
-        res = subject_of(state, sent[:m.start()], "")
-        if res:
-            hits.append(_hit(state, res, m.group(0), "weak"))
-    return hits
 
 
 def _participle_subject(state: ArticleState, pre: str, has_hits: bool) -> Resolved | None:
@@ -123,11 +106,7 @@ def _participle_subject(state: ArticleState, pre: str, has_hits: bool) -> Resolv
         return subject_of(state, pre, "", allow_appositive=False)
     if has_hits:
         return None
-    res = subject_of(state, COMMA.split(pre)[0], "")
-    if res:
-        return res
-    state.last_step = "leading"
-    return leading_subject(state.reg, pre)
+    return subject_of(state, COMMA.split(pre)[0], "") or leading_subject(state.reg, pre)
 
 
 def participle_hits(state: ArticleState, sent: str, mask: list[bool], hits: list[Hit]) -> None:
@@ -137,7 +116,7 @@ def participle_hits(state: ArticleState, sent: str, mask: list[bool], hits: list
             continue
         res = _participle_subject(state, sent[:m.start()], bool(hits))
         if res:
-            hits.append(_hit(state, res, m.group(0), "participle"))
+            hits.append((res, m.group(0)))
 
 
 def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
@@ -148,20 +127,20 @@ def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
     for m in (ACCORDING_TO.finditer(sent) if "according" in low or "attributable" in low else ()):
         res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
         if res:
-            hits.append(_hit(state, res, "according to", "according"))
+            hits.append((res, "according to"))
         elif ANONYMOUS.search(noun_phrase(m.group("rest"))):
             anonymous = True
     for m in (STATEMENT_BY.finditer(sent) if " by " in low else ()):
         res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
         if res:
-            hits.append(_hit(state, res, m.group(0).split(" by")[0].strip(), "statement_by"))
+            hits.append((res, m.group(0).split(" by")[0].strip()))
     return hits, anonymous
 
 
-def sentence_hits(state: ArticleState, sent: str) -> tuple[list[Hit], list[Hit], bool]:
-    """The cue hits of a sentence in order, the weak cues' hits, and whether it cites an unnamed source."""
+def sentence_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
+    """All cue hits of a sentence, in order, and whether it cites an unnamed source."""
     mask = quote_mask(sent)
     hits, anonymous = say_hits(state, sent, mask)
     participle_hits(state, sent, mask, hits)
     more, anonymous_according = according_hits(state, sent)
-    return hits + more, weak_hits(state, sent, mask), anonymous or anonymous_according
+    return hits + more, anonymous or anonymous_according

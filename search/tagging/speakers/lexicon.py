@@ -123,12 +123,6 @@ SAY_VERBS = (
     "emphasized|affirmed|announced that|announces that|announce that|announced on|announced in|"
     "repeated|repeats|notified|countered|counters|lodged|accused"
 )
-# Verbs that report a stated position in some articles and only an action in others
-# ("the leaders discussed the war"): they give candidates that the learned filter weighs.
-WEAK_SAY_VERBS = (
-    "discussed|discusses|exchanged views|exchanged opinions|shared views|committed|commits|"
-    "touched on|considered|reviewed|focused on"
-)
 # The same cues as participles after a comma ("..., saying").
 PARTICIPLE_VERBS = (
     "saying|adding|noting|stating|stressing|emphasi[sz]ing|underlining|underscoring|highlighting|"

@@ -30,7 +30,6 @@ class ArticleState:
         self.sentences_read = 0
         self.last_subject: tuple[Person, int] | None = None  # who last opened a sentence, and when
         self.last_speaker_at = 0  # when the last speaker spoke (sentences read)
-        self.last_step = ""  # how the last subject was resolved (pronoun, group, named, body...)
         self.statement_article = bool(JOINT_STATEMENT_TITLE.search(self.title))
         self.transcript_speaker: Person | None = None
         self.persons_in_par: list[list[Person]] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import PARTICIPLE_VERBS, SAY_VERBS, WEAK_SAY_VERBS
+from .lexicon import PARTICIPLE_VERBS, SAY_VERBS
 
 # --------------------------------------------------------------------------- subjects of cues
 
@@ -192,8 +192,6 @@ def _by_first_letter(alternation: str) -> str:
 
 # Reporting verbs after their subject ("X said").
 SAY_CUE = re.compile(rf"\b(?:{_by_first_letter(SAY_VERBS)})\b")
-# Verbs that report a position only sometimes ("the two leaders discussed").
-WEAK_CUE = re.compile(rf"\b(?:{_by_first_letter(WEAK_SAY_VERBS)})\b")
 # Reporting participles ("..., saying").
 PARTICIPLE_CUE = re.compile(rf"\b(?:{_by_first_letter(PARTICIPLE_VERBS)})\b")
 # A verb before its subject after a quotation ('“...,” said X').

@@ -1,8 +1,9 @@
 """Quotations: which characters of a sentence are quoted, and quotes that span paragraphs."""
 from __future__ import annotations
 
-from .candidates import Found
 from .patterns import OPENS_WITH_QUOTE, QUOTE_MARK
+
+Speakers = dict[str, str]  # a paragraph's speakers and their evidence
 
 
 def quote_mask(text: str) -> list[bool]:
@@ -42,7 +43,7 @@ def starts_with_quote(text: str) -> bool:
     return bool(OPENS_WITH_QUOTE.match(text))
 
 
-def carry_quotations(paragraphs: list[str], results: list[Found], only_quotes: list[bool], skip: set[int]) -> None:
+def carry_quotations(paragraphs: list[str], results: list[Speakers], only_quotes: list[bool], skip: set[int]) -> None:
     """Quotations spanning paragraphs keep their speaker.
 
     Backwards from the paragraph where the quote is attributed, then forwards
@@ -51,18 +52,12 @@ def carry_quotations(paragraphs: list[str], results: list[Found], only_quotes: l
     starts = [starts_with_quote(t) for t in paragraphs]
     opens = [opens_quote(t) for t in paragraphs]
     for k in range(len(paragraphs) - 2, -1, -1):
-        chosen = results[k + 1].chosen()
-        if opens[k] and starts[k + 1] and chosen and k not in skip:
-            here = {c.name for c in results[k].chosen()}
-            for c in chosen:
-                if c.name not in here:
-                    results[k].add([c.name], f"quotation attributed in the next paragraph ({c.why})", "quote_next")
+        if opens[k] and starts[k + 1] and results[k + 1] and k not in skip:
+            for name, why in results[k + 1].items():
+                results[k].setdefault(name, f"quotation attributed in the next paragraph ({why})")
     for k in range(1, len(paragraphs)):
-        before = results[k - 1].chosen()
-        if k in skip or not starts[k] or not before:
+        if k in skip or not starts[k] or not results[k - 1]:
             continue
-        here = {c.name for c in results[k].chosen()}
-        if opens[k - 1] or (only_quotes[k] and not here):
-            for c in before:
-                if c.name not in here:
-                    results[k].add([c.name], "continues the quotation of the previous paragraph", "quote_prev")
+        if opens[k - 1] or (only_quotes[k] and not results[k]):
+            for name in results[k - 1]:
+                results[k].setdefault(name, "continues the quotation of the previous paragraph")

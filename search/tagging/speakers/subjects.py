@@ -97,7 +97,6 @@ def subject_of(state: ArticleState, clause: str, before: str = "", allow_apposit
     for step in STEPS:
         result = step(state, subject)
         if result is not NEXT:
-            state.last_step = step.__name__.removesuffix("_step")
             return result
     return None
 
