@@ -185,3 +185,21 @@ def test_he_is_the_last_subject_when_the_subject_spoke_without_a_cue():
         "The criticism is fair, he said.",
     ])
     assert got[2] == ["Piet Smit"]
+
+
+def test_capitalised_non_people_are_not_speakers():
+    got = speakers([
+        "The Paris Agreement says nothing about it.",
+        "Simultaneously, the Special Envoy will reiterate the need for peace.",
+        "Gyms will reopen, said its Secretary for Food and Health Maria Lopez on Tuesday.",
+    ])
+    assert got[0] == [] and "Simultaneously" not in got[1] and got[2] == ["Maria Lopez"]
+
+
+def test_a_title_remnant_does_not_start_a_name_and_a_possessive_ends_it():
+    got = speakers([
+        "U.S. Ambassador to the U.N. Jane Doe-Smith said the vote was historic.",
+        "President Ivan Petrov’s Green Corridor Initiative was praised.",
+        "Ivan Petrov said trade would grow.",
+    ])
+    assert got[0] == ["Jane Doe-Smith"] and got[2] == ["Ivan Petrov"]

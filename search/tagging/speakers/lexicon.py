@@ -35,7 +35,7 @@ TITLE_WORDS = {
     "professor", "lecturer", "economist", "analyst", "expert", "scholar", "author", "editor",
     "official", "officials", "delegate", "delegation", "team", "lead", "of", "the", "and", "for",
     "to", "in", "u.s.", "us", "un", "indo-pacific", "dy", "sec", "secy", "gov", "pres", "amb",
-    "hc", "mr.", "dr.", "ms.", "mrs.", "prof.", "st",
+    "hc", "mr.", "dr.", "ms.", "mrs.", "prof.", "st", "u.n", "e.u", "u.k", "u.s", "eu", "nato", "asean",
 }
 # Words that make a capitalised phrase an organisation, document, place or event.
 ORG_WORDS = {
@@ -64,6 +64,16 @@ ORG_WORDS = {
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "capitol", "kremlin", "pentagon", "white", "dome", "exercise",
+}
+# Organisation words that make a capitalised phrase a body that can speak ("the Hanwha Consortium"),
+# unlike documents, programmes and events ("the Paris Agreement", "the Belt and Road Initiative").
+BODY_WORDS = {
+    "ministry", "department", "office", "division", "embassy", "commission", "government", "council",
+    "committee", "agency", "bank", "university", "institute", "association", "party", "alliance", "group",
+    "corporation", "company", "limited", "ltd", "plc", "inc", "foundation", "centre", "center", "authority",
+    "board", "bureau", "secretariat", "court", "parliament", "assembly", "congress", "senate", "army", "navy",
+    "police", "union", "organization", "organisation", "consortium", "chamber", "times", "post", "news",
+    "media", "television", "tv", "radio", "airline", "airlines", "airways", "mission", "administration", "cabinet",
 }
 # Capitalised words that start sentences and are never names.
 STOP_CAPS = {

@@ -22,6 +22,7 @@ from .lexicon import (
 )
 from .patterns import (
     ACRONYM_COMPOUND,
+    ADVERB,
     APPOSITIVE_TITLE,
     HYPHEN_LOWER,
     INITIALS,
@@ -29,6 +30,9 @@ from .patterns import (
     TOKEN_SPLIT,
     WORD,
 )
+
+
+OBJECT_PREPOSITIONS = {"for", "of", "to", "on"}
 
 
 @lru_cache(maxsize=200_000)
@@ -168,8 +172,8 @@ def is_name(tokens: list[str], titled: bool) -> bool:
     keys = [token_key(t) for t in tokens]
     if _has_non_name_word(tokens, keys):
         return False
-    if len(tokens) == 1 and not titled:
-        return False
+    if len(tokens) == 1 and (not titled or ADVERB.match(tokens[0])):
+        return False  # a lone word is a name only with a title, and never an adverb ("Simultaneously, the envoy")
     if len(tokens) == 1 and (keys[0] in TITLE_WORDS or keys[0] in HONORIFICS or keys[0] in STOP_CAPS):
         return False
     if canonical_country(" ".join(tokens)):
@@ -205,7 +209,15 @@ def _sequence_core(seq: str):
     if not raw:
         return None
     name, roles, country, titled = split_title(raw)
-    return tuple(raw), tuple(name), frozenset(roles), country, titled
+    return tuple(raw), tuple(_up_to_possessive(seq, name)), frozenset(roles), country, titled
+
+
+def _up_to_possessive(seq: str, name: list[str]) -> list[str]:
+    """The name up to a possessive inside it: "Xi Jinping’s Belt" names Xi Jinping."""
+    for i, token in enumerate(name[:-1]):
+        if f"{token}’s " in seq or f"{token}'s " in seq:
+            return name[:i + 1]
+    return name
 
 
 @lru_cache(maxsize=100_000)
@@ -258,6 +270,8 @@ def analyse_sequence(seq: str, before: str, after: str):
     tokens, name, roles, country, titled = core
     words = _words_before(before)  # "spokesperson Matthew Miller"
     lead = _lead_titles(words) if words else None
+    if lead and len(name) == 1 and words[-1] in OBJECT_PREPOSITIONS:
+        lead = None  # "Secretary for Food": the title's object, not a name
     if lead:
         roles = roles | lead[0]
         country = country or lead[1]

@@ -92,6 +92,8 @@ HYPHEN_LOWER = re.compile(r"-(?:based|backed|led|owned|born|style|made|run|funde
                           r"related|controlled|speaking|sponsored|focused|hosted|brokered|dominated|majority)\b")
 # An acronym joined to a word ("ACT-Accelerator").
 ACRONYM_COMPOUND = re.compile(r"[A-Z]{2,}-|-[A-Z]{2,}")
+# An adverb ending in -ly that opens a sentence ("Simultaneously,", "Separately,").
+ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
 # A preposition of place right before a capitalised sequence.
 PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|into|via|across|of)\s+(?:the\s+)?$")
 # A word (lower-case title words before a name).

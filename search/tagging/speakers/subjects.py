@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..countries import canonical_country
-from .lexicon import ORG_WORDS, STOP_CAPS
+from .lexicon import BODY_WORDS, STOP_CAPS
 from .mentions import ArticleState, chain, scan_names
 from .names import token_key
 from .patterns import (
@@ -367,7 +367,7 @@ def acronym_step(state: ArticleState, c: Clause):
         expanded = LEADING_LOWER_THE.sub("", full.group(1).strip())
         return [expanded], f'"{name}" ({expanded})'
     words = name.split()
-    if token_key(words[-1]) in ORG_WORDS | {"consortium"} and len(words) >= 2:
+    if token_key(words[-1]) in BODY_WORDS and len(words) >= 2:
         return [name], f'"{name}"'
     if name.isupper() and len(c.tail.split()) <= len(words) + 1:
         return [name], f'"{name}"'
