@@ -203,3 +203,11 @@ def test_a_title_remnant_does_not_start_a_name_and_a_possessive_ends_it():
         "Ivan Petrov said trade would grow.",
     ])
     assert got[0] == ["Jane Doe-Smith"] and got[2] == ["Ivan Petrov"]
+
+
+def test_it_was_agreed_is_said_by_the_parties_of_the_talks():
+    got = speakers([
+        "Ivan Petrov had a telephone conversation with President of Chile Maria Lopez.",
+        "It was agreed to continue contacts at various levels.",
+    ])
+    assert sorted(got[1]) == ["Ivan Petrov", "Maria Lopez"]

@@ -21,6 +21,7 @@ from .patterns import (
     NEGATED,
     NOUN_PHRASE_END,
     NOUN_PHRASE_END_OR_COMMA,
+    PASSIVE_CONSENSUS,
     PARTICIPLE_CUE,
     PASSIVE,
     PHRASE_BREAK,
@@ -137,10 +138,20 @@ def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
     return hits, anonymous
 
 
+def consensus_hits(state: ArticleState, sent: str) -> list[Hit]:
+    """"It was agreed ...": the parties of the talks, the group last named together."""
+    m = PASSIVE_CONSENSUS.search(sent)
+    group = state.last_group or state.issuers
+    if not m or len(group) < 2:
+        return []
+    names = [p.name for p in group]
+    return [((names, f'"{m.group(0)}" → {", ".join(names)}'), m.group(0))]
+
+
 def sentence_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
     """All cue hits of a sentence, in order, and whether it cites an unnamed source."""
     mask = quote_mask(sent)
     hits, anonymous = say_hits(state, sent, mask)
     participle_hits(state, sent, mask, hits)
     more, anonymous_according = according_hits(state, sent)
-    return hits + more, anonymous or anonymous_according
+    return hits + more + consensus_hits(state, sent), anonymous or anonymous_according

@@ -201,6 +201,8 @@ INVERTED_CUE = re.compile(
     r"^[\s,]*(?:said|says|added|adds|told|wrote|asked|noted|explained|stressed|replied|"
     r"continued|concluded|declared|recalled)\s+(?P<rest>.{0,160})"
 )
+# A position the parties of talks took together, in the passive ("It was agreed to continue contacts").
+PASSIVE_CONSENSUS = re.compile(r"\b(?:[Ii]t was agreed|[Aa]n agreement was reached)\b")
 # "according to X"; "The following is attributable to Spokesperson X:".
 ACCORDING_TO = re.compile(r"\b(?:according|attributable) to\s+(?P<rest>.{0,160})", re.I)
 # "a statement issued by X", "in a readout by X".
