@@ -211,3 +211,15 @@ def test_it_was_agreed_is_said_by_the_parties_of_the_talks():
         "It was agreed to continue contacts at various levels.",
     ])
     assert sorted(got[1]) == ["Ivan Petrov", "Maria Lopez"]
+
+
+def test_a_quotation_spanning_sentences_does_not_hide_the_cue_after_it():
+    got = speakers(['"The origin is for scientists to find... It should not be politicised," said Mr Piet Smit, '
+                    'in an apparent rebuke of his critics.'])
+    assert got == [["Piet Smit"]]
+
+
+def test_a_name_with_an_appositive_role_before_the_cue():
+    got = speakers(["Dr Anna Berg of the Oslo Institute said the talks were stalled.",
+                    '"Hawks have the upper hand," Dr Berg, the researcher, said.'])
+    assert got[1] == ["Anna Berg"]

@@ -17,7 +17,7 @@ from .cues import Hit, sentence_hits
 from .leaders import mark_leaders
 from .mentions import ArticleState, scan_names
 from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, SENTENCE_OPENING, STATEMENT_WORD
-from .quotes import carry_quotations, starts_with_quote
+from .quotes import carry_quotations, quote_mask, starts_with_quote
 from .registry import Mention, Person, is_leader
 from .speeches import speech_giver
 from .statements import prepare_statement
@@ -39,14 +39,14 @@ def _announced_by_unknown(state: ArticleState, names: list[str], cue: str) -> bo
     return cue.startswith(("announce", "is announcing")) and not any(p.name in names for p in state.reg.people)
 
 
-def _sentence(state: ArticleState, sent: str, sent_persons: list[Person], found: Found) -> None:
+def _sentence(state: ArticleState, sent: str, mask: list[bool], sent_persons: list[Person], found: Found) -> None:
     """The speakers of one sentence, added to ``found``; the state follows the sentence."""
     people = list(dict.fromkeys(sent_persons))
     titled = [p for p in people if p.roles]
     group = titled if len(titled) >= 2 else people  # "President X met Y": both, titled or not
     if len(group) >= 2 and GROUP_CONTEXT.search(sent):
         state.last_group = group[:4]
-    hits, anonymous = sentence_hits(state, sent)
+    hits, anonymous = sentence_hits(state, sent, mask)
     if JOINT_STATEMENT.search(sent) and len(set(sent_persons)) >= 2:  # "In a joint statement, X and Y ..."
         state.issuers = list(dict.fromkeys(sent_persons))
         state.last_group = state.issuers
@@ -78,6 +78,7 @@ def _remember_speaker(state: ArticleState, sent: str, hits: list[Hit]) -> None:
 def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: Found) -> None:
     state.earlier_sentences = []
     state.sentence_speakers = []
+    mask = quote_mask(body)
     prev_s0 = 0
     for s0, s1 in sentence_spans(body):
         if s0:
@@ -85,7 +86,7 @@ def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: F
         prev_s0 = s0
         state.sentences_read += 1
         _remember_subject(state, body, s0, [mm for mm in mentions if s0 <= mm.start < s1])
-        _sentence(state, body[s0:s1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
+        _sentence(state, body[s0:s1], mask[s0:s1 + 1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
 
 
 def _remember_subject(state: ArticleState, body: str, s0: int, mentions: list[Mention]) -> None:

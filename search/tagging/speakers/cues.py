@@ -28,7 +28,6 @@ from .patterns import (
     SAY_CUE,
     STATEMENT_BY,
 )
-from .quotes import quote_mask
 from .subjects import Resolved, subject_of
 
 Hit = tuple[Resolved, str]  # (speakers, why) and the cue
@@ -148,9 +147,13 @@ def consensus_hits(state: ArticleState, sent: str) -> list[Hit]:
     return [((names, f'"{m.group(0)}" → {", ".join(names)}'), m.group(0))]
 
 
-def sentence_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
-    """All cue hits of a sentence, in order, and whether it cites an unnamed source."""
-    mask = quote_mask(sent)
+def sentence_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit], bool]:
+    """All cue hits of a sentence, in order, and whether it cites an unnamed source.
+
+    ``mask`` says which characters of the sentence are quoted; it comes from the
+    whole paragraph, as a quotation may span sentences ("... experts... It should
+    not be politicised," said Mr Wang).
+    """
     hits, anonymous = say_hits(state, sent, mask)
     participle_hits(state, sent, mask, hits)
     more, anonymous_according = according_hits(state, sent)

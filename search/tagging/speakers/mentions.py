@@ -98,10 +98,10 @@ def chain(reg: Registry, tail: str) -> list[Mention]:
             joined.insert(0, mm)
         else:
             break
-    return [_registered(reg, tail[mm.start:mm.end], mm) for mm in joined]
+    return [registered(reg, tail[mm.start:mm.end], mm) for mm in joined]
 
 
-def _registered(reg: Registry, text: str, mention: Mention) -> Mention:
+def registered(reg: Registry, text: str, mention: Mention) -> Mention:
     """The mention again, now registered as the subject (the same one if it no longer scans)."""
     if scan_names(reg, text, register=False):
         return scan_names(reg, text)[0]

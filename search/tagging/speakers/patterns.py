@@ -24,6 +24,8 @@ TRAILING_COMPANIONS = re.compile(r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:le
 TRAILING_CONTROL_VERB = re.compile(r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|took the occasion)(?:\s+to)?$")
 # "and" between two descriptions ("The Secretary and Foreign Minister").
 JOINED = re.compile(r"\s+and\s+")
+# A person and the body they belong to ("Dr Anna Berg of the Oslo Institute", "Mr Lee from the ministry").
+AFFILIATION = re.compile(r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$")
 # A parenthesis.
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 # Where the clause of a list of subjects ("X, Y and Z said") starts.
@@ -41,7 +43,8 @@ UNNAMED_GROUP = re.compile(r"\b(?:men|women|officials|governments|parties)\b")
 # Group words that stand for heads of state or government only.
 LEADERS_WORD = re.compile(r"\b(?:leaders|presidents|prime ministers|heads of state)\b")
 # Words of a job title written after a name ("Lance Zuo, General Manager of HIPG").
-APPOSITIVE_TITLE_WORD = re.compile(r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing)\b")
+APPOSITIVE_TITLE_WORD = re.compile(r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing|"
+                                   r"researcher|fellow|analyst|professor|scholar|economist|expert|lawmaker|senator|diplomat|official|aide|lecturer|editor)\b")
 # An appositive title after a name (", the foreign minister").
 APPOSITIVE_TITLE = re.compile(r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)", re.I)
 # First or second person inside a quotation: the quoted speaker, not a third person.

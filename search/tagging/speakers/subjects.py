@@ -15,10 +15,11 @@ from functools import lru_cache
 
 from ..countries import canonical_country
 from .lexicon import BODY_WORDS, STOP_CAPS
-from .mentions import ArticleState, chain, scan_names
+from .mentions import ArticleState, chain, registered, scan_names
 from .names import token_key
 from .patterns import (
     ANONYMOUS,
+    AFFILIATION,
     APPOSITIVE_TITLE_WORD,
     CAPITAL,
     CHAIN_CLAUSE_BREAK,
@@ -239,6 +240,20 @@ def _joined_descriptions(state: ArticleState, tail: str) -> Resolved | None:
     return [p.name for p in persons], f'"{tail}" → {", ".join(p.name for p in persons)}'
 
 
+def affiliation_step(state: ArticleState, c: Clause):
+    """"Dr Anna Berg of the Oslo Institute said": the person, not the institute."""
+    m = AFFILIATION.match(c.tail)
+    if not m:
+        return NEXT
+    who = m.group("who").rstrip()
+    names = scan_names(state.reg, who, register=False)
+    if not names or names[-1].end < len(who) or canonical_country(names[-1].person.name):
+        return NEXT
+    mention = registered(state.reg, who[names[-1].start:names[-1].end], names[-1])
+    state.reg.touch(mention.person)
+    return [mention.person.name], f'"{mention.text.strip()}" ({c.tail[m.end("who"):].strip()})'
+
+
 def description_step(state: ArticleState, c: Clause):
     """"the foreign minister", "Malaysia's envoy": the most recent person it fits."""
     joined = _joined_descriptions(state, c.tail)
@@ -259,7 +274,7 @@ def appositive_step(state: ArticleState, c: Clause):
     """"Lance Zuo, General Manager of HIPG said": the person before the appositive."""
     if not c.allow_appositive:
         return NEXT
-    segs = c.original.rstrip().split(",")
+    segs = c.original.rstrip().rstrip(",").split(",")
     for back in range(2, min(4, len(segs)) + 1):
         names = scan_names(state.reg, segs[-back].strip(), register=False)
         if names and names[0].start <= 2 and all(APPOSITIVE_TITLE_WORD.search(x) for x in segs[-back + 1:]):
@@ -374,5 +389,5 @@ def acronym_step(state: ArticleState, c: Clause):
     return None
 
 
-STEPS = (pronoun_step, group_step, statement_step, named_step, description_step,
+STEPS = (pronoun_step, group_step, statement_step, named_step, affiliation_step, description_step,
          appositive_step, spokesperson_step, anonymous_step, body_step, acronym_step)
