@@ -223,3 +223,11 @@ def test_a_name_with_an_appositive_role_before_the_cue():
     got = speakers(["Dr Anna Berg of the Oslo Institute said the talks were stalled.",
                     '"Hawks have the upper hand," Dr Berg, the researcher, said.'])
     assert got[1] == ["Anna Berg"]
+
+
+def test_they_stands_for_the_people_just_named_together():
+    got = speakers([
+        "Secretary of State Jane Doe and Foreign Minister Kofi Mensah met in Accra on Monday.",
+        "They reiterated their support for the peace process.",
+    ])
+    assert sorted(got[1]) == ["Jane Doe", "Kofi Mensah"]

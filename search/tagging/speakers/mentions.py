@@ -12,6 +12,9 @@ from .patterns import CHAIN_JOIN, JOINT_STATEMENT_TITLE, LAST_CLAUSE_BREAK, NAME
 from .registry import Mention, Person, Registry, is_leader
 
 
+RECENT_SENTENCES = 8  # how far back "they" finds a group named together
+
+
 class ArticleState:
     """What is known about an article's people while it is read, paragraph by paragraph."""
 
@@ -28,6 +31,7 @@ class ArticleState:
         self.statement_issuer: list[str] = []  # who issued the last statement quoted ("in a statement")
         self.sentence_speakers: list[str] = []  # the speakers of the paragraph's previous sentence
         self.sentences_read = 0
+        self.last_group_at = 0  # when the last group was named (sentences read)
         self.last_subject: tuple[Person, int] | None = None  # who last opened a sentence, and when
         self.last_speaker_at = 0  # when the last speaker spoke (sentences read)
         self.statement_article = bool(JOINT_STATEMENT_TITLE.search(self.title))
@@ -45,8 +49,12 @@ class ArticleState:
     def last_group(self, group: list[Person]) -> None:
         """The people "both sides", "the two leaders" stand for from now on."""
         self._last_group = group
+        self.last_group_at = self.sentences_read
         if len(group) >= 2 and all(is_leader(p) for p in group):
             self.leader_group = group
+
+    def group_is_recent(self) -> bool:
+        return bool(self._last_group) and self.sentences_read - self.last_group_at <= RECENT_SENTENCES
 
 
 def scan_names(reg: Registry, text: str, register: bool = True) -> list[Mention]:

@@ -127,10 +127,13 @@ def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
 
 
 def _plural(state: ArticleState, word: str) -> Resolved | None:
-    """they/we: the last group that spoke, else a joint statement's issuers."""
+    """they/we: the last group that spoke, else a joint statement's issuers, else the group named
+    together in the last few sentences ("X and Y met ... They reiterated ...")."""
     group = state.last_speaker if len(state.last_speaker) > 1 else []
     if not group and state.issuers:
         group = state.issuers
+    if not group and not state.issuer_body and word in {"they", "They"} and state.group_is_recent():
+        group = state.last_group
     if group:
         return [p.name for p in group], f'"{word}" → {", ".join(p.name for p in group)}'
     if state.issuer_body:
