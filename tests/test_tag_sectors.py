@@ -272,3 +272,11 @@ def test_ecosystem_is_environment_only_when_nothing_else_is_named():
 
     assert "environment-climate" not in tag_sectors("The startup ecosystem attracts investment.")[0]
     assert tag_sectors("The lake's ecosystem is fragile.")[0] == ["environment-climate"]
+
+
+def test_travel_corridors_data_security_and_drills():
+    from search.tagging.sectors import tag_sectors
+
+    assert "infrastructure-transport" in tag_sectors("The two cities will open a travel bubble in May.")[0]
+    assert "security" in tag_sectors("The initiative sets standards for data security.")[0]
+    assert "defence" in tag_sectors("The navy held drills near the islands.")[0]
