@@ -1,8 +1,11 @@
 """Paragraph taggers: sectors, speakers and countries for each paragraph.
 
 ``tag_article(article)`` returns one :class:`~search.models.Tags` per entry of
-``article.paragraphs``, in order. Everything is deterministic and offline
-(taxonomy in ``search/data/sectors.json``, country names from pycountry).
+``article.paragraphs``, in order. Everything is deterministic and offline:
+rules (taxonomy in ``search/data/sectors.json``, country names from pycountry,
+heads of state or government in ``search/data/leaders.json``) and one learned
+part, the diplomacy model of ``sector_model.py`` (weights in
+``search/data/tag_model.json``, trained by ``tools/train_tags.py``).
 """
 from __future__ import annotations
 

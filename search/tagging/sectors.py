@@ -407,6 +407,17 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
             return True
         return low in modifiers.get(sector, ()) and any(s != sector for s in covered.get(j, ()))
 
+    found = _pattern_matches(tax, masked)
+    for i, j, sector, term in strong:
+        if sector in found or qualified(i, j, sector, term):
+            continue
+        found[sector] = f'matched "{" ".join(words[i:j])}"'
+    weak = _weak_terms(weak_hits, found, qualified, words)
+    return _decide(tax, found, weak, words, generic_hits, free, qualified)
+
+
+def _pattern_matches(tax: _Taxonomy, masked: str) -> dict[str, str]:
+    """The sectors the taxonomy's regular expressions find, with the matched text."""
     found: dict[str, str] = {}
     low = masked.lower() if tax.patterns else ""
     for sector, pattern in tax.patterns:
@@ -418,10 +429,11 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
             m = pattern.pattern.search(masked)
         if m:
             found[sector] = f'matched "{masked[m.start():m.end()]}"'
-    for i, j, sector, term in strong:
-        if sector in found or qualified(i, j, sector, term):
-            continue
-        found[sector] = f'matched "{" ".join(words[i:j])}"'
+    return found
+
+
+def _weak_terms(weak_hits, found: dict[str, str], qualified, words: list[str]) -> dict[str, dict[str, str]]:
+    """The distinct weak terms of each sector not found already: {sector: {term: text}}."""
     weak: dict[str, dict[str, str]] = {}
     used: dict[str, set[int]] = {}
     for i, j, sector, term in weak_hits:
@@ -432,7 +444,7 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
             continue  # overlapping matches ("ties between" / "ties") count once
         used[sector] |= span
         weak.setdefault(sector, {}).setdefault(term.lower(), " ".join(words[i:j]))
-    return _decide(tax, found, weak, words, generic_hits, free, qualified)
+    return weak
 
 
 def _decide(tax, found, weak, words, generic_hits, free, qualified):
