@@ -3,7 +3,7 @@
 A phase per process keeps each phase's peak memory (``ru_maxrss``) its own,
 and makes the cold searcher open genuinely cold as far as Python is concerned.
 
-- ``index``: ``search.build.reindex`` of the corpus, with or without tagging;
+- ``index``: ``search.index.build.reindex`` of the corpus, with or without tagging;
 - ``cold``: import, ``Index(dir).snapshot()`` and one search;
 - ``search``: ``Index.search`` and the naive Whoosh baseline over the mixed query set;
 - ``api``: ``diplosearch serve`` (gunicorn) under N concurrent keep-alive clients.
@@ -137,29 +137,22 @@ def percentiles(samples: list[float]) -> dict:
 
 # -- index ------------------------------------------------------------------------
 def phase_index(args) -> dict:
-    import inspect
+    from search.backends.whoosh import WhooshBackend
+    from search.index.build import reindex
 
-    from search.build import reindex
-
-    tag = not args.no_tag
-    kwargs = {"full": True, "progress": False}
-    params = inspect.signature(reindex).parameters
-    if not tag:
-        if "tag" not in params:
-            return {"skipped": "search.build.reindex has no tag= option yet"}
-        kwargs["tag"] = False
-    if args.procs and "procs" in params:
+    kwargs = {"full": True, "progress": False, "tag": not args.no_tag}
+    if args.procs:
         kwargs["procs"] = args.procs
     with TreeSampler() as sampler:
         started = time.perf_counter()
-        report = reindex([args.corpus], args.index, **kwargs)
+        report = reindex(WhooshBackend(args.index), [args.corpus], **kwargs)
         seconds = time.perf_counter() - started
-    from search.store import IndexStore
+    from search.backends.whoosh.store import IndexStore
 
     build = IndexStore(args.index).current()
     facets, saved = build / "facets", build / "postings"
     return {
-        "tag": tag, "procs": kwargs.get("procs", "default"), "seconds": round(seconds, 2),
+        "tag": kwargs["tag"], "procs": kwargs.get("procs", "default"), "seconds": round(seconds, 2),
         "paragraphs": report.paragraphs, "articles": report.articles,
         "paragraphs_per_s": round(report.paragraphs / seconds, 1),
         "skipped_sources": len(report.skipped),
@@ -173,12 +166,12 @@ def phase_index(args) -> dict:
 # -- cold open ----------------------------------------------------------------------
 def phase_cold(args) -> dict:
     imported = time.perf_counter()
-    from search.query import Index
-    from search.requests import build_request
+    from search.backends.whoosh import WhooshBackend
+    from search.query.params import build_request
 
     import_s = time.perf_counter() - imported
     started = time.perf_counter()
-    index = Index(args.index)
+    index = WhooshBackend(args.index)
     snap = index.snapshot()
     snapshot_s = time.perf_counter() - started
     request = build_request(q=args.q)
@@ -214,18 +207,18 @@ def phase_search(args) -> dict:
     from whoosh import highlight
     from whoosh.sorting import FieldFacet
 
-    from search.query import Index
-    from search.requests import build_request
+    from search.backends.whoosh import WhooshBackend
+    from search.query.params import build_request
 
     from .queries import TYPES, mixed_order, query_set
 
     queries = query_set(args.reps, args.seed)
     ordered = mixed_order(queries, args.seed)
-    index = Index(args.index)
+    index = WhooshBackend(args.index)
     snap = index.snapshot()
     searcher = index.searcher(snap)
     ndocs = snap.facets.ndocs
-    requests = {id(q): build_request(q=q.q, sectors=q.sectors, countries=q.countries) for q in queries}
+    requests = {id(q): build_request(q=q.q, filters={"sector": q.sectors, "country": q.countries}) for q in queries}
     facets = [FieldFacet("sector", allow_overlap=True), FieldFacet("speaker", allow_overlap=True),
               FieldFacet("country", allow_overlap=True)]
     fragmenter = highlight.ContextFragmenter(maxchars=320, surround=90)

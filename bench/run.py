@@ -1,7 +1,7 @@
 """Run the whole benchmark: ``.venv/bin/python -m bench.run --size 100k``.
 
 Generates the corpus (cached under the work folder), indexes it with and
-without tagging through ``search.build.reindex``, opens a searcher cold,
+without tagging through ``search.index.build.reindex``, opens a searcher cold,
 times ``Index.search`` against the naive Whoosh baseline, loads the web API
 with concurrent clients, prints a table and saves everything as JSON in
 ``bench/results/<size>-<timestamp>.json``. Each measured phase runs in its
@@ -198,7 +198,7 @@ def report(result: dict) -> str:
              f"machine: {m.get('nproc')} CPUs ({m.get('cpu_model', '?')}), {m.get('memory_total_mb', '?')} MB, "
              f"load {' '.join(m.get('loadavg', []))}; Python {m['python']}, whoosh3 {m.get('whoosh3_version', '?')}",
              ""]
-    lines.append("indexing (search.build.reindex, full)")
+    lines.append("indexing (search.index.build.reindex, full)")
     for name, title in (("tagged", "with tagging"), ("untagged", "without tagging")):
         phase = result.get(f"index_{name}")
         if phase is None:

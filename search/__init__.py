@@ -1,1 +1,4 @@
-"""diplosearch engine: ingest -> paragraphs -> tags -> index -> query. Never imports Flask."""
+"""The engine, one folder a stage: ingest → tagging → index → query, over a search backend.
+
+It never imports Flask: ``web/`` and the CLI are thin layers over it.
+"""

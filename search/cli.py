@@ -5,21 +5,26 @@
 from __future__ import annotations
 
 import json
-import os
+import signal
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
-from pathlib import Path
 
 import click
 
-from .errors import DiploSearchError
-from .models import Skipped, result_to_dict
+from search.errors import DiploSearchError
+from search.facets import FACETS
+from search.models import Skipped, result_to_dict
 
-DEFAULT_INDEX = os.environ.get("DIPLOSEARCH_INDEX", "index")
+DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
+EXIT_ERROR = 1  # nothing was changed (the message says why), or `check` found the index damaged
+EXIT_SKIPPED = 3  # the index was built, but some sources could not be read
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): the unfinished build was deleted
 
 index_option = click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+                            envvar="DIPLOSEARCH_INDEX",
                             type=click.Path(file_okay=False), help="Index folder.")
 
 
@@ -31,20 +36,91 @@ def main() -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_option
-@click.option("--full", is_flag=True, help="Rebuild everything, not only changed sources.")
+@click.option("--replace", is_flag=True, help="Make the index exactly SOURCES, dropping every other source.")
+@click.option("--remove", "remove", multiple=True, type=click.Path(), metavar="PATH",
+              help="Drop an indexed file, or every indexed file under a folder (repeatable).")
+@click.option("--prune", is_flag=True, help="Drop indexed files that no longer exist.")
+@click.option("--full", is_flag=True, help="Re-read every source instead of keeping unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def reindex(sources: tuple[str, ...], index_dir: str, full: bool, as_json: bool) -> None:
-    """Build the index from SOURCES (files or folders; default: seeds/) and switch to it."""
-    from .build import reindex as run_reindex
+def reindex(sources: tuple[str, ...], index_dir: str, replace: bool, remove: tuple[str, ...], prune: bool,
+            full: bool, as_json: bool) -> None:
+    """Add or update SOURCES (files or folders) in the index, keeping every other source.
 
-    try:
-        report = run_reindex(sources or DEFAULT_SOURCES, index_dir, full=full)
-    except DiploSearchError as error:
-        raise click.ClickException(str(error)) from None
+    Without SOURCES, re-read the sources the index holds (seeds/ for a new
+    index). Exit status: 0 when everything was indexed, 1 when nothing
+    changed (an error, a full disk), 3 when the index was built but some
+    sources were skipped (listed with their reasons), 130 after Ctrl-C and
+    143 after SIGTERM (the unfinished build is deleted; the index is as it was).
+    """
+    report = run_reindex(index_dir, sources, replace=replace, remove=remove, prune=prune, full=full,
+                         announce=not as_json)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
-        return
-    print_report(report, index_dir)
+    else:
+        print_report(report, index_dir)
+    if report.skipped:
+        raise SystemExit(EXIT_SKIPPED)
+
+
+def run_reindex(index_dir: str, sources=(), announce: bool = True, **options):
+    """Reindex with the command line's defaults and messages: seeds/ for a new index,
+    what will be removed said before the switch, errors as one line."""
+    from search.backends import open_backend
+    from search.index.build import reindex as build_reindex
+
+    backend = open_backend(index_dir)
+    try:
+        with stop_on_signals():
+            if not sources and not options.get("remove") and backend.live_state() is None:
+                sources = DEFAULT_SOURCES
+            return build_reindex(backend, sources, on_plan=announce_plan if announce else None, **options)
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        stopped("Interrupted", EXIT_INTERRUPTED)
+    except Stopped as stop:
+        stopped(f"Stopped by {signal.Signals(stop.signum).name}", 128 + stop.signum)
+
+
+class Stopped(BaseException):
+    """The process was asked to stop (SIGTERM, SIGHUP): raised where it runs, as Ctrl-C raises
+    KeyboardInterrupt, so that an unfinished build is deleted and its workers killed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals():
+    """SIGTERM and SIGHUP raise Stopped in the main thread while the block runs (unless they
+    are ignored, as under ``nohup``)."""
+    def stop(signum, frame):
+        raise Stopped(signum)
+
+    previous = {}
+    try:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, stop)
+    except ValueError:  # not the main thread: signals stay as they were
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def stopped(how: str, code: int):
+    click.echo(f"{how}: the reindex was stopped and its unfinished build deleted; the index was not changed.",
+               err=True)
+    raise SystemExit(code)
+
+
+def announce_plan(plan) -> None:
+    for path in plan.remove:
+        click.echo(f"Removing from the index: {path}", err=True)
 
 
 def print_report(report, index_dir: str) -> None:
@@ -55,6 +131,12 @@ def print_report(report, index_dir: str) -> None:
     click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
                f"{report.duplicates} near-duplicate copies listed under their original; "
                f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
+    if report.repaired:
+        click.echo(f"The live build was damaged ({len(report.repaired)} file(s), first: {report.repaired[0]}); "
+                   "every source was read again.", err=True)
+    if report.missing:
+        click.echo(f"{len(report.missing)} indexed file(s) no longer exist and are still indexed "
+                   f"(first: {report.missing[0]}); `diplosearch reindex --prune` drops them.", err=True)
     _report_skipped(report.skipped)
 
 
@@ -65,11 +147,47 @@ def _report_skipped(skipped: list[Skipped]) -> None:
             click.echo(f"  {item.path}: {item.reason}", err=True)
 
 
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def check(index_dir: str, as_json: bool) -> None:
+    """Verify every file of the live index against the checksums written with it.
+
+    Reads every byte (about a second per GB). Exit status: 0 when the index
+    is intact; 1 when it is damaged or cannot be read, with the damaged files
+    and the command that repairs it.
+    """
+    from search.backends import open_backend
+
+    try:
+        report = open_backend(index_dir).check()
+    except DiploSearchError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps({"ok": not report.damaged, **asdict(report)}, ensure_ascii=False, indent=1))
+    elif not report.damaged:
+        click.echo(f"The index at {index_dir} is intact: build {report.build}, {report.files} files "
+                   f"({report.bytes / 1e6:.1f} MB) verified.")
+    else:
+        click.echo(f"The index at {index_dir} is damaged: {len(report.damaged)} of {report.files} file(s) "
+                   f"of build {report.build}:", err=True)
+        for line in report.damaged:
+            click.echo(f"  {line}", err=True)
+        click.echo(f"Fix: `{report.fix}` builds it again from its sources.", err=True)
+    if report.damaged:
+        raise SystemExit(EXIT_ERROR)
+
+
+def facet_options(command):
+    """A repeatable ``--<facet>`` filter option for every registered facet."""
+    for facet in reversed(list(FACETS)):
+        command = click.option(f"--{facet.name}", facet.name, multiple=True, help=facet.help)(command)
+    return command
+
+
 @main.command("search")
 @click.argument("query", default="")
-@click.option("--sector", multiple=True, help="Sector id (repeat for any of several).")
-@click.option("--speaker", multiple=True, help="Speaker name (repeatable).")
-@click.option("--country", multiple=True, help="Country name (repeatable).")
+@facet_options
 @click.option("--from", "date_from", default="", help="Earliest date, YYYY[-MM[-DD]].")
 @click.option("--to", "date_to", default="", help="Latest date, YYYY[-MM[-DD]].")
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
@@ -77,17 +195,19 @@ def _report_skipped(skipped: list[Skipped]) -> None:
 @click.option("--sort", default="", help="relevance (default with a query), date, date-asc.")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 @index_option
-def search_command(query, sector, speaker, country, date_from, date_to, limit, page, sort,
-                   as_json, index_dir) -> None:
+def search_command(query, date_from, date_to, limit, page, sort, as_json, index_dir, **filters) -> None:
     """Search the index with Whoosh query syntax and facet filters."""
-    from .query import Index
-    from .requests import build_request
+    from search.backends import open_backend
+    from search.query.params import build_request
 
+    backend = open_backend(index_dir)
     try:
-        request = build_request(query, sector, speaker, country, date_from, date_to, page, limit, sort)
-        result = Index(index_dir).search(request)
+        request = build_request(query, filters, date_from, date_to, page, limit, sort)
+        result = backend.search(request)
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        backend.close()
     if as_json:
         click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=1))
         return
@@ -99,8 +219,7 @@ def search_command(query, sector, speaker, country, date_from, date_to, limit, p
         click.echo(f"\n{number}. {p.title or p.article_id} ({p.date or 'undated'}; {p.source or 'unknown source'}) "
                    f"[{p.article_id} ¶{p.n}]")
         click.echo("   " + _plain(hit.snippet))
-        tags = "; ".join(f"{name}: {', '.join(values)}" for name, values in
-                         (("sectors", p.sectors), ("speakers", p.speakers), ("countries", p.countries)) if values)
+        tags = "; ".join(f"{key}: {', '.join(values)}" for key, values in p.tags.items() if values)
         if tags:
             click.echo(f"   {tags}")
     for facet in result.facets:
@@ -124,8 +243,8 @@ def _plain(snippet: str) -> str:
 @click.option("--no-evidence", is_flag=True, help="Leave out the evidence field.")
 def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
     """Print each paragraph of PATHS with its tags as JSON Lines; touches no index."""
-    from .ingest import read_sources
-    from .paragraphs import paragraphs_of
+    from search.ingest.sources import read_sources
+    from search.tagging.paragraphs import paragraphs_of
 
     started, count, skipped = time.perf_counter(), 0, []
     out = sys.stdout
@@ -134,11 +253,7 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
             skipped.append(item)
             continue
         for paragraph in paragraphs_of(item):
-            row = {"article_id": paragraph.article_id, "n": paragraph.n, "title": paragraph.title,
-                   "date": paragraph.date, "text": paragraph.text, "sectors": paragraph.sectors,
-                   "speakers": paragraph.speakers, "countries": paragraph.countries}
-            if not no_evidence:
-                row["evidence"] = paragraph.evidence
+            row = paragraph.to_dict(skip=("source", "url", "dateline", *(("evidence",) if no_evidence else ())))
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             count += 1
     _report_skipped(skipped)
@@ -179,7 +294,7 @@ def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, d
     obeyed. Failures are reported and the other URLs still fetched; the exit
     code is 1 only when nothing could be fetched.
     """
-    from .fetch import FetchOptions, fetch, sources_to_reindex
+    from search.ingest.fetch import FetchOptions, fetch
 
     if not urls and not feeds:
         raise click.UsageError("give at least one URL or --feed FEED_URL")
@@ -199,13 +314,11 @@ def add(urls, feeds, sources_dir, then_reindex, index_dir, refresh, max_items, d
     if not report.fetched:
         click.echo("Nothing new to index.")
         return
-    from .build import reindex as run_reindex
-
     try:
-        build = run_reindex(sources_to_reindex(sources_dir, index_dir), index_dir)
-    except DiploSearchError as error:
-        raise click.ClickException(f"{error} (the fetched pages are stored in {sources_dir}; "
-                                   f"run `diplosearch reindex` later)") from None
+        build = run_reindex(index_dir, [sources_dir])
+    except click.ClickException as error:
+        error.message += f" (the fetched pages are stored in {sources_dir}; run `diplosearch reindex {sources_dir}` later)"
+        raise
     print_report(build, index_dir)
 
 

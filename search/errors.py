@@ -17,5 +17,13 @@ class IndexMissing(DiploSearchError):
     """No index has been built at the given folder yet."""
 
 
+class IndexDamaged(IndexMissing):
+    """The live build's files are missing, truncated or changed; the message names the fix."""
+
+
 class ReindexBusy(DiploSearchError):
     """Another reindex holds the lock on this index folder."""
+
+
+class DiskFull(DiploSearchError):
+    """A build ran out of disk space; it was thrown away and the live build kept."""

@@ -9,9 +9,6 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
 
-FACET_FIELDS = ("sectors", "speakers", "countries")
-
-
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
@@ -47,14 +44,16 @@ class Article:
     url: str = ""
     paragraphs: list[str] = field(default_factory=list)
     path: str = ""  # the file it was read from
-    tags: list["Tags"] | None = None  # tags given with the source, used when tagging is off
+    given_tags: list[dict[str, list[str]]] | None = None  # per paragraph, facet key -> values given
+    # with the source (JSON Lines ``paragraph_tags``), used when tagging is off
+    id_from_file_name: bool = False  # the source gave no id; it was made from the file's name
 
 
 @dataclass
 class Tags:
     """What the taggers found in one paragraph, with the evidence for each tag.
 
-    ``evidence`` maps "sectors"/"speakers"/"countries" to {tag: why}, where
+    ``evidence`` maps a facet key ("sectors", "speakers", "countries") to {tag: why}, where
     *why* is a short human-readable string (the matched term, or the cue and
     the mention a speaker was resolved from).
     """
@@ -77,17 +76,20 @@ class Paragraph:
     dateline: str = ""
     source: str = ""
     url: str = ""
-    sectors: list[str] = field(default_factory=list)
-    speakers: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
-    evidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    tags: dict[str, list[str]] = field(default_factory=dict)  # facet key ("sectors") -> values
+    evidence: dict[str, dict[str, str]] = field(default_factory=dict)  # facet key -> {value: why}
 
     @property
     def doc_id(self) -> str:
         return f"{self.article_id}#{self.n}"
 
-    def to_dict(self) -> dict[str, Any]:
-        return plain(self)
+    def to_dict(self, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The JSON shape of a paragraph: its fields, with each facet's values as a field."""
+        data = plain(self, skip=("tags", "evidence", *skip))
+        data.update(_copy(self.tags))
+        if "evidence" not in skip:
+            data["evidence"] = _copy(self.evidence)
+        return data
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Hit:
     score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        data = plain(self.paragraph, skip=("evidence", "dateline"))
+        data = self.paragraph.to_dict(skip=("evidence", "dateline"))
         data["snippet"] = self.snippet
         return data
 
@@ -122,7 +124,7 @@ class FacetValue:
 
 @dataclass
 class Facet:
-    name: str  # the request parameter: sector, speaker, country, year
+    name: str  # the request parameter: a facet's name (search.facets), or date
     label: str
     values: list[FacetValue] = field(default_factory=list)
     truncated: bool = False  # more values exist than were returned
@@ -141,12 +143,10 @@ class Bucket:
 
 @dataclass
 class SearchRequest:
-    """A validated search: what the CLI and the web both pass to ``search.query``."""
+    """A validated search: what the CLI and the web both pass to ``search.backends.whoosh.searcher``."""
 
     q: str = ""
-    sectors: list[str] = field(default_factory=list)
-    speakers: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name ("sector") -> any of these
     date_from: str = ""
     date_to: str = ""
     page: int = 1
@@ -176,8 +176,7 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
     req = result.request
     return {
         "query": req.q,
-        "filters": {"sector": req.sectors, "speaker": req.speakers, "country": req.countries,
-                    "from": req.date_from, "to": req.date_to},
+        "filters": {**req.filters, "from": req.date_from, "to": req.date_to},
         "sort": req.sort,
         "total": result.total,
         "page": req.page,

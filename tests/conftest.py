@@ -6,13 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from search.build import reindex
-from search.query import Index
+from search.backends.whoosh import WhooshBackend
+from search.index.build import BuildReport
+from search.index.build import reindex as build_reindex
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SEED_FILE = SEEDS / "000_c346cf18d6c898db.txt"
 SHARED = ROOT.parent / "shared"
+
+
+def reindex(sources, index_dir, **options) -> BuildReport:
+    """Reindex into the Whoosh index at ``index_dir`` (what ``diplosearch reindex`` does)."""
+    return build_reindex(WhooshBackend(index_dir), sources, **options)
 
 
 def shared_path(*parts: str) -> Path:
@@ -37,17 +43,8 @@ def seed_index_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_index(seed_index_dir) -> Index:
-    return Index(seed_index_dir)
-
-
-@pytest.fixture(scope="session")
-def corpus_index_dir(tmp_path_factory) -> Path:
-    """An index of ../shared/corpus/articles.jsonl plus the seed article."""
-    articles = shared_path("corpus", "articles.jsonl")
-    folder = tmp_path_factory.mktemp("corpus-index")
-    reindex([articles, SEED_FILE], folder, progress=False)
-    return folder
+def seed_index(seed_index_dir) -> WhooshBackend:
+    return WhooshBackend(seed_index_dir)
 
 
 @pytest.fixture()

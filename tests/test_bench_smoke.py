@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench import run
+
+pytestmark = pytest.mark.slow  # a real browser / server / benchmark: seconds per test
 
 
 def test_benchmark_smoke(tmp_path, capsys):

@@ -36,11 +36,13 @@ expect = sync_api.expect
 # -- a real server (the same helpers as the live-server test) ---------------------
 from test_live_server import start_server, stop_server  # noqa: E402
 
+from conftest import reindex  # noqa: E402
+
+pytestmark = pytest.mark.slow  # a real browser / server / benchmark: seconds per test
+
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from search.build import reindex
-
     folder = tmp_path_factory.mktemp("browser-index")
     reindex([ROOT / "seeds"], folder / "index", progress=False)
     process, base = start_server(folder / "index", folder / "server.log")

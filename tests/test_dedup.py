@@ -1,4 +1,4 @@
-"""Near-duplicate detection (search.dedup): copies are caught, different articles are not."""
+"""Near-duplicate detection (search.index.dedup): copies are caught, different articles are not."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from search.dedup import STATE_JSON, STATE_NPZ, DuplicateIndex, lsh_params, normalise
-from search.ingest import read_text
+from search.index.dedup import STATE_JSON, STATE_NPZ, DuplicateIndex, lsh_params, normalise
+from search.ingest.sources import read_text
 
 from conftest import ROOT, SEED_FILE, SEEDS, shared_path
 
@@ -235,7 +235,7 @@ def test_lsh_catches_the_pairs_the_rules_accept():
 
 def test_deterministic_across_processes(seed):
     """Signatures do not depend on Python's per-process string hash seed."""
-    code = ("import sys; from search.dedup import DuplicateIndex;"
+    code = ("import sys; from search.index.dedup import DuplicateIndex;"
             "print(DuplicateIndex().signature(sys.stdin.read())[0].tolist())")
     outputs = set()
     for hash_seed in ("1", "2"):

@@ -1,7 +1,8 @@
 """Near-duplicate articles are indexed once, the other copies listed as alternatives."""
-from search.build import reindex
-from search.query import Index
-from search.requests import build_request
+from search.backends.whoosh import WhooshBackend
+from search.query.params import build_request
+
+from conftest import reindex
 
 STORY = "\n\n".join(
     f"Paragraph {i}: the foreign ministers of Malaysia and Türkiye met in Putrajaya on Tuesday and "
@@ -18,13 +19,13 @@ def test_syndicated_copies_are_indexed_once_with_alternatives(tmp_path, make_art
                     "text": STORY + "\n\nCopyright Daily Paper. All rights reserved."}], "b.jsonl")
     report = reindex([tmp_path], tmp_path / "ix", progress=False)
     assert report.articles == 1 and report.duplicates == 1
-    index = Index(tmp_path / "ix")
+    index = WhooshBackend(tmp_path / "ix")
     assert index.search(build_request("putrajaya")).total == 6
     [copy] = index.alternates("wire-1")
     assert copy["source"] == "Daily Paper" and copy["url"] == "https://paper.example/x"
 
-    original.unlink()  # the original goes: its copy takes its place on the next reindex
-    report = reindex([tmp_path], tmp_path / "ix", progress=False)
+    original.unlink()  # the original goes: its copy takes its place when it is pruned
+    report = reindex([tmp_path], tmp_path / "ix", prune=True, progress=False)
     assert report.incremental and report.articles == 1 and report.duplicates == 0
     assert [p.n for p in index.article("paper-1")] == list(range(1, 8))
     assert index.article("wire-1") == [] and index.alternates("paper-1") == []

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from search.build import reindex
 from web import create_app
+
+from conftest import reindex
 
 SEED_ID = "000_c346cf18d6c898db"
 COLUMNS = ["article_id", "n", "title", "date", "source", "url", "text", "sectors", "speakers", "countries"]

@@ -2,11 +2,10 @@
 import numpy as np
 import pytest
 
-from search.build import reindex
-from search.query import Index
-from search.requests import build_request
+from search.backends.whoosh import WhooshBackend
+from search.query.params import build_request
 
-from conftest import SEEDS
+from conftest import SEEDS, reindex
 
 QUERIES = [
     "president", "trade investment", "energy OR climate", "defence NOT security",
@@ -22,7 +21,7 @@ QUERIES = [
 def seeds_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fast")
     reindex([SEEDS], folder, progress=False, procs=1)
-    return Index(folder)
+    return WhooshBackend(folder)
 
 
 def whoosh_ranking(index, q, limit):
@@ -62,7 +61,7 @@ def test_deleted_documents_never_match(tmp_path, make_articles):
     reindex([tmp_path], tmp_path / "ix", progress=False)
     source.write_text('{"id": "a0", "text": "Aviation only."}\n', encoding="utf-8")
     reindex([tmp_path], tmp_path / "ix", progress=False)
-    index = Index(tmp_path / "ix")
+    index = WhooshBackend(tmp_path / "ix")
     assert index.search(build_request("fisheries")).total == 1
     assert index.search(build_request("aviation")).total == 2
     assert np.all(index.snapshot().facets.live[index.snapshot().matcher.match(

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.feeds import FeedError, parse_feed
-from search.fetch import (USER_AGENT, Fetcher, FetchOptions, charset_prefix, fetch, normalize_url,
+from search.ingest.feeds import FeedError, parse_feed
+from search.ingest.fetch import (USER_AGENT, Fetcher, FetchOptions, charset_prefix, fetch, normalize_url,
                           page_path, read_sidecars)
 from web.cli import main
 
@@ -414,8 +414,8 @@ def test_charset_prefix_only_when_the_page_declares_none():
 
 
 def test_the_html_reader_decodes_a_prefixed_cp1252_page():
-    pytest.importorskip("search.html")
-    from search.html import read_html
+    pytest.importorskip("search.ingest.html")
+    from search.ingest.html import read_html
 
     page = article("Türkiye talks", "Türkiye’s minister praised the café diplomacy — Ankara pact.",
                    charset_meta=False).encode("cp1252")

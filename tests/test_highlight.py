@@ -2,10 +2,10 @@
 import pytest
 from whoosh import highlight
 
-from search.highlight import Snippeter
-from search.ingest import discover, read_file
+from search.backends.whoosh.highlight import Snippeter
+from search.ingest.sources import discover, read_file
 from search.models import Article
-from search.schema import make_schema
+from search.backends.whoosh.schema import make_schema
 
 from conftest import SEEDS
 

@@ -1,4 +1,4 @@
-"""HTML article extraction: body, metadata, encodings (search.html.read_html)."""
+"""HTML article extraction: body, metadata, encodings (search.ingest.html.read_html)."""
 from __future__ import annotations
 
 import json
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from search import html as html_module
-from search.encoding import decode_html, repair_mojibake
+from search.ingest import html as html_module
+from search.ingest.encoding import decode_html, repair_mojibake
 from search.errors import SourceError
-from search.html import dateline_of, read_html
-from search.html_meta import parse_date, strip_site_suffix
+from search.ingest.html import dateline_of, read_html
+from search.ingest.html_meta import parse_date, strip_site_suffix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "html"
 MOJIBAKE = re.compile("â€|Ã[\u0080-\u00bf]|Â[\u00a0-\u00bf]|\ufffd")

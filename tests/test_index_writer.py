@@ -7,12 +7,12 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import TEXT
 from whoosh.writing import SegmentWriter
 
-from search.ingest import discover, read_file
+from search.ingest.sources import discover, read_file
 from search.models import Article
-from search.paragraphs import paragraphs_of
-from search.schema import make_schema, to_document
-from search.segmentwriter import FastSegmentWriter
-from search.textfield import TextField
+from search.tagging.paragraphs import paragraphs_of
+from search.backends.whoosh.schema import make_schema, to_document
+from search.backends.whoosh.segmentwriter import FastSegmentWriter
+from search.backends.whoosh.textfield import TextField
 
 from conftest import SEEDS
 
@@ -77,10 +77,15 @@ def _postings(reader, field, term):
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limitmb", [128, 1])  # 1 MB: the pool spills dozens of runs to disk
 def test_segment_writer_writes_what_whoosh_writes(tmp_path, documents, limitmb):
-    ours = _write(tmp_path / "ours", FastSegmentWriter, documents, limitmb)
-    theirs = _write(tmp_path / "theirs", SegmentWriter, documents, limitmb)
+    with _write(tmp_path / "ours", FastSegmentWriter, documents, limitmb) as ours, \
+            _write(tmp_path / "theirs", SegmentWriter, documents, limitmb) as theirs:
+        _assert_same_index(ours, theirs)
+
+
+def _assert_same_index(ours, theirs) -> None:
     assert ours.doc_count() == theirs.doc_count() > 2000
     terms = list(theirs.all_terms())
     assert list(ours.all_terms()) == terms

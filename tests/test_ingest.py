@@ -1,4 +1,4 @@
-from search.ingest import headline, read_sources, read_file
+from search.ingest.sources import headline, read_sources, read_file
 from search.models import Article, Skipped
 
 from conftest import SEED_FILE, write_jsonl

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real browser / server / benchmark: seconds per test
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ID = "000_c346cf18d6c898db"
 
@@ -71,7 +73,7 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 
 @pytest.fixture(scope="module")
 def live_server(seed_index_dir, tmp_path_factory):
-    """The server with threaded workers (``--threads 4``), which keep connections alive."""
+    """The server with 4 threads per worker (``--threads 4``)."""
     process, base = start_server(seed_index_dir, tmp_path_factory.mktemp("live") / "server.log",
                                  options=("--threads", "4"))
     yield base
@@ -119,8 +121,8 @@ def worker_pids(master: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker CPU time from /proc")
 def test_the_default_server_spreads_concurrent_clients_over_its_workers(seed_index_dir, tmp_path):
-    """Sync workers (the default): each connection is closed after its answer, so the
-    next one goes to a free worker, and both workers serve 4 concurrent clients."""
+    """The default workers close each connection after its answer and take a new one only
+    while idle, so the next one goes to a free worker, and both workers serve 4 concurrent clients."""
     process, base = start_server(seed_index_dir, tmp_path / "server.log", options=("--workers", "2"))
     try:
         workers = worker_pids(process.pid)
@@ -156,3 +158,74 @@ def test_the_default_server_spreads_concurrent_clients_over_its_workers(seed_ind
     assert {connection.lower() for _, connection, _ in answers} == {"close"}
     assert all(b"semiconductors" in body or b"defence" in body for _, _, body in answers)
     assert all(ticks > 0 for ticks in used), f"a worker served nothing: CPU ticks {used}"
+
+
+class SlowClient:
+    """A connection that sends its request a byte at a time, or asks for a large answer and
+    does not read it (through a small receive buffer)."""
+
+    def __init__(self, port: int, reads: bool):
+        self.sock = socket.socket()
+        if reads:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        self.sock.settimeout(5)
+        self.sock.connect(("127.0.0.1", port))
+        if reads:
+            self.sock.sendall(b"GET /export.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        else:
+            self.sock.sendall(b"GET /?q=semiconductors HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+
+    def trickle(self) -> None:
+        try:
+            self.sock.send(b"a")
+        except OSError:
+            pass
+
+    def still_connected(self) -> bool:
+        """No answer came (a sender) or the answer is still being sent (a reader)."""
+        self.sock.setblocking(False)
+        try:
+            data = self.sock.recv(1, socket.MSG_PEEK)
+            return bool(data)  # b"": the server closed the connection
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        finally:
+            self.sock.setblocking(True)
+
+
+@pytest.mark.slow
+def test_the_default_server_answers_while_slow_clients_hang(tmp_path):
+    """20 slow clients (half sending their request a byte a second, half not reading a 2 MB
+    export) on a two-worker server with the default settings: normal searches are answered
+    at once throughout. (With gunicorn's sync workers two such clients took the site down;
+    ``bench/slow_clients.py`` measures the latencies.)"""
+    from conftest import SEEDS, reindex
+
+    reindex([SEEDS], tmp_path / "ix", progress=False)  # 2,616 paragraphs: a 2 MB export
+    process, base = start_server(tmp_path / "ix", tmp_path / "server.log", options=("--workers", "2"))
+    port = int(base.rsplit(":", 1)[1])
+    slow: list[SlowClient] = []
+    try:
+        slow = [SlowClient(port, reads=n % 2 == 1) for n in range(20)]
+        answered = []
+        for i in range(12):
+            for client in slow[::2]:
+                client.trickle()
+            started = time.monotonic()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/search?q=semiconductors" if i % 2 else "/?q=defence+cooperation")
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            answered.append((response.status, time.monotonic() - started))
+            assert response.status == 200 and body
+            time.sleep(0.25)
+        hanging = sum(client.still_connected() for client in slow)
+    finally:
+        for client in slow:
+            client.sock.close()
+        stop_server(process)
+    assert len(answered) == 12 and all(status == 200 for status, _ in answered)
+    assert hanging >= 15, f"only {hanging} of the 20 slow clients were still hanging on the server"

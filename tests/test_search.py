@@ -1,9 +1,10 @@
 import pytest
 
-from search.build import reindex
 from search.errors import QueryError
-from search.query import Index
-from search.requests import build_request
+from search.backends.whoosh import WhooshBackend
+from search.query.params import build_request
+
+from conftest import reindex
 
 SEED_ID = "000_c346cf18d6c898db"
 
@@ -26,11 +27,11 @@ def test_two_sectors_mean_either_and_both_counts_stay_visible(seed_index):
     plain = seed_index.search(build_request("", per_page=100))
     sectors = facet(plain, "sector")
     defence, energy = sectors["defence"].count, sectors["energy"].count
-    both = sum(1 for h in plain.hits if {"defence", "energy"} <= set(h.paragraph.sectors))
+    both = sum(1 for h in plain.hits if {"defence", "energy"} <= set(h.paragraph.tags["sectors"]))
 
-    result = seed_index.search(build_request("", sectors=["defence", "energy"], per_page=100))
+    result = seed_index.search(build_request("", {"sector": ["defence", "energy"]}, per_page=100))
     assert result.total == defence + energy - both
-    assert all({"defence", "energy"} & set(h.paragraph.sectors) for h in result.hits)
+    assert all({"defence", "energy"} & set(h.paragraph.tags["sectors"]) for h in result.hits)
     counts = facet(result, "sector")
     assert counts["defence"].count == defence and counts["defence"].selected
     assert counts["energy"].count == energy and counts["energy"].selected
@@ -38,10 +39,10 @@ def test_two_sectors_mean_either_and_both_counts_stay_visible(seed_index):
 
 
 def test_different_facets_combine_with_and(seed_index):
-    result = seed_index.search(build_request("", sectors=["defence"], countries=["Malaysia"], per_page=100))
+    result = seed_index.search(build_request("", {"sector": ["defence"], "country": ["Malaysia"]}, per_page=100))
     assert result.total >= 1
     for hit in result.hits:
-        assert "defence" in hit.paragraph.sectors and "Malaysia" in hit.paragraph.countries
+        assert "defence" in hit.paragraph.tags["sectors"] and "Malaysia" in hit.paragraph.tags["countries"]
 
 
 def test_phrase_boolean_field_and_wildcard_queries(seed_index):
@@ -111,7 +112,7 @@ def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_arti
                                  for _ in range(rng.randint(1, 4)))} for i in range(40)]
     index_dir = tmp_path / "ix"
     reindex([make_articles(arts)], index_dir, progress=False)
-    index = Index(index_dir)
+    index = WhooshBackend(index_dir)
     everything = index.search(build_request("", per_page=100, page=1)).total
     docs = []
     for page in range(1, everything // 100 + 2):
@@ -119,10 +120,10 @@ def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_arti
     assert len(docs) == everything
 
     def reference(pred, field, sectors=()):
-        chosen = [d for d in docs if pred(d) and (not sectors or set(sectors) & set(d.sectors))]
+        chosen = [d for d in docs if pred(d) and (not sectors or set(sectors) & set(d.tags["sectors"]))]
         counts = {}
         for d in (d for d in docs if pred(d)):
-            for v in getattr(d, field):
+            for v in d.tags[field]:
                 counts[v] = counts.get(v, 0) + 1
         return len(chosen), counts
 
@@ -133,7 +134,7 @@ def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_arti
         assert {k: v.count for k, v in facet(result, "sector").items()} == counts
         picked = sorted(counts)[:2]
         if picked:
-            result = index.search(build_request(word, sectors=picked, per_page=100, facet_size=1000))
+            result = index.search(build_request(word, {"sector": picked}, per_page=100, facet_size=1000))
             total, counts = reference(lambda d: word in d.text.lower(), "sectors", picked)
             assert result.total == total
             assert {k: v.count for k, v in facet(result, "sector").items()} == counts

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from search.ingest import read_file
+from search.ingest.sources import read_file
 from search.models import Article
 from search.tagging import tag_article
 
@@ -56,7 +56,7 @@ def _report(name: str) -> dict:
         gold, corpus = SETS[name]
         if not gold.exists() or not corpus.exists():
             pytest.skip(f"{gold.name} or {corpus.name} not available")
-        wanted = {json.loads(line)["article_id"] for line in open(gold, encoding="utf-8") if line.strip()}
+        wanted = {json.loads(line)["article_id"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()}
         articles = [a for a in read_file(corpus) if isinstance(a, Article) and a.id in wanted]
         assert {a.id for a in articles} == wanted
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:

@@ -1,5 +1,6 @@
-from search.build import reindex
 from web import create_app
+
+from conftest import reindex
 
 SEED_ID = "000_c346cf18d6c898db"
 
@@ -87,12 +88,13 @@ def test_json_of_the_model_equals_dataclasses_asdict():
     from search.models import Bucket, FacetValue, Paragraph, plain
 
     paragraph = Paragraph(article_id="a", n=2, text="Text", title="T", date="2024-01-02",
-                          sectors=["energy", "defence"], speakers=["Anwar Ibrahim"], countries=["Malaysia"],
+                          tags={"sectors": ["energy", "defence"], "speakers": ["Anwar Ibrahim"],
+                                "countries": ["Malaysia"]},
                           evidence={"sectors": {"energy": 'term "oil"'}, "speakers": {}})
     for obj in (paragraph, FacetValue("energy", "Energy", 3, True), Bucket("2024-01-01", "2024-01-31", "Jan", 4)):
         assert plain(obj) == asdict(obj)
     data = plain(paragraph)
-    data["sectors"].append("space")
+    data["tags"]["sectors"].append("space")
     data["evidence"]["sectors"]["space"] = "x"
-    assert paragraph.sectors == ["energy", "defence"] and "space" not in paragraph.evidence["sectors"]
+    assert paragraph.tags["sectors"] == ["energy", "defence"] and "space" not in paragraph.evidence["sectors"]
     assert plain(paragraph, skip=("evidence", "text")).keys() == asdict(paragraph).keys() - {"evidence", "text"}

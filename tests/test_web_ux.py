@@ -9,8 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import SEED_FILE
-from search.build import reindex
+from conftest import SEED_FILE, reindex
 from web import create_app
 
 SEED_ID = "000_c346cf18d6c898db"
@@ -273,7 +272,8 @@ def test_javascript_is_local_and_optional(client):
     html = page(client, "/")
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert scripts == ["/static/site.js"]
-    js = client.get("/static/site.js").get_data(as_text=True)
+    with client.get("/static/site.js") as response:
+        js = response.get_data(as_text=True)
     assert "/api/facets/" in js and "innerHTML" not in js  # values are inserted as text
     assert "http" not in re.sub(r"//.*", "", js)
 

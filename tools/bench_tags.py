@@ -3,7 +3,7 @@
 
     .venv/bin/python tools/bench_tags.py [CORPUS] [--repeat N] [--profile STAGE]
 
-Articles are read with the product's own reader (``search.ingest.read_file``).
+Articles are read with the product's own reader (``search.ingest.sources.read_file``).
 Stages: speakers (analyse_speakers per article), sectors (tag_sectors per
 paragraph), countries (find_countries per paragraph) and the whole
 ``tag_article``. Each stage is timed cold (per-text caches cleared) and warm (run again).
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from search.ingest import read_file  # noqa: E402
+from search.ingest.sources import read_file  # noqa: E402
 from search.models import Article  # noqa: E402
 from search.tagging import tag_article  # noqa: E402
 from search.tagging.countries import find_countries  # noqa: E402

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write PRED.jsonl for a folder of HTML pages, using search.html.read_html.
+"""Write PRED.jsonl for a folder of HTML pages, using search.ingest.html.read_html.
 
     python tools/eval_extraction.py HTML_DIR PRED.jsonl [--method ours|soup|trafilatura|readability]
 
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from search.errors import SourceError  # noqa: E402
-from search.html import read_html  # noqa: E402
+from search.ingest.html import read_html  # noqa: E402
 
 
 def rows_ours(data: bytes, path: Path, method: str) -> tuple[list[str], str, str]:

@@ -52,7 +52,7 @@ SETS = {  # name: (gold file, corpus file)
     "seed": (EVAL / "seed.gold.jsonl", ROOT / "seeds" / "000_c346cf18d6c898db.txt"),
 }
 
-from search.ingest import read_file  # noqa: E402
+from search.ingest.sources import read_file  # noqa: E402
 from search.models import Article  # noqa: E402
 from search.tagging import Tagger, shipped_tagger  # noqa: E402
 

@@ -6,7 +6,7 @@ import os
 import click
 from flask import Flask
 
-from search.query import Index
+from search.backends import open_backend
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,7 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"), EXPORT_LIMIT=10_000)
     if config:
         app.config.from_mapping(config)
-    app.extensions["diplosearch"] = Index(app.config["INDEX_DIR"])
+    app.extensions["diplosearch"] = open_backend(app.config["INDEX_DIR"])
 
     from . import views
 
@@ -26,13 +26,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 @click.command("reindex")
 @click.argument("sources", nargs=-1)
-@click.option("--full", is_flag=True)
-def reindex_command(sources: tuple[str, ...], full: bool) -> None:
-    """Rebuild this app's index (``flask --app web reindex``)."""
+@click.option("--replace", is_flag=True, help="Make the index exactly SOURCES.")
+@click.option("--full", is_flag=True, help="Re-read every source.")
+def reindex_command(sources: tuple[str, ...], replace: bool, full: bool) -> None:
+    """Add or update SOURCES in this app's index (``flask --app web reindex``), as ``diplosearch reindex``."""
     from flask import current_app
 
-    from search.build import reindex
-    from search.cli import DEFAULT_SOURCES, print_report
+    from search.cli import print_report, run_reindex
 
     index_dir = current_app.config["INDEX_DIR"]
-    print_report(reindex(sources or DEFAULT_SOURCES, index_dir, full=full), index_dir)
+    print_report(run_reindex(index_dir, sources, replace=replace, full=full), index_dir)

@@ -4,36 +4,49 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
-from search.cli import DEFAULT_INDEX, DEFAULT_SOURCES, main, print_report
-from search.errors import DiploSearchError
-from search.store import IndexStore
+from search.cli import DEFAULT_SOURCES, index_option, main, print_report, run_reindex
+from search.errors import DiploSearchError, IndexDamaged, IndexMissing
+from search.backends import open_backend
 
 from . import create_app
+from .server import THREADS
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
-              type=click.Path(file_okay=False), help="Index folder.")
+@index_option
 @click.option("--seeds", "seeds_dir", default=DEFAULT_SOURCES[0], show_default=True,
               help="What to index first when there is no index yet.")
 @click.option("--workers", default=0, help="Server worker processes (default: one per core).")
-@click.option("--threads", default=1, show_default=True,
-              help="Threads per worker process; above 1, threaded workers that keep connections alive.")
+@click.option("--threads", default=THREADS, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker process, most of them waiting on slow clients; 1 runs gunicorn's "
+                   "sync workers, which slow clients can block.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloader (not for production).")
 def serve(host: str, port: int, index_dir: str, seeds_dir: str, workers: int, threads: int,
           debug: bool) -> None:
-    """Serve the search site (building the index from seeds/ first if there is none)."""
-    store = IndexStore(index_dir)
-    try:
-        if not store.exists():
-            click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
-            from search.build import reindex
+    """Serve the search site (building the index from seeds/ first if there is none).
 
-            print_report(reindex([seeds_dir], index_dir, full=True), index_dir)
-        store.check_format(store.current())
+    Only a new index is built here: the default folder, or an existing empty
+    one. A folder named by hand that does not exist is a typo, and an index
+    whose live build is missing, unreadable or damaged (every file is checked
+    against its checksums first) is reported with the fix, never rebuilt.
+    """
+    backend = open_backend(index_dir)
+    given = click.get_current_context().get_parameter_source("index_dir")
+    try:
+        try:
+            backend.check_ready()  # every file of the live build verified
+        except IndexMissing as missing:
+            # a new index is built from the seeds; a damaged one, or another version's, is only reported
+            new = not isinstance(missing, IndexDamaged) and backend.live_state() is None
+            if not new or not (Path(index_dir).is_dir() or given == ParameterSource.DEFAULT):
+                raise
+            click.echo(f"No index in {index_dir}: building it from {seeds_dir} ...")
+            print_report(run_reindex(index_dir, [seeds_dir], replace=True), index_dir)
+            backend.check_ready()
     except DiploSearchError as error:
         raise click.ClickException(str(error)) from None
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})

@@ -5,7 +5,8 @@ field added to or dropped from an answer fails a test until it is described here
 """
 from __future__ import annotations
 
-from search.requests import MAX_PER_PAGE, SORTS
+from search.facets import FACETS, export_fields
+from search.query.params import MAX_PER_PAGE, SORTS
 
 DATE = {"type": "string", "pattern": r"^(\d{4}-\d{2}-\d{2})?$",
         "description": "ISO date (YYYY-MM-DD), or empty when unknown."}
@@ -34,23 +35,26 @@ def _json(schema: dict, description: str) -> dict:
 ERROR = _json(_ref("Error"), "A parameter or the query cannot be read; the message says which and why.")
 NO_INDEX = _json(_ref("Error"), "There is no index yet (run `diplosearch reindex`).")
 
-FILTER_PARAMS = [
-    _param("q", {"type": "string", "maxLength": 1000},
-           "The query: words (ANDed), \"phrases\", AND/OR/NOT, wildcards (semicond*), fields "
-           "(title:, sector:, speaker:, country:, date:, article:). See /help."),
-    _param("sector", {"type": "array", "items": {"type": "string"}},
-           "Sector ids; repeat for any of several (disjunctive facet).", explode=True, style="form"),
-    _param("speaker", {"type": "array", "items": {"type": "string"}},
-           "Speaker names; repeat for any of several.", explode=True, style="form"),
-    _param("country", {"type": "array", "items": {"type": "string"}},
-           "Country names; repeat for any of several.", explode=True, style="form"),
-    _param("from", {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-           "First date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the first day of a year or month)."),
-    _param("to", {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-           "Last date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the last day of a year or month)."),
-    _param("sort", {"type": "string", "enum": list(SORTS)},
-           "relevance (default with a query), date (newest first; default without one) or date-asc."),
-]
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+def _filter_params() -> list[dict]:
+    fields = ", ".join(f"{name}:" for name in ("title", *FACETS.names(), "date", "article"))
+    return [
+        _param("q", {"type": "string", "maxLength": 1000},
+               f"The query: words (ANDed), \"phrases\", AND/OR/NOT, wildcards (semicond*), fields "
+               f"({fields}). See /help."),
+        *[_param(facet.name, STRINGS, f"{facet.help} Several values mean any of them (disjunctive facet).",
+                 explode=True, style="form") for facet in FACETS],
+        _param("from", {"type": "string", "pattern": DATE_PATTERN},
+               "First date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the first day of a year or month)."),
+        _param("to", {"type": "string", "pattern": DATE_PATTERN},
+               "Last date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the last day of a year or month)."),
+        _param("sort", {"type": "string", "enum": list(SORTS)},
+               "relevance (default with a query), date (newest first; default without one) or date-asc."),
+    ]
+
+
 PAGE_PARAMS = [
     _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "Page number."),
     _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10},
@@ -59,87 +63,91 @@ PAGE_PARAMS = [
            "Values returned per facet (selected values are always included)."),
 ]
 
-SCHEMAS = {
-    "Error": _obj({"error": {"type": "string", "minLength": 1}}),
-    "Filters": _obj({"sector": STRINGS, "speaker": STRINGS, "country": STRINGS,
-                     "from": DATE, "to": DATE}),
-    "Hit": _obj({
-        "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
-        "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
-        "url": {"type": "string"}, "text": {"type": "string"},
-        "snippet": {"type": "string", "description": "HTML: the text escaped, matched words in <mark>."},
-        "sectors": STRINGS, "speakers": STRINGS, "countries": STRINGS,
-    }),
-    "FacetValue": _obj({
-        "value": {"type": "string"}, "label": {"type": "string"},
-        "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"},
-        "toggle_url": {"type": "string", "pattern": "^/",
-                       "description": "The search page with this value added (or removed when selected)."},
-    }),
-    "Bucket": _obj({
-        "start": DATE, "end": DATE, "label": {"type": "string"},
-        "count": {"type": "integer", "minimum": 0},
-        "selected": {"type": "boolean", "description": "Inside the request's date range."},
-    }),
-    "SearchResponse": _obj({
-        "query": {"type": "string"}, "filters": _ref("Filters"),
-        "sort": {"type": "string", "enum": list(SORTS)},
-        "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
-        "per_page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 1},
-        "suggestion": {"type": "string", "description": "A corrected query when this one looks misspelt, else empty."},
-        "suggestion_total": {"type": "integer", "minimum": 0,
-                             "description": "Paragraphs the suggestion finds with the same filters (0 without one)."},
-        "hits": {"type": "array", "items": _ref("Hit")},
-        "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}
-                        for name in ("sector", "speaker", "country", "date")},
-                       description="Values sorted by count (ties by name); date: years newest first, "
-                                   "or a chosen year and its months."),
-        "timeline": _obj({"unit": {"type": "string", "enum": ["", "year", "month", "week"]},
-                          "buckets": {"type": "array", "items": _ref("Bucket")}},
-                         description="Matching paragraphs per period, every filter applied but the dates."),
-    }),
-    "Paragraph": _obj({
-        "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
-        "text": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
-        "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
-        "sectors": STRINGS, "speakers": STRINGS, "countries": STRINGS,
-        "evidence": {"type": "object",
-                     "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
-                     "description": "For sectors/speakers/countries: tag -> why it was given."},
-    }),
-    "Article": _obj({
-        "article_id": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
-        "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
-        "paragraphs": {"type": "array", "items": _ref("Paragraph"), "minItems": 1},
-        "alternates": {"type": "array", "description": "Other copies of the article (syndicated or saved "
-                       "twice) that were not indexed separately.",
-                       "items": _obj({"id": {"type": "string"}, "title": {"type": "string"},
-                                      "date": {"type": "string"}, "source": {"type": "string"},
-                                      "url": {"type": "string"}})},
-    }),
-    "FacetValues": _obj({
-        "facet": {"type": "string", "enum": ["sector", "speaker", "country"]},
-        "prefix": {"type": "string"},
-        "scope": {"type": "string", "enum": ["index", "search"],
-                  "description": "index: counts over every paragraph; search: within the search given."},
-        "values": {"type": "array", "items": _ref("FacetValue")},
-    }),
-    "ExportRow": _obj({
-        "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
-        "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
-        "url": {"type": "string"}, "text": {"type": "string"},
-        "sectors": STRINGS, "speakers": STRINGS, "countries": STRINGS,
-    }),
-    "Export": _obj({
-        "query": {"type": "string"}, "filters": _ref("Filters"),
-        "sort": {"type": "string", "enum": list(SORTS)},
-        "total": {"type": "integer", "minimum": 0, "description": "All matching paragraphs."},
-        "limit": {"type": "integer", "minimum": 1, "description": "The export cap."},
-        "exported": {"type": "integer", "minimum": 0, "description": "Rows in this file: min(total, limit)."},
-        "truncated": {"type": "boolean", "description": "True when total > exported."},
-        "rows": {"type": "array", "items": _ref("ExportRow")},
-    }),
-}
+def _schemas() -> dict:
+    facet_names = FACETS.names()
+    facet_keys = {facet.key: STRINGS for facet in FACETS}
+    exported = {facet.key: STRINGS for facet in FACETS if facet.exportable}
+    return {
+        "Error": _obj({"error": {"type": "string", "minLength": 1}}),
+        "Filters": _obj({**{name: STRINGS for name in facet_names}, "from": DATE, "to": DATE}),
+        "Hit": _obj({
+            "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
+            "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
+            "url": {"type": "string"}, "text": {"type": "string"},
+            "snippet": {"type": "string", "description": "HTML: the text escaped, matched words in <mark>."},
+            **facet_keys,
+        }),
+        "FacetValue": _obj({
+            "value": {"type": "string"}, "label": {"type": "string"},
+            "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"},
+            "toggle_url": {"type": "string", "pattern": "^/",
+                           "description": "The search page with this value added (or removed when selected)."},
+        }),
+        "Bucket": _obj({
+            "start": DATE, "end": DATE, "label": {"type": "string"},
+            "count": {"type": "integer", "minimum": 0},
+            "selected": {"type": "boolean", "description": "Inside the request's date range."},
+        }),
+        "SearchResponse": _obj({
+            "query": {"type": "string"}, "filters": _ref("Filters"),
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "total": {"type": "integer", "minimum": 0}, "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 1},
+            "suggestion": {"type": "string", "description": "A corrected query when this one looks misspelt, else empty."},
+            "suggestion_total": {"type": "integer", "minimum": 0,
+                                 "description": "Paragraphs the suggestion finds with the same filters (0 without one)."},
+            "hits": {"type": "array", "items": _ref("Hit")},
+            "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}
+                            for name in (*facet_names, "date")},
+                           description="Values sorted by count (ties by name); date: years newest first, "
+                                       "or a chosen year and its months."),
+            "timeline": _obj({"unit": {"type": "string", "enum": ["", "year", "month", "week"]},
+                              "buckets": {"type": "array", "items": _ref("Bucket")}},
+                             description="Matching paragraphs per period, every filter applied but the dates."),
+        }),
+        "Paragraph": _obj({
+            "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
+            "text": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
+            "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
+            **facet_keys,
+            "evidence": {"type": "object",
+                         "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+                         "description": f"For {'/'.join(facet_keys)}: tag -> why it was given."},
+        }),
+        "Article": _obj({
+            "article_id": {"type": "string"}, "title": {"type": "string"}, "date": DATE,
+            "dateline": {"type": "string"}, "source": {"type": "string"}, "url": {"type": "string"},
+            "paragraphs": {"type": "array", "items": _ref("Paragraph"), "minItems": 1},
+            "alternates": {"type": "array", "description": "Other copies of the article (syndicated or saved "
+                           "twice) that were not indexed separately.",
+                           "items": _obj({"id": {"type": "string"}, "title": {"type": "string"},
+                                          "date": {"type": "string"}, "source": {"type": "string"},
+                                          "url": {"type": "string"}})},
+        }),
+        "FacetValues": _obj({
+            "facet": {"type": "string", "enum": facet_names},
+            "prefix": {"type": "string"},
+            "scope": {"type": "string", "enum": ["index", "search"],
+                      "description": "index: counts over every paragraph; search: within the search given."},
+            "values": {"type": "array", "items": _ref("FacetValue")},
+        }),
+        "ExportRow": _obj({
+            "article_id": {"type": "string"}, "n": {"type": "integer", "minimum": 1},
+            "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
+            "url": {"type": "string"}, "text": {"type": "string"},
+            **exported,
+        }),
+        "Export": _obj({
+            "query": {"type": "string"}, "filters": _ref("Filters"),
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "total": {"type": "integer", "minimum": 0, "description": "All matching paragraphs."},
+            "limit": {"type": "integer", "minimum": 1, "description": "The export cap."},
+            "exported": {"type": "integer", "minimum": 0, "description": "Rows in this file: min(total, limit)."},
+            "truncated": {"type": "boolean", "description": "True when total > exported."},
+            "rows": {"type": "array", "items": _ref("ExportRow")},
+        }),
+    }
+
 
 EXPORT_HEADERS = {
     "Content-Disposition": {"schema": {"type": "string"},
@@ -167,7 +175,7 @@ def openapi_spec(export_limit: int) -> dict:
         "paths": {
             "/api/search": {"get": {
                 "operationId": "search", "summary": "Search paragraphs, with facets and a timeline.",
-                "parameters": FILTER_PARAMS + PAGE_PARAMS,
+                "parameters": _filter_params() + PAGE_PARAMS,
                 "responses": {"200": _json(_ref("SearchResponse"), "One page of hits."),
                               "400": ERROR, "503": NO_INDEX},
             }},
@@ -183,24 +191,23 @@ def openapi_spec(export_limit: int) -> dict:
                 "operationId": "facetValues",
                 "summary": "Values of one facet whose words start with a prefix (for facet search boxes).",
                 "description": "Without search parameters, counts are over the whole index; with any of "
-                               "q, sector, speaker, country, from, to they are within that search.",
+                               f"{', '.join(['q', *FACETS.names(), 'from', 'to'])} they are within that search.",
                 "parameters": [
                     {"name": "name", "in": "path", "required": True,
-                     "schema": {"type": "string", "enum": ["sector", "speaker", "country"]}},
+                     "schema": {"type": "string", "enum": FACETS.names()}},
                     _param("prefix", {"type": "string"},
                            "Keep values with a word starting with each word of this (case and accents ignored)."),
                     _param("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 20},
                            "Most values returned (clamped to 1..200)."),
-                ] + FILTER_PARAMS,
+                ] + _filter_params(),
                 "responses": {"200": _json(_ref("FacetValues"), "Matching values, most frequent first."),
                               "400": ERROR, "503": NO_INDEX},
             }},
             "/export.csv": {"get": {
                 "operationId": "exportCsv", "summary": "The search's paragraphs as CSV.",
-                "description": export_description + " Columns: article_id, n, title, date, source, "
-                               "url, text, sectors, speakers, countries; lists joined with \"; \". "
-                               "RFC 4180 quoting, UTF-8, CRLF line ends.",
-                "parameters": FILTER_PARAMS,
+                "description": export_description + f" Columns: {', '.join(export_fields())}; lists joined "
+                               "with \"; \". RFC 4180 quoting, UTF-8, CRLF line ends.",
+                "parameters": _filter_params(),
                 "responses": {"200": {"description": "CSV with a header row.", "headers": EXPORT_HEADERS,
                                       "content": {"text/csv": {"schema": {"type": "string"}}}},
                               "400": {"description": "A parameter cannot be read.",
@@ -210,12 +217,12 @@ def openapi_spec(export_limit: int) -> dict:
             "/export.json": {"get": {
                 "operationId": "exportJson", "summary": "The search's paragraphs as JSON.",
                 "description": export_description,
-                "parameters": FILTER_PARAMS,
+                "parameters": _filter_params(),
                 "responses": {"200": {**_json(_ref("Export"), "The rows and how many matched."),
                                       "headers": EXPORT_HEADERS},
                               "400": ERROR, "503": NO_INDEX},
             }},
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": _schemas()},
         "x-export-limit": export_limit,
     }

@@ -1,7 +1,7 @@
 """Routes: each parses the request, calls the engine, renders HTML, JSON or CSV.
 
 Nothing here searches: the views turn URL parameters into a ``SearchRequest``,
-call ``search.query.Index`` and shape its plain-data answer for a template
+call ``search.backends.whoosh.searcher.Index`` and shape its plain-data answer for a template
 (facets with toggle URLs, timeline bars with links, page links). Every state
 of the page is in its URL, so every link works without JavaScript.
 """
@@ -18,29 +18,34 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from search.errors import IndexMissing, QueryError
 from search.models import SearchResult, plain, result_to_dict
-from search.names import prefix_matches
+from search.query.names import prefix_matches
 from search.text import MONTH_ABBREVIATIONS, fold
-from search.requests import build_request
-from search.tagging.sectors import sector_labels
+from search.query.params import build_request
+from search.facets import FACETS, export_fields, sector_labels
 
 from .openapi import openapi_spec
 
 bp = Blueprint("site", __name__)
 
-# URL parameter -> SearchRequest attribute, for multi-valued facet filters.
-FACET_PARAMS = {"sector": "sectors", "speaker": "speakers", "country": "countries"}
-# What a search page's URL carries from link to link (paging is added per link).
-STATE_PARAMS = ("q", "sector", "speaker", "country", "from", "to", "sort", "per_page", "more")
-# What selects the matching paragraphs (exports and facet searches take these).
-SEARCH_PARAMS = ("q", "sector", "speaker", "country", "from", "to")
-SEARCHABLE_FACETS = ("speaker", "country")  # long facets get a search box
 FACET_SIZE = 10  # values shown per facet
 MORE_FACET_SIZE = 100  # values shown with ?more=<facet>
 ALL_FACET_VALUES = 1000  # values fetched to filter by a prefix
 MIN_TIMELINE_SLOTS = 24  # fewer bars than this are drawn at this width, centred
-EXPORT_FIELDS = ("article_id", "n", "title", "date", "source", "url", "text",
-                 "sectors", "speakers", "countries")
-FACET_NOUNS = {"sector": "sector", "speaker": "speaker", "country": "country"}
+
+
+def search_params() -> tuple[str, ...]:
+    """What selects the matching paragraphs (exports and facet searches take these)."""
+    return ("q", *FACETS.names(), "from", "to")
+
+
+def state_params() -> tuple[str, ...]:
+    """What a search page's URL carries from link to link (paging is added per link)."""
+    return (*search_params(), "sort", "per_page", "more")
+
+
+def searchable_facets() -> list[str]:
+    """Long facets, which get a box to find a value."""
+    return [facet.name for facet in FACETS if facet.searchable]
 
 
 def engine():
@@ -50,8 +55,7 @@ def engine():
 def parse_request(args, per_page_default: int = 10, **overrides):
     params = dict(
         q=args.get("q", ""),
-        sectors=args.getlist("sector"), speakers=args.getlist("speaker"),
-        countries=args.getlist("country"),
+        filters={name: args.getlist(name) for name in FACETS.names()},
         date_from=args.get("from", ""), date_to=args.get("to", ""),
         page=args.get("page", 1), per_page=args.get("per_page", per_page_default),
         sort=args.get("sort", ""), facet_size=args.get("facet_size", FACET_SIZE),
@@ -61,10 +65,10 @@ def parse_request(args, per_page_default: int = 10, **overrides):
 
 
 # -- URLs -----------------------------------------------------------------
-def state_pairs(args, drop: tuple[str, ...] = (), keep: tuple[str, ...] = STATE_PARAMS
+def state_pairs(args, drop: tuple[str, ...] = (), keep: tuple[str, ...] | None = None
                 ) -> list[tuple[str, str]]:
     """The search state as (name, value) pairs, without paging and without ``drop``."""
-    return [(key, value) for key in keep if key not in drop
+    return [(key, value) for key in (keep or state_params()) if key not in drop
             for value in args.getlist(key) if value != ""]
 
 
@@ -132,12 +136,12 @@ def more_url(args, name: str, expanded: bool) -> str:
 
 # -- facets -----------------------------------------------------------------
 def facet_prefixes(args) -> dict[str, str]:
-    return {name: args.get(f"{name}_prefix", "").strip() for name in SEARCHABLE_FACETS
+    return {name: args.get(f"{name}_prefix", "").strip() for name in searchable_facets()
             if args.get(f"{name}_prefix", "").strip()}
 
 
 def expanded_facets(args) -> set[str]:
-    return {name for name in args.getlist("more") if name in FACET_PARAMS}
+    return {name for name in args.getlist("more") if FACETS.get(name)}
 
 
 def facets_view(result: SearchResult, args) -> list[dict]:
@@ -165,7 +169,7 @@ def facets_view(result: SearchResult, args) -> list[dict]:
             "name": facet.name, "label": facet.label, "truncated": truncated,
             "expanded": facet.name in expanded,
             "more_url": more_url(args, facet.name, facet.name in expanded),
-            "searchable": facet.name in SEARCHABLE_FACETS and (
+            "searchable": facet.name in searchable_facets() and (
                 facet.truncated or bool(prefix) or len(facet.values) > FACET_SIZE),
             "prefix": prefix,
             "clear_prefix_url": link(state_pairs(args)) if prefix else "",
@@ -236,13 +240,13 @@ def _ticks(buckets, unit: str, slots: int, offset: int, most: int = 8) -> list[d
 
 # -- pages --------------------------------------------------------------------
 def active_filters(args) -> list[dict]:
-    labels = sector_labels()
     filters = []
-    for name in FACET_PARAMS:
-        for value in args.getlist(name):
+    for facet in FACETS:
+        labels = facet.value_labels()
+        for value in args.getlist(facet.name):
             if value:
-                filters.append({"name": name, "value": value, "label": labels.get(value, value)
-                                if name == "sector" else value, "remove_url": toggle_url(args, name, value)})
+                filters.append({"name": facet.name, "value": value, "label": labels.get(value, value),
+                                "remove_url": toggle_url(args, facet.name, value)})
     for name in ("from", "to"):
         if args.get(name):
             filters.append({"name": name, "value": args[name], "label": f"{name} {args[name]}",
@@ -268,7 +272,7 @@ def sort_links(result: SearchResult, args) -> list[dict]:
 
 
 def export_links(args) -> dict:
-    pairs = state_pairs(args, keep=SEARCH_PARAMS + ("sort",))
+    pairs = state_pairs(args, keep=(*search_params(), "sort"))
     return {"csv": link(pairs, "/export.csv"), "json": link(pairs, "/export.json"),
             "api": link(pairs, "/api/search")}
 
@@ -284,7 +288,7 @@ def suggestion_view(result: SearchResult, args) -> dict | None:
 @bp.get("/")
 def index():
     args = request.args
-    context = dict(args=args, sectors=sector_labels(), filters=active_filters(args),
+    context = dict(args=args, filters=active_filters(args),
                    prefixes=facet_prefixes(args))
     try:
         search_request = parse_request(args, facet_size=facet_size_for(args))
@@ -329,7 +333,8 @@ def export_request(args):
 
 
 def export_row(paragraph) -> dict:
-    return {name: getattr(paragraph, name) for name in EXPORT_FIELDS}
+    data = paragraph.to_dict()
+    return {name: data[name] for name in export_fields()}
 
 
 def export_filename(args, extension: str) -> str:
@@ -351,7 +356,7 @@ def export_csv():
         return Response(f"error: {error}\n", status=400, mimetype="text/plain")
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(export_fields())
     for paragraph in paragraphs:
         row = export_row(paragraph)
         writer.writerow(["; ".join(value) if isinstance(value, list) else value
@@ -368,9 +373,7 @@ def export_json():
         return jsonify(error=str(error)), 400
     body = {
         "query": search_request.q,
-        "filters": {"sector": search_request.sectors, "speaker": search_request.speakers,
-                    "country": search_request.countries, "from": search_request.date_from,
-                    "to": search_request.date_to},
+        "filters": {**search_request.filters, "from": search_request.date_from, "to": search_request.date_to},
         "sort": search_request.sort, "total": total, "limit": cap, "exported": len(paragraphs),
         "truncated": total > len(paragraphs),
         "rows": [export_row(p) for p in paragraphs],
@@ -431,7 +434,7 @@ def article(article_id: str):
     texts = {p.n: mark_words(p.text, matches.get(p.n, [])) for p in paragraphs}
     back_pairs = state_pairs(request.args, drop=("more",))
     return render_template("article.html", paragraphs=paragraphs, first=paragraphs[0],
-                           highlight=highlight, sectors=sector_labels(), q=q,
+                           highlight=highlight, q=q,
                            matches=sorted(matches), texts=texts, back_url=link(back_pairs),
                            alternates=engine().alternates(article_id))
 
@@ -463,9 +466,9 @@ def api_facet_values(name: str):
     except ValueError:
         return jsonify(error=f"limit must be a whole number, not {args.get('limit')!r}"), 400
     limit = max(1, min(limit, 200))
-    if name not in FACET_PARAMS:
-        return jsonify(error=f"unknown facet {name!r}; facets are: {', '.join(FACET_PARAMS)}"), 400
-    scoped = bool(state_pairs(args, keep=SEARCH_PARAMS))
+    if FACETS.get(name) is None:
+        return jsonify(error=f"unknown facet {name!r}; facets are: {', '.join(FACETS.names())}"), 400
+    scoped = bool(state_pairs(args, keep=search_params()))
     try:
         values = engine().facet_values(name, prefix, limit, parse_request(args) if scoped else None)
     except QueryError as error:
@@ -484,17 +487,17 @@ def api_openapi():
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", sectors=sector_labels(),
+    return render_template("help.html", sectors=sector_labels(), export_fields=export_fields(),
                            export_limit=current_app.config["EXPORT_LIMIT"])
 
 
 @bp.app_context_processor
 def search_state():
-    def hidden_state(drop=(), keep=STATE_PARAMS):
+    def hidden_state(drop=(), keep=None):
         """(name, value) pairs to carry the current search through a GET form."""
-        return state_pairs(request.args, drop=tuple(drop), keep=tuple(keep))
+        return state_pairs(request.args, drop=tuple(drop), keep=tuple(keep) if keep else None)
 
-    return {"args": request.args, "hidden_state": hidden_state}
+    return {"args": request.args, "hidden_state": hidden_state, "facet_specs": list(FACETS)}
 
 
 def register_errors(app) -> None:

@@ -1,0 +1,82 @@
+"""The Whoosh schema, and conversion between Paragraph and Whoosh documents."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
+
+from search.facets import FACETS
+from search.models import Paragraph
+from search.backends.whoosh.textfield import TextField
+
+def _facet_field() -> KEYWORD:
+    # commas=True splits on commas, so names with spaces stay one term.
+    return KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
+
+
+def make_schema() -> Schema:
+    analyzer = StemmingAnalyzer()
+    return Schema(
+        doc_id=ID(stored=True, unique=True),
+        article_id=ID(stored=True),
+        source_path=ID(stored=True),
+        n=NUMERIC(int, stored=True, sortable=True, shift_step=0),  # never range-searched: one term, not eight
+        text=TextField(analyzer=analyzer, stored=True, phrase=True),
+        title=TextField(analyzer=analyzer, stored=True, field_boost=1.5),
+        date=DATETIME(stored=True, sortable=True),
+        dateline=STORED(),
+        source=STORED(),
+        url=STORED(),
+        evidence=STORED(),
+        **{facet.name: _facet_field() for facet in FACETS},
+    )
+
+
+def _clean_value(value: str) -> str:
+    return value.replace(",", " ").strip()
+
+
+def to_document(paragraph: Paragraph, source_path: str = "") -> dict:
+    doc = {
+        "doc_id": paragraph.doc_id,
+        "article_id": paragraph.article_id,
+        "source_path": source_path,
+        "n": paragraph.n,
+        "text": paragraph.text,
+        "title": paragraph.title,
+        "dateline": paragraph.dateline,
+        "source": paragraph.source,
+        "url": paragraph.url,
+        "evidence": json.dumps(paragraph.evidence, ensure_ascii=False),
+    }
+    try:
+        doc["date"] = datetime.strptime(paragraph.date, "%Y-%m-%d")
+    except ValueError:  # no date, or not a real one: the paragraph is undated
+        pass
+    for facet in FACETS:
+        values = [_clean_value(v) for v in paragraph.tags.get(facet.key, []) if _clean_value(v)]
+        if values:
+            doc[facet.name] = ",".join(dict.fromkeys(values))
+    return doc
+
+
+def from_stored(fields: dict) -> Paragraph:
+    date = fields.get("date")
+    return Paragraph(
+        article_id=fields["article_id"],
+        n=int(fields["n"]),
+        text=fields.get("text", ""),
+        title=fields.get("title", ""),
+        date=date.strftime("%Y-%m-%d") if date else "",
+        dateline=fields.get("dateline", ""),
+        source=fields.get("source", ""),
+        url=fields.get("url", ""),
+        tags={facet.key: _split(fields.get(facet.name)) for facet in FACETS},
+        evidence=json.loads(fields.get("evidence") or "{}"),
+    )
+
+
+def _split(stored: str | None) -> list[str]:
+    return [v for v in (stored or "").split(",") if v]
