@@ -56,12 +56,13 @@ def _report(name: str) -> dict:
         gold, corpus = SETS[name]
         if not gold.exists() or not corpus.exists():
             pytest.skip(f"{gold.name} or {corpus.name} not available")
-        wanted = {json.loads(line)["article_id"] for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()}
+        lines = gold.read_text(encoding="utf-8").splitlines()
+        wanted = {json.loads(line)["article_id"] for line in lines if line.strip()}
         articles = [a for a in read_file(corpus) if isinstance(a, Article) and a.id in wanted]
         assert {a.id for a in articles} == wanted
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
             for art in articles:
-                for n, (text, tags) in enumerate(zip(art.paragraphs, tag_article(art)), 1):
+                for n, (text, tags) in enumerate(zip(art.paragraphs, tag_article(art), strict=True), 1):
                     fh.write(json.dumps({"article_id": art.id, "n": n, "text": text, "sectors": tags.sectors,
                                          "speakers": tags.speakers, "countries": tags.countries}) + "\n")
         _reports[name] = _scorer().score(str(gold), fh.name)

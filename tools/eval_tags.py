@@ -82,7 +82,7 @@ def predict(tagger: Tagger, articles: list[Article]) -> dict[str, list[dict]]:
     for art in articles:
         out[art.id] = [{"article_id": art.id, "n": n, "text": text, **{f: getattr(t, f) for f in FACETS},
                         "evidence": t.evidence}
-                       for n, (text, t) in enumerate(zip(art.paragraphs, tagger.tag(art)), 1)]
+                       for n, (text, t) in enumerate(zip(art.paragraphs, tagger.tag(art), strict=True), 1)]
     return out
 
 
@@ -109,8 +109,9 @@ class Score:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
     def as_dict(self) -> dict:
+        rounded = {f: [round(x, 3) for x in self.prf(f)] for f in FACETS}
         return {"paragraphs": self.paragraphs, "paired": self.paired,
-                **{f: dict(zip(("precision", "recall", "f1"), map(lambda x: round(x, 3), self.prf(f)))) for f in FACETS}}
+                **{f: dict(zip(("precision", "recall", "f1"), rounded[f], strict=True)) for f in FACETS}}
 
 
 def lopo(articles: list[Article], gold: dict[str, list[dict]], rules_only: bool) -> dict[str, Score]:
@@ -144,14 +145,16 @@ def print_lopo(scores: dict[str, Score]) -> dict:
         summary[f] = {"mean": [round(x, 3) for x in mean], "worst": worst_group,
                       "worst_f1": round(scores[worst_group].prf(f)[2], 3)}
     print(f"{'mean':6} {'':5}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*summary[f]["mean"]) for f in FACETS))
-    print(f"{'worst':6} {'':5}  " + "  ".join(f"{summary[f]['worst']:>8} F1 {summary[f]['worst_f1']:.3f}   " for f in FACETS))
+    print(f"{'worst':6} {'':5}  "
+          + "  ".join(f"{summary[f]['worst']:>8} F1 {summary[f]['worst_f1']:.3f}   " for f in FACETS))
     pooled = Score()
     for s in scores.values():
         for f in FACETS:
-            pooled.counts[f] = [a + b for a, b in zip(pooled.counts[f], s.counts[f])]
+            pooled.counts[f] = [a + b for a, b in zip(pooled.counts[f], s.counts[f], strict=True)]
         pooled.paired += s.paired
         pooled.paragraphs += s.paragraphs
-    print(f"{'pooled':6} {pooled.paragraphs:5}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*pooled.prf(f)) for f in FACETS))
+    print(f"{'pooled':6} {pooled.paragraphs:5}  "
+          + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*pooled.prf(f)) for f in FACETS))
     return {"groups": {g: s.as_dict() for g, s in scores.items()}, "summary": summary, "pooled": pooled.as_dict()}
 
 

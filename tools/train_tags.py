@@ -47,7 +47,7 @@ def sector_examples(articles: list[Article], gold: dict[str, list[dict]]):
         paragraphs = list(art.paragraphs)
         rules = [tag_sectors(p) for p in paragraphs]
         countries = [find_countries(p) for p in paragraphs]
-        for features, g in zip(sector_features(art, rules, countries), gold[art.id]):
+        for features, g in zip(sector_features(art, rules, countries), gold[art.id], strict=True):
             rows.append((features, set(g["sectors"]), art.id))
     return rows
 
@@ -85,7 +85,7 @@ def adam_logistic(X: np.ndarray, Y: np.ndarray, penalty: np.ndarray, steps: int 
     moments = [[np.zeros_like(W), np.zeros_like(W)], [np.zeros_like(b), np.zeros_like(b)]]
     for t in range(1, steps + 1):
         G = (1.0 / (1.0 + np.exp(-(X @ W + b))) - Y) / n
-        for (m, v), param, grad in zip(moments, (W, b), (X.T @ G + penalty[:, None] / n * W, G.sum(0))):
+        for (m, v), param, grad in zip(moments, (W, b), (X.T @ G + penalty[:, None] / n * W, G.sum(0)), strict=True):
             m *= 0.9
             m += 0.1 * grad
             v *= 0.999

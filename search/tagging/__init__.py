@@ -7,16 +7,17 @@ heads of state or government in ``search/data/leaders.json``) and one learned
 part, the diplomacy model of ``sector_model.py`` (weights in
 ``search/data/tag_model.json``, trained by ``tools/train_tags.py``).
 """
+
 from __future__ import annotations
 
 from functools import cache
 
 from ..models import Article, Tags
-from .countries import canonical_country, find_countries
-from .sectors import sector_labels, tag_sectors
 from . import learned
+from .countries import canonical_country, find_countries
 from .learned import TagModel
 from .sector_model import add_learned, article_features
+from .sectors import sector_labels, tag_sectors
 from .speakers import analyse_speakers
 
 __all__ = ["tag_article", "sector_labels", "canonical_country", "Tagger", "shipped_tagger"]
@@ -41,13 +42,20 @@ class Tagger:
         countries = [find_countries(text) for text in paragraphs]
         features = sector_features(article, rules, countries) if self.model.sectors else [[]] * len(paragraphs)
         return [
-            Tags(sectors=sectors, speakers=list(speakers), countries=[c for c, _ in found],
-                 evidence={"sectors": sector_why, "speakers": dict(speakers), "countries": dict(found)})
+            Tags(
+                sectors=sectors,
+                speakers=list(speakers),
+                countries=[c for c, _ in found],
+                evidence={"sectors": sector_why, "speakers": dict(speakers), "countries": dict(found)},
+            )
             for speakers, (sectors, sector_why), found in zip(
                 analysis.speakers,
-                (add_learned(self.model.sectors, present, text, *rule)
-                 for present, text, rule in zip(features, paragraphs, rules)),
-                (with_leaders(found, named) for found, named in zip(countries, analysis.leaders)),
+                (
+                    add_learned(self.model.sectors, present, text, *rule)
+                    for present, text, rule in zip(features, paragraphs, rules, strict=True)
+                ),
+                (with_leaders(found, named) for found, named in zip(countries, analysis.leaders, strict=True)),
+                strict=True,
             )
         ]
 

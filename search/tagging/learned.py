@@ -7,6 +7,7 @@ and shipped as JSON in ``search/data/tag_model.json``; nothing is fetched at
 run time. Features are names ("w:ceasefire", "rule:defence"), so a model's
 evidence can say which features carried a decision.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,13 +55,17 @@ class LinearModel:
         columns = {}
         for j, output in enumerate(self.outputs):
             column = self.weights[:, j]
-            columns[output] = {self.features[i]: round(float(column[i]), 4)
-                               for i in np.flatnonzero(np.abs(column) >= 5e-4)}
-        return {"threshold": self.threshold, "bias": dict(zip(self.outputs, map(lambda b: round(float(b), 4), self.bias))),
-                "weights": columns}
+            columns[output] = {
+                self.features[i]: round(float(column[i]), 4) for i in np.flatnonzero(np.abs(column) >= 5e-4)
+            }
+        return {
+            "threshold": self.threshold,
+            "bias": dict(zip(self.outputs, map(lambda b: round(float(b), 4), self.bias), strict=True)),
+            "weights": columns,
+        }
 
     @classmethod
-    def from_json(cls, data: dict) -> "LinearModel":
+    def from_json(cls, data: dict) -> LinearModel:
         outputs = list(data["bias"])
         features = sorted({f for column in data["weights"].values() for f in column})
         index = {f: i for i, f in enumerate(features)}
@@ -81,13 +86,15 @@ class TagModel:
         return {"sectors": self.sectors.to_json()} if self.sectors else {}
 
     @classmethod
-    def from_json(cls, data: dict) -> "TagModel":
+    def from_json(cls, data: dict) -> TagModel:
         return cls(sectors=LinearModel.from_json(data["sectors"]) if "sectors" in data else None)
 
 
 def save(model: TagModel, path: Path = MODEL_PATH) -> None:
-    path.write_text(json.dumps({"about": __doc__.split("\n\n")[0], **model.to_json()}, indent=0, sort_keys=True) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"about": __doc__.split("\n\n")[0], **model.to_json()}, indent=0, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
 
 
 @cache

@@ -13,6 +13,7 @@ such as "both sides", a speech verb, a quotation, the first person).
 
 The evidence of a learned sector names the features that carried it.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,7 @@ def word_features(text: str) -> list[str]:
     """Stemmed words ("w:relat") and word pairs ("b:bilateral_relat") of a text."""
     words = [stem(w) for w in WORD.findall(text.lower())]
     out = [f"w:{w}" for w in words if w not in STOP and len(w) > 2]
-    out += [f"b:{a}_{b}" for a, b in zip(words, words[1:]) if not (a in STOP and b in STOP)]
+    out += [f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False) if not (a in STOP and b in STOP)]
     return out
 
 
@@ -53,14 +54,15 @@ def _form(text: str, n_countries: int, first: bool) -> list[str]:
     return out
 
 
-def article_features(paragraphs: list[str], rules: list[tuple[list[str], dict[str, str]]],
-                     title_sectors: list[str], countries: list[int]) -> list[list[str]]:
+def article_features(
+    paragraphs: list[str], rules: list[tuple[list[str], dict[str, str]]], title_sectors: list[str], countries: list[int]
+) -> list[list[str]]:
     """The features of each paragraph: its words, the rules' sectors here and in the article, its form."""
     counts = Counter(s for found, _ in rules for s in found)
     topic = [f"article:{s}" for s, c in counts.items() if c / max(1, len(paragraphs)) >= ARTICLE_SHARE]
     title = [f"title:{s}" for s in title_sectors]
     out = []
-    for k, (text, (found, why)) in enumerate(zip(paragraphs, rules)):
+    for k, (text, (found, why)) in enumerate(zip(paragraphs, rules, strict=True)):
         rule = [f"rule:{s}" for s in found] or ["rule:none"]
         rule += [f"rule_{'weak' if 'no more specific' in why[s] else 'strong'}:{s}" for s in found]
         out.append(word_features(text) + rule + topic + title + _form(text, countries[k], k == 0))
@@ -72,14 +74,20 @@ def _shown(feature: str, surface: dict[str, str]) -> str:
     kind, _, value = feature.partition(":")
     if kind in ("w", "b"):
         return " ".join(surface.get(stemmed, stemmed) for stemmed in value.split("_"))
-    described = {"rule": f"{value} term here", "rule_weak": f"weak {value} term here",
-                 "rule_strong": f"{value} term here", "article": f"{value} in the article",
-                 "title": f"{value} in the title", "countries": f"{value} countries named"}
+    described = {
+        "rule": f"{value} term here",
+        "rule_weak": f"weak {value} term here",
+        "rule_strong": f"{value} term here",
+        "article": f"{value} in the article",
+        "title": f"{value} in the title",
+        "countries": f"{value} countries named",
+    }
     return "no sector term here" if feature == "rule:none" else described.get(kind, feature.replace("_", " "))
 
 
-def add_learned(model: LinearModel | None, features: list[str], text: str, found: list[str],
-                why: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+def add_learned(
+    model: LinearModel | None, features: list[str], text: str, found: list[str], why: dict[str, str]
+) -> tuple[list[str], dict[str, str]]:
     """The rules' sectors plus each learned sector the model finds likely, in taxonomy order."""
     if model is None:
         return found, why

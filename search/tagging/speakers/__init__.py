@@ -24,6 +24,7 @@ text, the article's state), :mod:`.subjects` (the subject of a cue),
 :mod:`.quotes`, and :mod:`.article` putting them together. Word lists are in
 :mod:`.lexicon`, regular expressions in :mod:`.patterns`.
 """
+
 from __future__ import annotations
 
 from .article import analyse_speakers, tag_speakers

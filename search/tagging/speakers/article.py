@@ -7,6 +7,7 @@ throughout a statement article (:mod:`.statements`). After the last
 paragraph, quotations that span paragraphs carry their speaker
 (:mod:`.quotes`).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -35,7 +36,7 @@ class Found(dict):
 
 
 def _announced_by_unknown(state: ArticleState, names: list[str], cue: str) -> bool:
-    """"X announced" speaks only for a person; an announcing body or programme does not."""
+    """ "X announced" speaks only for a person; an announcing body or programme does not."""
     return cue.startswith(("announce", "is announcing")) and not any(p.name in names for p in state.reg.people)
 
 
@@ -86,12 +87,12 @@ def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: F
         prev_s0 = s0
         state.sentences_read += 1
         _remember_subject(state, body, s0, [mm for mm in mentions if s0 <= mm.start < s1])
-        _sentence(state, body[s0:s1], mask[s0:s1 + 1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
+        _sentence(state, body[s0:s1], mask[s0 : s1 + 1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
 
 
 def _remember_subject(state: ArticleState, body: str, s0: int, mentions: list[Mention]) -> None:
     """A person named at the very start of a sentence is its subject ("Mr Liu repeated ...")."""
-    if mentions and not SENTENCE_OPENING.sub("", body[s0:mentions[0].start]):
+    if mentions and not SENTENCE_OPENING.sub("", body[s0 : mentions[0].start]):
         state.last_subject = (mentions[0].person, state.sentences_read)
 
 
@@ -102,7 +103,7 @@ def read_paragraph(state: ArticleState, text: str) -> tuple[Found, bool]:
     for names, why in turn:
         found.add(names, why)
     if state.speech_giver and not turn and state.transcript_speaker is None:
-        found.add([state.speech_giver.name], f'speech by {state.speech_giver.name} (the title)')
+        found.add([state.speech_giver.name], f"speech by {state.speech_giver.name} (the title)")
     mentions = scan_names(state.reg, body)
     state.text_so_far += "\n" + body
     state.persons_in_par.append(list(dict.fromkeys(mm.person for mm in mentions)))

@@ -5,6 +5,7 @@ A cue is a reporting verb ("said", "stressed"), a participle after a comma
 to its subject (see :mod:`.subjects`); a sentence attributed to an unnamed
 source ("officials said") gives no speaker.
 """
+
 from __future__ import annotations
 
 from .mentions import ArticleState, leading_subject, scan_names
@@ -21,9 +22,9 @@ from .patterns import (
     NEGATED,
     NOUN_PHRASE_END,
     NOUN_PHRASE_END_OR_COMMA,
-    PASSIVE_CONSENSUS,
     PARTICIPLE_CUE,
     PASSIVE,
+    PASSIVE_CONSENSUS,
     PHRASE_BREAK,
     SAY_CUE,
     STATEMENT_BY,
@@ -41,12 +42,12 @@ def noun_phrase(rest: str, keep_commas: bool = False) -> str:
 def _quoted_cue(state: ArticleState, pre: str) -> Resolved | None:
     """A cue inside a quotation: only a third person named there counts."""
     qs = max(pre.rfind("“"), pre.rfind('"'))
-    clause = pre[qs + 1:]
+    clause = pre[qs + 1 :]
     if FIRST_OR_SECOND_PERSON.search(clause):
         return None
     if not clause.strip():
-        clause = pre[:max(qs, 0)]
-    return subject_of(state, clause, pre[:qs + 1])
+        clause = pre[: max(qs, 0)]
+    return subject_of(state, clause, pre[: qs + 1])
 
 
 def _inverted_cue(state: ArticleState, pre: str, rest: str) -> tuple[Resolved | None, bool]:
@@ -89,7 +90,7 @@ def say_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit
     hits: list[Hit] = []
     anonymous = False
     for m in SAY_CUE.finditer(sent):
-        if not _is_speech(m.group(0), sent[:m.start()][-40:]):
+        if not _is_speech(m.group(0), sent[: m.start()][-40:]):
             continue
         res, anon = _say_cue(state, sent, m.start(), mask[m.start()])
         if res:
@@ -114,23 +115,23 @@ def participle_hits(state: ArticleState, sent: str, mask: list[bool], hits: list
     for m in PARTICIPLE_CUE.finditer(sent):
         if mask[m.start()]:
             continue
-        res = _participle_subject(state, sent[:m.start()], bool(hits))
+        res = _participle_subject(state, sent[: m.start()], bool(hits))
         if res:
             hits.append((res, m.group(0)))
 
 
 def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
-    """"according to X" and "a statement by X"; and whether "according to" cites an unnamed source."""
+    """ "according to X" and "a statement by X"; and whether "according to" cites an unnamed source."""
     hits: list[Hit] = []
     anonymous = False
     low = sent.lower()
-    for m in (ACCORDING_TO.finditer(sent) if "according" in low or "attributable" in low else ()):
+    for m in ACCORDING_TO.finditer(sent) if "according" in low or "attributable" in low else ():
         res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
         if res:
             hits.append((res, "according to"))
         elif ANONYMOUS.search(noun_phrase(m.group("rest"))):
             anonymous = True
-    for m in (STATEMENT_BY.finditer(sent) if " by " in low else ()):
+    for m in STATEMENT_BY.finditer(sent) if " by " in low else ():
         res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
         if res:
             hits.append((res, m.group(0).split(" by")[0].strip()))
@@ -138,7 +139,7 @@ def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
 
 
 def consensus_hits(state: ArticleState, sent: str) -> list[Hit]:
-    """"It was agreed ...": the parties of the talks, the group last named together."""
+    """ "It was agreed ...": the parties of the talks, the group last named together."""
     m = PASSIVE_CONSENSUS.search(sent)
     group = state.last_group or state.issuers
     if not m or len(group) < 2:

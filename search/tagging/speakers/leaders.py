@@ -5,6 +5,7 @@ President". The list is used for countries only; a leader it lacks is
 resolved within the article, from a mention with a title and a nationality
 ("Sri Lankan President Anura Kumara Dissanayake").
 """
+
 from __future__ import annotations
 
 import json

@@ -4,13 +4,13 @@
 paragraph by paragraph: the people named so far, who spoke last, the group
 "both leaders" stands for, and a joint statement's issuers.
 """
+
 from __future__ import annotations
 
 from ..countries import canonical_country
 from .names import analyse_sequence, token_key
 from .patterns import CHAIN_JOIN, JOINT_STATEMENT_TITLE, LAST_CLAUSE_BREAK, NAME_SEQUENCE, POSSESSIVE_REST
 from .registry import Mention, Person, Registry, is_leader
-
 
 RECENT_SENTENCES = 8  # how far back "they" finds a group named together
 
@@ -67,7 +67,7 @@ def scan_names(reg: Registry, text: str, register: bool = True) -> list[Mention]
     for m in NAME_SEQUENCE.finditer(text):
         seq = m.group(0)
         start, end = m.span()
-        info = analyse_sequence(seq, text[max(0, start - 60):start], text[end:end + 80])
+        info = analyse_sequence(seq, text[max(0, start - 60) : start], text[end : end + 80])
         if info is None:
             continue
         name, roles, country, titled, place_like, single, looks_like_name = info
@@ -98,15 +98,15 @@ def chain(reg: Registry, tail: str) -> list[Mention]:
     if not names:
         return []
     last = names[-1]
-    if not POSSESSIVE_REST.fullmatch(tail[last.end:len(tail.rstrip())]):
+    if not POSSESSIVE_REST.fullmatch(tail[last.end : len(tail.rstrip())]):
         return []
     joined = [last]
     for mm in reversed(names[:-1]):
-        if CHAIN_JOIN.fullmatch(tail[mm.end:joined[0].start]):
+        if CHAIN_JOIN.fullmatch(tail[mm.end : joined[0].start]):
             joined.insert(0, mm)
         else:
             break
-    return [registered(reg, tail[mm.start:mm.end], mm) for mm in joined]
+    return [registered(reg, tail[mm.start : mm.end], mm) for mm in joined]
 
 
 def registered(reg: Registry, text: str, mention: Mention) -> Mention:
@@ -120,6 +120,6 @@ def leading_subject(reg: Registry, text: str) -> tuple[list[str], str] | None:
     """A person named at the start of the last clause ("... when President Trump scuttled")."""
     for clause in reversed(LAST_CLAUSE_BREAK.split(text)):
         names = scan_names(reg, clause, register=False)
-        if names and not clause[:names[0].start].strip(" ,"):
+        if names and not clause[: names[0].start].strip(" ,"):
             return [names[0].person.name], f'"{names[0].text.strip()}"'
     return None

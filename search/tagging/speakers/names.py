@@ -5,6 +5,7 @@ Erdogan``, the roles {"president"} and the country Türkiye. Nothing here
 knows the article: what a sequence says on its own is cached, because cues,
 pronouns and clauses look back over the same stretch of text many times.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -30,7 +31,6 @@ from .patterns import (
     TOKEN_SPLIT,
     WORD,
 )
-
 
 OBJECT_PREPOSITIONS = {"for", "of", "to", "on"}
 
@@ -63,7 +63,7 @@ def _title_span(tokens: tuple[str, ...], i: int) -> int:
     key = token_key(tokens[i])
     for span in (3, 2, 1):
         if i + span <= len(tokens):
-            if canonical_country(_without_possessive(" ".join(tokens[i:i + span]).rstrip(","))):
+            if canonical_country(_without_possessive(" ".join(tokens[i : i + span]).rstrip(","))):
                 return span
     if key in TITLE_WORDS or key.rstrip(".") in TITLE_WORDS:
         return 1
@@ -92,7 +92,7 @@ def _country_positions(tokens: tuple[str, ...], cut: int) -> set[int]:
     inside: set[int] = set()
     for j in range(cut):
         for span in (3, 2):
-            if j + span <= cut and canonical_country(_without_possessive(" ".join(tokens[j:j + span]))):
+            if j + span <= cut and canonical_country(_without_possessive(" ".join(tokens[j : j + span]))):
                 inside.update(range(j, j + span))
     return inside
 
@@ -119,7 +119,7 @@ def _title_country(tokens: tuple[str, ...], cut: int) -> str | None:
     country = None
     for j in range(cut):
         for span in (3, 2, 1):
-            phrase = _without_possessive(" ".join(tokens[j:j + span]))
+            phrase = _without_possessive(" ".join(tokens[j : j + span]))
             if j + span <= cut and canonical_country(phrase):
                 country = country or canonical_country(phrase)
                 break
@@ -197,8 +197,8 @@ def without_name_card(tokens: list[str]) -> list[str]:
     the linked name; the text extracted from the page keeps both.
     """
     for i in range(len(tokens) - 3):
-        if tokens[i] != tokens[i + 1] and tokens[i:i + 2] == tokens[i + 3:i + 1:-1]:
-            return tokens[:i + 2]
+        if tokens[i] != tokens[i + 1] and tokens[i : i + 2] == tokens[i + 3 : i + 1 : -1]:
+            return tokens[: i + 2]
     return tokens
 
 
@@ -216,7 +216,7 @@ def _up_to_possessive(seq: str, name: list[str]) -> list[str]:
     """The name up to a possessive inside it: "Xi Jinping’s Belt" names Xi Jinping."""
     for i, token in enumerate(name[:-1]):
         if f"{token}’s " in seq or f"{token}'s " in seq:
-            return name[:i + 1]
+            return name[: i + 1]
     return name
 
 

@@ -2,6 +2,7 @@
 
 Word lists are in :mod:`.lexicon`; the cue patterns are built from them here.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,42 +12,78 @@ from .lexicon import PARTICIPLE_VERBS, SAY_VERBS
 # --------------------------------------------------------------------------- subjects of cues
 
 # A clause set off by commas between a subject and its cue (", who also chairs the board,").
-INSERTED_CLAUSE = re.compile(r",\s*(?:who|which|whose|also|currently|now|then|speaking|addressing|in|at|during|while|after|when|on|as|via|through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$")
+INSERTED_CLAUSE = re.compile(
+    r",\s*(?:who|which|whose|also|currently|now|then|speaking|addressing|in|at|during|while|after|when|on|as|via|"
+    r"through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$"
+)
 # Where the clause holding a cue's subject starts: punctuation or a conjunction.
-CLAUSE_BREAK = re.compile(r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|who|and then|so)\b")
+CLAUSE_BREAK = re.compile(
+    r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|"
+    r"who|and then|so)\b"
+)
 # Adverbs, auxiliaries and time phrases between a subject and its cue.
-SUBJECT_FILLER = re.compile(r"\b(?:also|further|then|today|yesterday|tonight|earlier|later|again|once again|has|have|had|was|were|is|are|will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b")
+SUBJECT_FILLER = re.compile(
+    r"\b(?:also|further|then|today|yesterday|tonight|earlier|later|again|once again|has|have|had|was|were|is|are|"
+    r"will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|"
+    r"repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|"
+    r"not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|"
+    r"last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b"
+)
 # A footnote mark or a run of white space.
 FOOTNOTE_OR_SPACE = re.compile(r"\(\d+\)|\s+")
 # "X and other leaders": the companions after the subject.
-TRAILING_COMPANIONS = re.compile(r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:leaders|officials|counterparts?|ministers|representatives|delegations?|partners|members|executives)$")
+TRAILING_COMPANIONS = re.compile(
+    r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:leaders|officials|counterparts?|ministers|representatives|"
+    r"delegations?|partners|members|executives)$"
+)
 # "X sought to", "X took the opportunity to" before a cue.
-TRAILING_CONTROL_VERB = re.compile(r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|took the occasion)(?:\s+to)?$")
+TRAILING_CONTROL_VERB = re.compile(
+    r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|"
+    r"took the occasion)(?:\s+to)?$"
+)
 # "and" between two descriptions ("The Secretary and Foreign Minister").
 JOINED = re.compile(r"\s+and\s+")
 # A person and the body they belong to ("Dr Anna Berg of the Oslo Institute", "Mr Lee from the ministry").
-AFFILIATION = re.compile(r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$")
+AFFILIATION = re.compile(
+    r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$"
+)
 # A parenthesis.
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
 # Where the clause of a list of subjects ("X, Y and Z said") starts.
-CHAIN_CLAUSE_BREAK = re.compile(r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b")
+CHAIN_CLAUSE_BREAK = re.compile(
+    r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b"
+)
 # What may follow the last name of a list: spaces and a possessive.
 POSSESSIVE_REST = re.compile(r"[\s’'s]*")
 # What joins the names of a list of subjects (", ", " and his counterpart ").
-CHAIN_JOIN = re.compile(r"\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:(?:his|her|their|the)\s+)?(?:[A-Z][a-z]+\s+)?(?:counterpart|colleague|host|guest|deputy)?\s*")
+CHAIN_JOIN = re.compile(
+    r"\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:(?:his|her|their|the)\s+)?(?:[A-Z][a-z]+\s+)?(?:counterpart|"
+    r"colleague|host|guest|deputy)?\s*"
+)
 # Clause breaks used to find the subject leading the last clause.
 LAST_CLAUSE_BREAK = re.compile(r"[;:,“”\"]|\b(?:when|while|after|as|because|but|and)\b")
 # A group word ("both sides") governed by a name or preposition before it, so not a subject.
-GROUP_AS_OBJECT = re.compile(r"[A-Z][a-z]+\s+[A-Z][a-z]+\s*$|\b(?:of|between|among|for|to|by)\s+(?:these\s+|those\s+|the\s+)?$")
+GROUP_AS_OBJECT = re.compile(
+    r"[A-Z][a-z]+\s+[A-Z][a-z]+\s*$|\b(?:of|between|among|for|to|by)\s+(?:these\s+|those\s+|the\s+)?$"
+)
 # Group words that never stand for named people ("both men", "the two governments").
 UNNAMED_GROUP = re.compile(r"\b(?:men|women|officials|governments|parties)\b")
 # Group words that stand for heads of state or government only.
 LEADERS_WORD = re.compile(r"\b(?:leaders|presidents|prime ministers|heads of state)\b")
 # Words of a job title written after a name ("Lance Zuo, General Manager of HIPG").
-APPOSITIVE_TITLE_WORD = re.compile(r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing|"
-                                   r"researcher|fellow|analyst|professor|scholar|economist|expert|lawmaker|senator|diplomat|official|aide|lecturer|editor)\b")
+APPOSITIVE_TITLE_WORD = re.compile(
+    r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|"
+    r"envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing|"
+    r"researcher|fellow|analyst|professor|scholar|economist|expert|lawmaker|senator|diplomat|official|aide|"
+    r"lecturer|editor)\b"
+)
 # An appositive title after a name (", the foreign minister").
-APPOSITIVE_TITLE = re.compile(r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)", re.I)
+APPOSITIVE_TITLE = re.compile(
+    r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|"
+    r"premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|"
+    r"scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)",
+    re.I,
+)
 # First or second person inside a quotation: the quoted speaker, not a third person.
 FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|we|We|you|You|our|Our|us)\b")
 # An indefinite subject after an inverted cue ("said a diplomat", "said two officials").
@@ -65,7 +102,9 @@ AFTER_QUOTE = re.compile(r"[”\"’,]\s*,?\s*$")
 # --------------------------------------------------------------------------- bodies and acronyms
 
 # A body named only by its kind ("the Ministry"): the last fuller name of that kind stands for it.
-GENERIC_BODY = re.compile(r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division")
+GENERIC_BODY = re.compile(
+    r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division"
+)
 # What may come before a sentence's subject: space, quotation marks, a dateline dash.
 SENTENCE_OPENING = re.compile(r"^[\s“”\"‘(]*|\b(?:Mr|Mrs|Ms|Dr)\.?\s*$")
 # A leading article ("A Chilean Embassy").
@@ -79,7 +118,9 @@ CAPITAL = re.compile(r"[A-Z]")
 # A possessive or a space (a body's name has more than one word).
 POSSESSIVE_OR_SPACE = re.compile(r"’s|'s|\s")
 # An acronym or a capitalised phrase ending the subject ("the WTO", "Hanwha Ocean").
-TRAILING_ACRONYM_OR_NAME = re.compile(r"(?:^|\s)(?:the\s+|The\s+)?([A-Z][A-Z&]{1,7}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})$")
+TRAILING_ACRONYM_OR_NAME = re.compile(
+    r"(?:^|\s)(?:the\s+|The\s+)?([A-Z][A-Z&]{1,7}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})$"
+)
 
 # --------------------------------------------------------------------------- names
 
@@ -91,8 +132,10 @@ INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 INITIAL = re.compile(r"^[A-Z]\.$")
 # A hyphen and a word that makes a compound adjective ("Brussels-based", "China-backed"),
 # not a name ("Moon Jae-in", "Prayut Chan-o-cha").
-HYPHEN_LOWER = re.compile(r"-(?:based|backed|led|owned|born|style|made|run|funded|linked|era|bound|wide|level|"
-                          r"related|controlled|speaking|sponsored|focused|hosted|brokered|dominated|majority)\b")
+HYPHEN_LOWER = re.compile(
+    r"-(?:based|backed|led|owned|born|style|made|run|funded|linked|era|bound|wide|level|"
+    r"related|controlled|speaking|sponsored|focused|hosted|brokered|dominated|majority)\b"
+)
 # An acronym joined to a word ("ACT-Accelerator").
 ACRONYM_COMPOUND = re.compile(r"[A-Z]{2,}-|-[A-Z]{2,}")
 # An adverb ending in -ly that opens a sentence ("Simultaneously,", "Separately,").
@@ -120,18 +163,24 @@ JOINT_STATEMENT_TITLE = re.compile(r"\bjoint statement\b|\bjoint declaration\b|\
 # A joint statement named in a sentence (its people become the issuers).
 JOINT_STATEMENT = re.compile(r"\bjoint (?:statement|declaration|communiqu)", re.I)
 # "Joint Statement by/from/of X" in a title.
-JOINT_STATEMENT_ISSUER = re.compile(r"\bjoint (?:statement|declaration|communiqu\S*)\s+(?:from|by|of)\s+(?:the\s+)?(.+)$", re.I)
+JOINT_STATEMENT_ISSUER = re.compile(
+    r"\bjoint (?:statement|declaration|communiqu\S*)\s+(?:from|by|of)\s+(?:the\s+)?(.+)$", re.I
+)
 # "Leaders of ...": issuers named as a group.
 LEADERS_OF = re.compile(r"(?i)leaders?\s+of\b")
 # "Leaders" in an issuer's name.
 LEADERS_CAPITALISED = re.compile(r"\bLeaders\b")
 # Where an issuer's name ends in a title ("... on", "... :", a capitalised -ing word).
-ISSUER_END = re.compile(r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]"
-                   r"|\s+[A-Z][a-z]{4,}ing\s+(?=[A-Z])")  # "the G7 Announcing Further Costs"
+ISSUER_END = re.compile(
+    r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]"
+    r"|\s+[A-Z][a-z]{4,}ing\s+(?=[A-Z])"
+)  # "the G7 Announcing Further Costs"
 # Between the names of a signature line.
 SIGNATURE_BREAK = re.compile(r"(?<=Jr\.)\s+|(?<=Sr\.)\s+|\s*;\s*")
 # Transcript labels of no named speaker.
-NON_SPEAKER_LABEL = re.compile(r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERPRETER|REPORTER|OPERATOR|QUESTION|STAFF|NARRATOR|AUDIENCE)S?")
+NON_SPEAKER_LABEL = re.compile(
+    r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERPRETER|REPORTER|OPERATOR|QUESTION|STAFF|NARRATOR|AUDIENCE)S?"
+)
 # A time stamp line ending a transcript.
 TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}")
 
@@ -140,7 +189,8 @@ TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}")
 SPEECH_TITLE = re.compile(
     r"^(?:(?:Full text|Transcript)(?: of)?\s*:?\s*)?(?:(?:video|keynote|opening|closing|welcoming|televised|inaugural|"
     r"new year|evening|annual)\s+)?(?:speech|address|remarks|statement|message|lecture)\s+(?:by|of|from)\s+(?P<who>.+)$"
-    r"|^(?P<owner>[^’'\n]{3,80})[’']s\s+(?:video\s+|keynote\s+|opening\s+)?(?:speech|address|remarks|message|lecture)\b",
+    r"|^(?P<owner>[^’'\n]{3,80})[’']s\s+(?:video\s+|keynote\s+|opening\s+)?(?:speech|address|remarks|message|"
+    r"lecture)\b",
     re.I,
 )
 
@@ -158,7 +208,7 @@ def _split_alternatives(alternation: str) -> list[str]:
     while i < len(alternation):
         c = alternation[i]
         if c == "\\":
-            cur += alternation[i:i + 2]
+            cur += alternation[i : i + 2]
             i += 2
             continue
         if in_class:
@@ -238,7 +288,8 @@ GROUP = re.compile(
 )
 # An unnamed spokesperson of a body or person ("a US Embassy spokesman in Beijing", "Johnson's spokesman").
 SPOKESPERSON = re.compile(
-    r"^(?:(?:a|an|the|A|An|The)\s+)?(?P<owner>.+?)\s+spokes(?:man|woman|person)(?:\s+(?:in|at|for)\s+[A-Z][\w’'-]*)?$")
+    r"^(?:(?:a|an|the|A|An|The)\s+)?(?P<owner>.+?)\s+spokes(?:man|woman|person)(?:\s+(?:in|at|for)\s+[A-Z][\w’'-]*)?$"
+)
 # A statement or release named as the medium of a cue ("said in a statement").
 STATEMENT_WORD = re.compile(r"\b(?:statement|press release|media release|readout|communiqu[eé])\b", re.I)
 # A statement speaking ("the statement read", "It added").
@@ -248,7 +299,8 @@ STATEMENT_REF = re.compile(
 )
 # A person described by role ("the foreign minister", "Malaysia's envoy to the UN").
 DESCRIPTION = re.compile(
-    r"(?:\b(?:the|The|THE)\s+|(?P<owner>\b[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:’s|'s))\s+)(?P<desc>(?:(?:[A-Z][\w’'.-]*|new|former|visiting|outgoing|incoming|"
+    r"(?:\b(?:the|The|THE)\s+|(?P<owner>\b[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:’s|'s))\s+)(?P<desc>(?:(?:[A-Z][\w’'.-]*|"
+    r"new|former|visiting|outgoing|incoming|"
     r"foreign|trade|defence|defense|prime|vice|deputy|high|chief|top|senior|state|special|"
     r"[a-z]+-?)\s+){0,4}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|"
     r"chancellor|king|queen|prince|emir|sultan|leader|spokesperson|spokesman|spokeswoman|"
@@ -283,24 +335,32 @@ _CAP = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z][\w’'\-]*[\w]|[A-Z])"
 # Lower-case particles inside names ("bin", "van").
 _CONNECT = r"(?:bin|binti|bt|al|el|de|da|di|van|von|der|den|del|la|le|dos|das|du|ibn|abu|bte)"
 # Capitalised words that start a sentence and are never inside a name ("Washington, D.C. As we…")
-_SENTENCE_WORD = (r"(?:As|The|In|On|At|We|It|This|That|These|Those|But|And|When|While|With|After|"
-                  r"Before|For|Our|If|Since|Today)\s")
+_SENTENCE_WORD = (
+    r"(?:As|The|In|On|At|We|It|This|That|These|Those|But|And|When|While|With|After|"
+    r"Before|For|Our|If|Since|Today)\s"
+)
 # A capitalised sequence: a name with its titles ("Prime Minister Datuk Seri Anwar Ibrahim").
 NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
 # A transcript label opening a paragraph: "PRESIDENT BIDEN: ...", "PRESIDENT FERNÁNDEZ: ...",
 # "President of Russia Vladimir Putin: ...", with a translation note ("(retranslated) :").
 TRANSCRIPT_LABEL = re.compile(
     r"^(?P<label>[^\W\d_][\w.’'\- ]{0,100}?)\s*(?:\((?:retranslated|translated|via interpreter|through an interpreter|"
-    r"as interpreted|in English)\)\s*)?:\s*(?P<rest>.*)$", re.S)
+    r"as interpreted|in English)\)\s*)?:\s*(?P<rest>.*)$",
+    re.S,
+)
 # A word of a mixed-case label: capitalised, or a particle of a title or name ("of", "the", "bin").
-LABEL_WORD = re.compile(r"^(?:[^\W\d_a-z][\w.’'\-]*|of|the|and|for|bin|binti|al|el|de|da|van|von|der|del|la|le|du|ibn|abu)$")
+LABEL_WORD = re.compile(
+    r"^(?:[^\W\d_a-z][\w.’'\-]*|of|the|and|for|bin|binti|al|el|de|da|van|von|der|del|la|le|du|ibn|abu)$"
+)
 # A reporter's question in a transcript ("Q  Mr. President, ...", "Q: ...").
 QUESTION_TURN = re.compile(r"^Q(?:\s*:|\s+(?=[\W\dA-Z]))")
 # A stage direction, entirely in brackets ("(Laughter.)", "[The agreement is signed.]").
 STAGE_DIRECTION = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
 
 # The noun phrase at the start of a text: up to a clause word or punctuation.
-_NOUN_PHRASE_END = r"[;:“”\"()]|\.\s|\.$|\s(?:who|which|that|on|in|at|during|when|while|after|as|and\s+(?:added|said))\s"
+_NOUN_PHRASE_END = (
+    r"[;:“”\"()]|\.\s|\.$|\s(?:who|which|that|on|in|at|during|when|while|after|as|and\s+(?:added|said))\s"
+)
 NOUN_PHRASE_END = re.compile(_NOUN_PHRASE_END)
 NOUN_PHRASE_END_OR_COMMA = re.compile(r"," + "|" + _NOUN_PHRASE_END)
 
@@ -312,4 +372,3 @@ SIGNATURE_WORD = re.compile(r"^(?:[A-Z][\w’'\-]*[.,]?|[A-Z]\.,?|Jr\.?,?|Sr\.?,
 DATE_LINE = re.compile(
     r"^(?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+day,? [A-Z][a-z]+ \d{1,2},? \d{4})\.?$"
 )
-

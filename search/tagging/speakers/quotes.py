@@ -1,4 +1,5 @@
 """Quotations: which characters of a sentence are quoted, and quotes that span paragraphs."""
+
 from __future__ import annotations
 
 from .patterns import OPENS_WITH_QUOTE, QUOTE_MARK
@@ -17,7 +18,7 @@ def quote_mask(text: str) -> list[bool]:
         ch = m.group(0)
         i = m.start()
         if depth:
-            mask[start:i + 1] = [True] * (i + 1 - start)
+            mask[start : i + 1] = [True] * (i + 1 - start)
         if ch == "“":
             depth, start = True, i
         elif ch == "”":
@@ -26,7 +27,7 @@ def quote_mask(text: str) -> list[bool]:
             depth = not depth
             start = i
     if depth:
-        mask[start:len(text)] = [True] * (len(text) - start)
+        mask[start : len(text)] = [True] * (len(text) - start)
     return mask
 
 

@@ -4,6 +4,7 @@ Later mentions are resolved against it: a surname or a shorter form finds the
 full name ("Erdogan" → "Recep Tayyip Erdogan"), a description finds the most
 recent person whose roles fit ("the foreign minister", "the Sri Lankan envoy").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ def _description_country(desc: str) -> str | None:
     parts = desc.split()
     for i in range(len(parts)):
         for j in (2, 1):
-            country = canonical_country(" ".join(parts[i:i + j]))
+            country = canonical_country(" ".join(parts[i : i + j]))
             if country:
                 return country
     return None

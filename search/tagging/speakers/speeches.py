@@ -6,6 +6,7 @@ title that names no single person gives no speaker: a tag comes from the
 article, not from outside knowledge. Transcript labels inside the text still
 give their own turns.
 """
+
 from __future__ import annotations
 
 from .mentions import ArticleState, scan_names

@@ -3,6 +3,7 @@
 In an article that is a joint statement, the issuers speak in every
 paragraph; signature and date lines at its end are not paragraphs of speech.
 """
+
 from __future__ import annotations
 
 from .lexicon import ORG_WORDS, TITLE_WORDS
@@ -43,7 +44,7 @@ def _register(state: ArticleState, persons: list[Person]) -> list[Person]:
 
 
 def _issuers_from_title(state: ArticleState) -> None:
-    """"Joint Statement by X and Y": people with titles, else a body ("the Quad Leaders")."""
+    """ "Joint Statement by X and Y": people with titles, else a body ("the Quad Leaders")."""
     m = JOINT_STATEMENT_ISSUER.search(state.title)
     if not m or LEADERS_OF.match(m.group(1)):
         return

@@ -7,6 +7,7 @@ minister"), a name with an appositive title, an anonymous source, a body
 ("the Ministry of Foreign Affairs") and an acronym. The first step that
 recognises the phrase decides: it gives the speakers, or no speaker.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,8 @@ from .lexicon import BODY_WORDS, STOP_CAPS
 from .mentions import ArticleState, chain, registered, scan_names
 from .names import token_key
 from .patterns import (
-    ANONYMOUS,
     AFFILIATION,
+    ANONYMOUS,
     APPOSITIVE_TITLE_WORD,
     CAPITAL,
     CHAIN_CLAUSE_BREAK,
@@ -37,8 +38,8 @@ from .patterns import (
     LEADING_THE,
     ORG_SUBJECT,
     PARENTHETICAL,
-    SPOKESPERSON,
     POSSESSIVE_OR_SPACE,
+    SPOKESPERSON,
     STATEMENT_REF,
     SUBJECT_FILLER,
     TRAILING_ACRONYM_OR_NAME,
@@ -109,8 +110,7 @@ def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
     """he/she: a person named earlier in the sentence, then the subject of the nearest
     earlier sentence of the paragraph, then the person who last opened a sentence if
     that came after the last speaker, then the last speaker, then the last person named."""
-    local = [mm.person for mm in scan_names(state.reg, before, register=False)
-             if not canonical_country(mm.person.name)]
+    local = [mm.person for mm in scan_names(state.reg, before, register=False) if not canonical_country(mm.person.name)]
     if local:
         return [local[-1].name], f'"{word}" → {local[-1].name}'
     for persons in reversed(state.earlier_sentences):
@@ -160,7 +160,7 @@ def pronoun_step(state: ArticleState, c: Clause):
 
 
 def _it(state: ArticleState, word: str) -> Resolved | None:
-    """"It added": the joint statement just quoted, else the body that spoke last."""
+    """ "It added": the joint statement just quoted, else the body that spoke last."""
     if (state.issuers or state.issuer_body) and state.last_was_statement:
         names = _statement_issuers(state)
         return names, f'"{word}" → statement by {", ".join(names)}'
@@ -173,16 +173,14 @@ def _it(state: ArticleState, word: str) -> Resolved | None:
 
 
 def _last_match(pattern: re.Pattern, text: str):
-    match = None
-    for match in pattern.finditer(text):
-        pass
-    return match
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def group_step(state: ArticleState, c: Clause):
-    """"both leaders", "the two sides": the last group named together."""
+    """ "both leaders", "the two sides": the last group named together."""
     g = _last_match(GROUP, c.tail)
-    if not g or g.end() < len(c.tail) - 1 or GROUP_AS_OBJECT.search(c.tail[:g.start()]):
+    if not g or g.end() < len(c.tail) - 1 or GROUP_AS_OBJECT.search(c.tail[: g.start()]):
         return NEXT
     if UNNAMED_GROUP.search(g.group(0)):
         return None
@@ -197,7 +195,7 @@ def group_step(state: ArticleState, c: Clause):
 
 
 def statement_step(state: ArticleState, c: Clause):
-    """"the statement read": the issuers of the joint statement."""
+    """ "the statement read": the issuers of the joint statement."""
     st = _last_match(STATEMENT_REF, c.tail)
     if not st or st.end() < len(c.tail) - 1:
         return NEXT
@@ -231,7 +229,7 @@ def named_step(state: ArticleState, c: Clause):
 
 
 def _joined_descriptions(state: ArticleState, tail: str) -> Resolved | None:
-    """"The Secretary and Foreign Minister": each description the person it fits."""
+    """ "The Secretary and Foreign Minister": each description the person it fits."""
     parts = JOINED.split(LEADING_THE.sub("", tail))
     if not 2 <= len(parts) <= 4:
         return None
@@ -244,7 +242,7 @@ def _joined_descriptions(state: ArticleState, tail: str) -> Resolved | None:
 
 
 def affiliation_step(state: ArticleState, c: Clause):
-    """"Dr Anna Berg of the Oslo Institute said": the person, not the institute."""
+    """ "Dr Anna Berg of the Oslo Institute said": the person, not the institute."""
     m = AFFILIATION.match(c.tail)
     if not m:
         return NEXT
@@ -252,13 +250,13 @@ def affiliation_step(state: ArticleState, c: Clause):
     names = scan_names(state.reg, who, register=False)
     if not names or names[-1].end < len(who) or canonical_country(names[-1].person.name):
         return NEXT
-    mention = registered(state.reg, who[names[-1].start:names[-1].end], names[-1])
+    mention = registered(state.reg, who[names[-1].start : names[-1].end], names[-1])
     state.reg.touch(mention.person)
-    return [mention.person.name], f'"{mention.text.strip()}" ({c.tail[m.end("who"):].strip()})'
+    return [mention.person.name], f'"{mention.text.strip()}" ({c.tail[m.end("who") :].strip()})'
 
 
 def description_step(state: ArticleState, c: Clause):
-    """"the foreign minister", "Malaysia's envoy": the most recent person it fits."""
+    """ "the foreign minister", "Malaysia's envoy": the most recent person it fits."""
     joined = _joined_descriptions(state, c.tail)
     if joined:
         return joined
@@ -274,13 +272,13 @@ def description_step(state: ArticleState, c: Clause):
 
 
 def appositive_step(state: ArticleState, c: Clause):
-    """"Lance Zuo, General Manager of HIPG said": the person before the appositive."""
+    """ "Lance Zuo, General Manager of HIPG said": the person before the appositive."""
     if not c.allow_appositive:
         return NEXT
     segs = c.original.rstrip().rstrip(",").split(",")
     for back in range(2, min(4, len(segs)) + 1):
         names = scan_names(state.reg, segs[-back].strip(), register=False)
-        if names and names[0].start <= 2 and all(APPOSITIVE_TITLE_WORD.search(x) for x in segs[-back + 1:]):
+        if names and names[0].start <= 2 and all(APPOSITIVE_TITLE_WORD.search(x) for x in segs[-back + 1 :]):
             person = names[0].person
             state.reg.touch(person)
             return [person.name], f'"{names[0].text.strip()}" (with an appositive title)'
@@ -288,7 +286,7 @@ def appositive_step(state: ArticleState, c: Clause):
 
 
 def spokesperson_step(state: ArticleState, c: Clause):
-    """"a Chinese foreign ministry spokesman said": the body speaks; "Johnson's spokesman" as given."""
+    """ "a Chinese foreign ministry spokesman said": the body speaks; "Johnson's spokesman" as given."""
     m = SPOKESPERSON.match(c.tail)
     if not m:
         return NEXT
@@ -304,7 +302,7 @@ def spokesperson_step(state: ArticleState, c: Clause):
 
 
 def anonymous_step(state: ArticleState, c: Clause):
-    """"officials said", "analysts say": no speaker."""
+    """ "officials said", "analysts say": no speaker."""
     anon = _last_match(ANONYMOUS, c.tail)
     if anon and anon.end() >= len(c.tail) - 2:
         return None
@@ -317,7 +315,9 @@ def anonymous_step(state: ArticleState, c: Clause):
 @lru_cache(maxsize=256)
 def _fuller_body_pattern(head: str) -> re.Pattern:
     """A fuller name ending in a body's kind ("Sri Lanka's Foreign Ministry", "Ministry of X")."""
-    return re.compile(rf"(?:[A-Z][\w’'.-]*[^\S\n]+){{0,4}}{head}(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][\w’'-]*)+)?")
+    return re.compile(
+        rf"(?:[A-Z][\w’'.-]*[^\S\n]+){{0,4}}{head}(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][\w’'-]*)+)?"
+    )
 
 
 def _word_key(word: str) -> str:
@@ -369,7 +369,11 @@ def body_step(state: ArticleState, c: Clause):
 @lru_cache(maxsize=256)
 def _acronym_expansion(acronym: str) -> re.Pattern:
     """The full name an acronym was introduced with ("the World Trade Organization (WTO)")."""
-    return re.compile(r"((?:the[^\S\n]+)?(?:[A-Z][\w’'.&-]*[^\S\n]+(?:(?:of|for|and|&)[^\S\n]+)?){1,8})\(" + re.escape(acronym) + r"\)")
+    return re.compile(
+        r"((?:the[^\S\n]+)?(?:[A-Z][\w’'.&-]*[^\S\n]+(?:(?:of|for|and|&)[^\S\n]+)?){1,8})\("
+        + re.escape(acronym)
+        + r"\)"
+    )
 
 
 def acronym_step(state: ArticleState, c: Clause):
@@ -392,5 +396,16 @@ def acronym_step(state: ArticleState, c: Clause):
     return None
 
 
-STEPS = (pronoun_step, group_step, statement_step, named_step, affiliation_step, description_step,
-         appositive_step, spokesperson_step, anonymous_step, body_step, acronym_step)
+STEPS = (
+    pronoun_step,
+    group_step,
+    statement_step,
+    named_step,
+    affiliation_step,
+    description_step,
+    appositive_step,
+    spokesperson_step,
+    anonymous_step,
+    body_step,
+    acronym_step,
+)

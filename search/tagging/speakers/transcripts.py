@@ -6,6 +6,7 @@ Labels are in capitals (``PRIME MINISTER ŠIMONYTĖ:``) or a titled name
 (``MODERATOR:``) and a reporter's question (``Q``) end the turn; a stage
 direction (``(Laughter.)``) is nobody's words and leaves the turn as it is.
 """
+
 from __future__ import annotations
 
 from .mentions import ArticleState
@@ -41,7 +42,7 @@ def _mixed_case_label(state: ArticleState, tokens: list[str]) -> bool:
 
 
 def _described(state: ArticleState, toks: list[str]) -> Person | None:
-    """"THE PRESIDENT:": the person the description stands for."""
+    """ "THE PRESIDENT:": the person the description stands for."""
     return state.reg.by_description(" ".join(toks[1:]))
 
 
