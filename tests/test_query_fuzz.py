@@ -41,6 +41,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from web import SECURITY_HEADERS, create_app  # noqa: E402
 
+pytestmark = pytest.mark.slow  # thousands of generated requests
+
 EXAMPLES = int(os.environ.get("DIPLOSEARCH_FUZZ_EXAMPLES", "1500"))
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 SEED_ID = "000_c346cf18d6c898db"

@@ -38,6 +38,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from web import SECURITY_HEADERS  # noqa: E402
 
+pytestmark = pytest.mark.slow  # thousands of generated requests
+
 EXAMPLES = int(os.environ.get("DIPLOSEARCH_SCHEMATHESIS_EXAMPLES", "80"))
 OPERATIONS = ["/api/search", "/api/article/{id}", "/api/facets/{name}", "/export.csv", "/export.json"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"

@@ -17,7 +17,8 @@ from . import learned
 from .countries import canonical_country, find_countries
 from .learned import TagModel
 from .sector_model import add_learned, article_features
-from .sectors import sector_labels, tag_sectors
+from ..facets import sector_labels
+from .sectors import tag_sectors
 from .speakers import analyse_speakers
 
 __all__ = ["tag_article", "sector_labels", "canonical_country", "Tagger", "shipped_tagger"]

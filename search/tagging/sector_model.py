@@ -20,7 +20,8 @@ import re
 from collections import Counter
 
 from .learned import LinearModel
-from .sectors import sector_labels, stem
+from ..facets import sector_labels
+from .sectors import stem
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 STOP = frozenset(

@@ -275,7 +275,6 @@ def _lowered_form(pattern: str) -> re.Pattern | None:
 @dataclass(frozen=True)
 class _Taxonomy:
     ids: tuple[str, ...]
-    labels: dict[str, str]
     strong: _Terms
     weak: _Terms
     generic: _Terms
@@ -318,7 +317,6 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
     }
     return _Taxonomy(
         ids=tuple(e["id"] for e in data["sectors"]),
-        labels={e["id"]: e["label"] for e in data["sectors"]},
         strong=built["strong"],
         weak=built["weak"],
         generic=built["generic"],
@@ -331,11 +329,6 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         modifiers={e["id"]: frozenset(t.lower() for t in e.get("modifiers", [])) for e in data["sectors"]},
         patterns=tuple((e["id"], _compiled(p, "pattern")) for e in data["sectors"] for p in e.get("patterns", [])),
     )
-
-
-def sector_labels() -> dict[str, str]:
-    """Sector id → display label, in taxonomy order."""
-    return dict(_taxonomy().labels)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
