@@ -24,9 +24,13 @@ SECTORS_PATH = Path(__file__).resolve().parent / "data" / "sectors.json"
 EXPORT_BASE = ("article_id", "n", "title", "date", "source", "url", "text")  # then the facets' keys
 
 
-@lru_cache(maxsize=1)
 def sector_labels() -> dict[str, str]:
     """Sector id -> display label, in taxonomy order (``search/data/sectors.json``)."""
+    return dict(_sector_labels())
+
+
+@lru_cache(maxsize=1)
+def _sector_labels() -> dict[str, str]:
     data = json.loads(SECTORS_PATH.read_text(encoding="utf-8"))
     return {sector["id"]: sector["label"] for sector in data["sectors"]}
 

@@ -1,4 +1,4 @@
-"""Text helpers shared by every stage: accent folding and sentence splitting.
+"""Text helpers shared by every stage: accent folding, sentence splitting, link URLs.
 
 One definition each, so the ingester, the taggers, facet search and the
 query side agree on what "the same word" and "a sentence" mean.
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 MONTH_ABBREVIATIONS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -21,6 +22,25 @@ _SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"(\S+)$")
 _DOTTED_LETTERS = re.compile(r"^(?:[a-z]\.)*[a-z]$")
 _INITIAL = re.compile(r"^[A-Z]$")
+
+
+def http_url(value: object) -> str:
+    """``value`` when it is an absolute http(s) URL, else "".
+
+    Only these become links: a ``javascript:``, ``data:`` or ``vbscript:`` URL
+    from a source (a JSON Lines ``url``, a page's ``og:url``) must never be
+    the "original article" link. Browsers drop tabs and newlines inside a
+    URL and spaces and control characters around it (``java\tscript:``),
+    and so does ``urlsplit``; a URL with other control characters is refused.
+    """
+    url = str(value or "").strip()
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
 def strip_accents(text: str) -> str:

@@ -47,6 +47,14 @@ def seed_index(seed_index_dir) -> WhooshBackend:
     return WhooshBackend(seed_index_dir)
 
 
+@pytest.fixture(scope="session")
+def seeds_index_dir(tmp_path_factory) -> Path:
+    """An index of the repository's seeds/ folder (91 articles), built once per test run."""
+    folder = tmp_path_factory.mktemp("seeds-index")
+    reindex([SEEDS], folder, progress=False)
+    return folder
+
+
 @pytest.fixture()
 def make_articles(tmp_path):
     """Write small JSON Lines articles for a test and return the file."""

@@ -300,3 +300,94 @@ def test_no_console_errors_on_the_main_pages(page, server):
     assert not page.problems
     page.goto("/?q=trade&from=2022&to=2022")
     shot(page, "12-year-selected")
+
+
+# -- the Content-Security-Policy in a real browser ------------------------------------------
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || ''));
+});
+"""
+
+
+def test_the_pages_work_under_the_content_security_policy(page, server):
+    """Every main page, the facet search box (fetch) and the timeline, with no CSP violation."""
+    page.add_init_script(CSP_WATCH)
+    for path in ("/", "/?q=energy", "/?q=semiconducters", "/?q=energy&more=speaker", "/help",
+                 "/article/000_c346cf18d6c898db?p=3&q=energy#p3", "/?q=%22open", "/article/nope"):
+        response = page.goto(path)
+        policy = response.headers.get("content-security-policy", "")
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert response.headers.get("x-frame-options") == "DENY" and response.headers.get("x-content-type-options") == "nosniff"
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
+    # the two error pages are logged as failed loads (400, 404), as they should be; nothing else
+    page.problems[:] = [p for p in page.problems
+                        if not ("Failed to load resource" in p and ("%22open" in p or "/article/nope" in p))]
+    page.goto("/?q=energy")
+    expect(page.locator("svg.ticks text").first).to_be_visible()  # the timeline's labels, drawn without style attributes
+    page.get_by_role("searchbox", name="Find a speaker").fill("bid")  # site.js fetches /api/facets
+    page.wait_for_selector('.facet-speaker ul.facet-values[data-filtered="bid"]')
+    assert page.evaluate("window.__csp") == []
+    assert not page.problems
+
+
+def test_the_policy_blocks_injected_script(browser, server):
+    """Were markup ever injected, its inline script, handler and javascript: link would not run."""
+    context = browser.new_context(base_url=server)
+    page = context.new_page()
+    try:
+        page.add_init_script(CSP_WATCH)
+        page.goto("/?q=energy")
+        page.evaluate("""() => {
+            const s = document.createElement('script'); s.textContent = 'window.__ran = (window.__ran || 0) + 1';
+            document.body.appendChild(s);
+            const img = document.createElement('div');
+            img.innerHTML = '<img src="/static/favicon.svg" onload="window.__ran = (window.__ran || 0) + 1">';
+            document.body.appendChild(img);
+            const a = document.createElement('a'); a.id = 'evil'; a.textContent = 'evil';
+            a.setAttribute('href', 'javascript:window.__ran = (window.__ran || 0) + 1');
+            document.body.appendChild(a);
+        }""")
+        page.locator("#evil").click()
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__ran || 0") == 0
+        violations = page.evaluate("window.__csp")
+        assert any(v.startswith("script-src") for v in violations), violations
+    finally:
+        context.close()
+
+
+def test_a_script_url_from_a_source_is_never_the_original_article_link(browser, tmp_path):
+    """A javascript: or data: URL given by a source shows no link, in an index built now or before
+    ingest checked URLs (its stored URL is checked again when the page is drawn)."""
+    from unittest import mock
+
+    import search.ingest.sources as sources_module
+    from conftest import write_jsonl
+
+    text = "Energy ministers met to discuss a grid interconnection and trade in power, officials said."
+    articles = [{"id": "js", "title": "Grid talks", "url": "javascript:document.title='pwned'", "text": text},
+                {"id": "data", "title": "Power talks", "url": "data:text/html,<script>alert(1)</script>",
+                 "text": "Trade ministers agreed on tariffs and customs cooperation at the border, both sides said."}]
+    sources = write_jsonl(tmp_path / "hostile.jsonl", articles)
+    for built_before_the_fix in (False, True):
+        index = tmp_path / f"index-{built_before_the_fix}"
+        with mock.patch.object(sources_module, "http_url", (lambda url: url) if built_before_the_fix
+                               else getattr(sources_module, "http_url", lambda url: url), create=True):
+            reindex([sources], index, progress=False)
+        process, base = start_server(index, tmp_path / f"server-{built_before_the_fix}.log")
+        context = browser.new_context(base_url=base)
+        page = context.new_page()
+        try:
+            for article_id in ("js", "data"):
+                page.goto(f"/article/{article_id}")
+                expect(page.locator("h1")).to_be_visible()
+                expect(page.get_by_role("link", name="original article")).to_have_count(0)
+                hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+                assert not [h for h in hrefs if not h.startswith(base) and not h.startswith("http")], hrefs
+                assert page.title() != "pwned"
+        finally:
+            context.close()
+            stop_server(process)

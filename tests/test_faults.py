@@ -157,7 +157,7 @@ def test_sigkill_to_the_parent_mid_build(index_dir, corpus, tmp_path):
     process = start(index_dir, [corpus])
     workers = wait_mid_build(process, index_dir)
     process.kill()
-    process.wait()
+    process.communicate()
     assert_no_orphans(workers)  # they die with their parent, releasing nothing they never held
     assert_old_index_serves(index_dir, live)
     assert_next_reindex_works(index_dir, tmp_path)  # the lock is free; the unfinished build is deleted
@@ -173,7 +173,7 @@ def test_sigkill_to_a_serial_build(index_dir, corpus, tmp_path):
     time.sleep(1.0)
     assert process.poll() is None
     process.kill()
-    process.wait()
+    process.communicate()
     assert_old_index_serves(index_dir, live)
     assert_next_reindex_works(index_dir, tmp_path)
 

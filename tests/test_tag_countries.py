@@ -67,3 +67,33 @@ def test_leader_named_later_implies_the_country():
     tags = tag_article(art)
     assert tags[1].countries == ["Malaysia", "Türkiye"]
     assert "Erdogan" in tags[1].evidence["countries"]["Türkiye"]
+
+
+def test_a_listed_leader_implies_the_country_without_a_title():
+    art = Article(id="t", paragraphs=["Vladimir Putin and Xi Jinping made statements for the press."])
+    assert set(tag_article(art)[0].countries) == {"Russia", "China"}
+
+
+def test_an_unlisted_leader_is_resolved_from_a_titled_mention_in_the_article():
+    art = Article(id="t", paragraphs=[
+        "Chilean President Maria Lopez arrived in Oslo on Monday.",
+        "Lopez met business leaders on Tuesday.",
+    ])
+    assert tag_article(art)[1].countries == ["Chile"]
+
+
+def test_a_leaders_ambiguous_short_form_implies_nothing():
+    art = Article(id="t", paragraphs=["Mr Li opened the new factory."])
+    assert tag_article(art)[0].countries == []
+
+
+def test_gaza_and_the_west_bank_as_the_subject_are_palestine_but_not_as_a_place():
+    assert [c for c, _ in find_countries("Gaza rejected the proposal on Monday.")] == ["Palestine"]
+    assert [c for c, _ in find_countries("The West Bank faces new settlements.")] == ["Palestine"]
+    assert find_countries("Aid trucks entered Gaza on Monday.") == []
+
+
+def test_the_us_state_of_georgia_is_not_the_country():
+    assert find_countries("Georgia voters went to the polls in Atlanta, Georgia.") == []
+    assert find_countries("The Georgia governor signed the bill.") == []
+    assert [c for c, _ in find_countries("Georgia and Armenia signed a border deal.")] == ["Georgia", "Armenia"]

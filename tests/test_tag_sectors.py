@@ -249,3 +249,34 @@ def test_a_war_or_pandemic_that_only_dates_an_event_is_not_a_subject():
     assert "health" not in sectors("The port signed the deal before the pandemic hit.")
     assert "humanitarian" in sectors("The civil war displaced thousands.")
     assert "health" in sectors("The pandemic strained hospitals.")
+
+
+def test_the_armed_forces_words_of_war_speeches_are_defence():
+    from search.tagging.sectors import tag_sectors
+
+    assert "defence" in tag_sectors("We thank our defenders and every brigade on the frontline.")[0]
+    assert "humanitarian" in tag_sectors("The occupiers shelled the city; twelve civilians were killed.")[0]
+    assert "defence" not in tag_sectors("Both sides agreed to combat climate change together.")[0]
+
+
+def test_cultural_and_humanitarian_cooperation_is_people_to_people():
+    from search.tagging.sectors import tag_sectors
+
+    sectors, _ = tag_sectors("The ministers praised the cultural and humanitarian cooperation of their peoples.")
+    assert "education-culture" in sectors and "humanitarian" not in sectors
+    assert "humanitarian" in tag_sectors("Humanitarian aid reached the refugees.")[0]
+
+
+def test_ecosystem_is_environment_only_when_nothing_else_is_named():
+    from search.tagging.sectors import tag_sectors
+
+    assert "environment-climate" not in tag_sectors("The startup ecosystem attracts investment.")[0]
+    assert tag_sectors("The lake's ecosystem is fragile.")[0] == ["environment-climate"]
+
+
+def test_travel_corridors_data_security_and_drills():
+    from search.tagging.sectors import tag_sectors
+
+    assert "infrastructure-transport" in tag_sectors("The two cities will open a travel bubble in May.")[0]
+    assert "security" in tag_sectors("The initiative sets standards for data security.")[0]
+    assert "defence" in tag_sectors("The navy held drills near the islands.")[0]

@@ -176,3 +176,58 @@ def test_an_acronym_joined_to_a_word_or_a_pledge_is_not_a_person():
         "Both leaders reaffirmed their support.",
     ])
     assert sorted(got[1]) == ["Ardern", "Biden"]
+
+
+def test_he_is_the_last_subject_when_the_subject_spoke_without_a_cue():
+    got = speakers([
+        "Ambassador Olaf Berg said the talks had stalled.",
+        "Mr Piet Smit, a former minister, called the remarks predictable.",
+        "The criticism is fair, he said.",
+    ])
+    assert got[2] == ["Piet Smit"]
+
+
+def test_capitalised_non_people_are_not_speakers():
+    got = speakers([
+        "The Paris Agreement says nothing about it.",
+        "Simultaneously, the Special Envoy will reiterate the need for peace.",
+        "Gyms will reopen, said its Secretary for Food and Health Maria Lopez on Tuesday.",
+    ])
+    assert got[0] == [] and "Simultaneously" not in got[1] and got[2] == ["Maria Lopez"]
+
+
+def test_a_title_remnant_does_not_start_a_name_and_a_possessive_ends_it():
+    got = speakers([
+        "U.S. Ambassador to the U.N. Jane Doe-Smith said the vote was historic.",
+        "President Ivan Petrov’s Green Corridor Initiative was praised.",
+        "Ivan Petrov said trade would grow.",
+    ])
+    assert got[0] == ["Jane Doe-Smith"] and got[2] == ["Ivan Petrov"]
+
+
+def test_it_was_agreed_is_said_by_the_parties_of_the_talks():
+    got = speakers([
+        "Ivan Petrov had a telephone conversation with President of Chile Maria Lopez.",
+        "It was agreed to continue contacts at various levels.",
+    ])
+    assert sorted(got[1]) == ["Ivan Petrov", "Maria Lopez"]
+
+
+def test_a_quotation_spanning_sentences_does_not_hide_the_cue_after_it():
+    got = speakers(['"The origin is for scientists to find... It should not be politicised," said Mr Piet Smit, '
+                    'in an apparent rebuke of his critics.'])
+    assert got == [["Piet Smit"]]
+
+
+def test_a_name_with_an_appositive_role_before_the_cue():
+    got = speakers(["Dr Anna Berg of the Oslo Institute said the talks were stalled.",
+                    '"Hawks have the upper hand," Dr Berg, the researcher, said.'])
+    assert got[1] == ["Anna Berg"]
+
+
+def test_they_stands_for_the_people_just_named_together():
+    got = speakers([
+        "Secretary of State Jane Doe and Foreign Minister Kofi Mensah met in Accra on Monday.",
+        "They reiterated their support for the peace process.",
+    ])
+    assert sorted(got[1]) == ["Jane Doe", "Kofi Mensah"]

@@ -28,11 +28,13 @@ from search.tagging.speakers import analyse_speakers  # noqa: E402
 
 def clear_text_caches():
     """Empty the per-text caches (bounded lru caches), keeping the loaded tables."""
-    import search.tagging.countries as c
-    import search.tagging.sectors as s
-    import search.tagging.speakers as sp
+    import importlib
+    import pkgutil
 
-    for module in (c, s, sp):
+    import search.tagging as tagging
+
+    names = [m.name for m in pkgutil.walk_packages(tagging.__path__, "search.tagging.")]
+    for module in map(importlib.import_module, names):
         for value in vars(module).values():
             info = getattr(value, "cache_info", None)
             if info is not None and info().maxsize is not None:

@@ -8,6 +8,7 @@ of the page is in its URL, so every link works without JavaScript.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -15,11 +16,12 @@ from datetime import date
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from markupsafe import Markup, escape
 
 from search.errors import IndexMissing, QueryError
 from search.models import SearchResult, plain, result_to_dict
 from search.query.names import prefix_matches
-from search.text import MONTH_ABBREVIATIONS, fold
+from search.text import MONTH_ABBREVIATIONS, fold, http_url
 from search.query.params import build_request
 from search.facets import FACETS, export_fields, sector_labels
 
@@ -332,6 +334,22 @@ def export_request(args):
     return search_request, cap, total, paragraphs
 
 
+# what a spreadsheet may read as the start of a formula (OWASP, "CSV Injection")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: a list joined with "; ", and a text that a
+    spreadsheet could run as a formula (``=HYPERLINK(...)``, ``-2+3``,
+    ``@SUM(...)``) prefixed with ``'``, as OWASP advises, so it shows as text.
+    The JSON export keeps every value as it is."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_row(paragraph) -> dict:
     data = paragraph.to_dict()
     return {name: data[name] for name in export_fields()}
@@ -359,8 +377,7 @@ def export_csv():
     writer.writerow(export_fields())
     for paragraph in paragraphs:
         row = export_row(paragraph)
-        writer.writerow(["; ".join(value) if isinstance(value, list) else value
-                         for value in row.values()])
+        writer.writerow([csv_cell(value) for value in row.values()])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers=export_headers(request.args, "csv", total, cap, len(paragraphs)))
 
@@ -400,24 +417,30 @@ def matching_paragraphs(article_id: str, q: str) -> dict[int, list[str]]:
                                                    page=page, facet_size=1))
         except QueryError:
             return found
-        for hit in result.hits:
-            found[hit.paragraph.n] = sorted({m for m in MARK.findall(hit.snippet)}, key=len,
+        for hit in result.hits:  # the snippet is HTML: its marked words as text
+            found[hit.paragraph.n] = sorted({html.unescape(m) for m in MARK.findall(hit.snippet)}, key=len,
                                             reverse=True)
         if page >= result.pages or page >= 10:
             return found
         page += 1
 
 
-def mark_words(text: str, words: list[str]):
-    """The paragraph as HTML, escaped, with the engine's marked words wrapped in <mark>."""
-    from markupsafe import Markup, escape
+def mark_words(text: str, words: list[str]) -> Markup:
+    """The paragraph as HTML, escaped, with the engine's marked words wrapped in <mark>.
 
-    escaped = str(escape(text))
+    The words are found in the text as it is and each piece is escaped on its
+    own, so a mark never lands inside an entity (``&amp;``, ``&#39;``) that
+    escaping made."""
+    words = [w for w in words if w]
     if not words:
-        return Markup(escaped)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words if w) + r")(?!\w)",
-                         re.IGNORECASE)
-    return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces += [escape(text[last:match.start()]), Markup("<mark>%s</mark>") % match.group()]
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return Markup("").join(pieces)
 
 
 @bp.get("/article/<path:article_id>")
@@ -489,6 +512,12 @@ def api_openapi():
 def help_page():
     return render_template("help.html", sectors=sector_labels(), export_fields=export_fields(),
                            export_limit=current_app.config["EXPORT_LIMIT"])
+
+
+@bp.app_template_filter("http_url")
+def http_url_filter(value) -> str:
+    """A stored URL as a link target, or "" when it is not http(s) (``javascript:``, ``data:``)."""
+    return http_url(value)
 
 
 @bp.app_context_processor

@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 from bs4 import BeautifulSoup, Tag
 
-from search.text import MONTH_ABBREVIATIONS
+from search.text import MONTH_ABBREVIATIONS, http_url
 
 ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
                  "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "scholarlyarticle",
@@ -263,22 +263,19 @@ def page_meta(soup: BeautifulSoup, path_url: str = "") -> PageMeta:
     metas = _meta_map(soup)
 
     # url
-    url = ""
+    # the first http(s) one of these: a javascript: or data: og:url is no link
+    candidates = []
     for link in soup.find_all("link", href=True):
         rel = link.get("rel") or []
         rel = rel if isinstance(rel, list) else [rel]
         if "canonical" in [str(r).lower() for r in rel]:
-            url = clean(link["href"])
+            candidates.append(clean(link["href"]))
             break
-    url = url if url.startswith("http") else ""
-    url = url or metas.get("og:url", "") or metas.get("twitter:url", "")
-    if not url:
-        for item in articles:
-            candidate = _text_of(item.get("url")) or _text_of(item.get("mainEntityOfPage"))
-            if candidate.startswith("http"):
-                url = candidate
-                break
-    url = url or path_url
+    candidates += [metas.get("og:url", ""), metas.get("twitter:url", "")]
+    for item in articles:
+        candidates += [_text_of(item.get("url")), _text_of(item.get("mainEntityOfPage"))]
+    candidates.append(path_url)
+    url = next((http_url(c) for c in candidates if http_url(c)), "")
 
     # publisher
     source = ""

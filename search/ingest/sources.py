@@ -20,7 +20,7 @@ from pathlib import Path
 from search.errors import SourceError
 from search.facets import FACETS
 from search.models import Article, Skipped
-from search.text import sentence_spans
+from search.text import http_url, sentence_spans
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -60,8 +60,17 @@ def read_file(path: Path) -> list[Article | Skipped]:
     """All articles in one file; raises SourceError with a reason when it is unusable.
 
     A JSON Lines file with some bad lines yields a Skipped for each of them
-    and the articles of the good lines.
+    and the articles of the good lines. An article's URL is kept only when it
+    is an http(s) one (``search.text.http_url``), whichever format gave it.
     """
+    items = _read_file(path)
+    for item in items:
+        if isinstance(item, Article):
+            item.url = http_url(item.url)
+    return items
+
+
+def _read_file(path: Path) -> list[Article | Skipped]:
     try:
         data = path.read_bytes()
     except OSError as error:

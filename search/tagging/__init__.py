@@ -1,44 +1,89 @@
 """Paragraph taggers: sectors, speakers and countries for each paragraph.
 
 ``tag_article(article)`` returns one :class:`~search.models.Tags` per entry of
-``article.paragraphs``, in order. Everything is rule based, deterministic and
-offline (taxonomy in ``search/data/sectors.json``, country names from pycountry).
+``article.paragraphs``, in order. Everything is deterministic and offline:
+rules (taxonomy in ``search/data/sectors.json``, country names from pycountry,
+heads of state or government in ``search/data/leaders.json``) and one learned
+part, the diplomacy model of ``sector_model.py`` (weights in
+``search/data/tag_model.json``, trained by ``tools/train_tags.py``).
 """
+
 from __future__ import annotations
 
+from functools import cache
+
 from ..models import Article, Tags
+from . import learned
 from .countries import canonical_country, find_countries
-from .sectors import sector_labels, tag_sectors
+from .learned import TagModel
+from .sector_model import add_learned, article_features
+from ..facets import sector_labels
+from .sectors import tag_sectors
 from .speakers import analyse_speakers
 
-__all__ = ["tag_article", "sector_labels", "canonical_country"]
+__all__ = ["tag_article", "sector_labels", "canonical_country", "Tagger", "shipped_tagger"]
+
+
+class Tagger:
+    """The taggers, with a given set of learned weights (``None``: the rules alone).
+
+    The product uses :func:`shipped_tagger`; the evaluation builds one per
+    held-out publisher with weights trained without it.
+    """
+
+    def __init__(self, model: TagModel | None = None) -> None:
+        self.model = model or TagModel()
+
+    def tag(self, article: Article) -> list[Tags]:
+        """Tags for every paragraph of the article, in order."""
+        paragraphs = list(article.paragraphs or [])
+        home = canonical_country((article.dateline or "").strip().title()) if article.dateline else None
+        analysis = analyse_speakers(paragraphs, article.title or "", home)
+        rules = [tag_sectors(text) for text in paragraphs]
+        countries = [find_countries(text) for text in paragraphs]
+        features = sector_features(article, rules, countries) if self.model.sectors else [[]] * len(paragraphs)
+        return [
+            Tags(
+                sectors=sectors,
+                speakers=list(speakers),
+                countries=[c for c, _ in found],
+                evidence={"sectors": sector_why, "speakers": dict(speakers), "countries": dict(found)},
+            )
+            for speakers, (sectors, sector_why), found in zip(
+                analysis.speakers,
+                (
+                    add_learned(self.model.sectors, present, text, *rule)
+                    for present, text, rule in zip(features, paragraphs, rules, strict=True)
+                ),
+                (with_leaders(found, named) for found, named in zip(countries, analysis.leaders, strict=True)),
+                strict=True,
+            )
+        ]
+
+
+def with_leaders(countries: list[tuple[str, str]], leaders: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The countries found in the text, then those of the leaders it names ("Putin said": Russia)."""
+    seen = {c for c, _ in countries}
+    out = list(countries)
+    for person, country in leaders:
+        if country not in seen:
+            seen.add(country)
+            out.append((country, f'named "{person}" ({country})'))
+    return out
+
+
+def sector_features(article: Article, rules, found_countries) -> list[list[str]]:
+    """The learned sector model's features of each paragraph (see ``sector_model.py``)."""
+    title_sectors = tag_sectors(article.title)[0] if article.title else []
+    return article_features(list(article.paragraphs), rules, title_sectors, [len(c) for c in found_countries])
+
+
+@cache
+def shipped_tagger() -> Tagger:
+    """The tagger with the weights shipped in ``search/data``."""
+    return Tagger(learned.shipped())
 
 
 def tag_article(article: Article) -> list[Tags]:
     """Tags for every paragraph of the article, in order."""
-    paragraphs = list(article.paragraphs or [])
-    home = canonical_country((article.dateline or "").strip().title()) if article.dateline else None
-    speakers, people = analyse_speakers(paragraphs, article.title or "", home)
-    out: list[Tags] = []
-    for text, (names, speaker_why), named in zip(paragraphs, speakers, people):
-        sectors, sector_why = tag_sectors(text)
-        countries = find_countries(text)
-        seen = {c for c, _ in countries}
-        for person, country in named:
-            # a person whose country the article gave ("US President Donald Trump")
-            if country not in seen:
-                seen.add(country)
-                countries.append((country, f'named "{person}" ({country})'))
-        out.append(
-            Tags(
-                sectors=sectors,
-                speakers=list(names),
-                countries=[c for c, _ in countries],
-                evidence={
-                    "sectors": sector_why,
-                    "speakers": {n: speaker_why.get(n, "") for n in names},
-                    "countries": dict(countries),
-                },
-            )
-        )
-    return out
+    return shipped_tagger().tag(article)

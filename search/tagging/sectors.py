@@ -5,12 +5,13 @@ The taxonomy file is the single source of truth: ids, display labels, terms,
 found) and exclusions (job titles, office names, figurative and ceremonial
 uses) are all read from it, so a user can extend it without touching code.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "sectors.json"
@@ -124,7 +125,7 @@ def _matches(terms: _Terms, words: list[str], lows: list[str], stems: list[str],
                     continue
                 if i + L > n:
                     continue
-                got = tuple(words[i:i + L]) if sensitive else tuple(lows[i:i + L])
+                got = tuple(words[i : i + L]) if sensitive else tuple(lows[i : i + L])
                 if got == key:
                     yield i, i + L, sector, term
         if prefixes:
@@ -228,10 +229,10 @@ def _scan(combined: _Index, words: list[str], lows: list[str], names_off: bool):
                 continue
             if i + L > n:
                 continue
-            got = tuple(words[i:i + L]) if sensitive else tuple(lows[i:i + L])
+            got = tuple(words[i : i + L]) if sensitive else tuple(lows[i : i + L])
             if got == key:
                 out[kind].append((i, i + L, sector, term))
-        for prefix, sector, term, kind in wild:
+        for _prefix, sector, term, kind in wild:
             if names_off and kind >= WEAK:
                 if in_name is None:
                     in_name = _in_name(words, i)
@@ -274,7 +275,6 @@ def _lowered_form(pattern: str) -> re.Pattern | None:
 @dataclass(frozen=True)
 class _Taxonomy:
     ids: tuple[str, ...]
-    labels: dict[str, str]
     strong: _Terms
     weak: _Terms
     generic: _Terms
@@ -294,11 +294,13 @@ def _compiled(item: dict, why: str) -> _Exclusion:
         pattern=re.compile(item["pattern"]),
         lowered=_lowered_form(item["pattern"]),
         triggers=re.compile("|".join(re.escape(k.lower()) for k in item["if_contains"]))
-        if item.get("if_contains") else None,
-        why=item.get("why", why))
+        if item.get("if_contains")
+        else None,
+        why=item.get("why", why),
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
@@ -309,11 +311,12 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         weak += [(entry["id"], t) for t in entry.get("weak", [])]
         exclude += [(entry["id"], t) for t in entry.get("exclude", [])]
     exclusions = tuple(_compiled(item, "excluded") for item in data.get("exclusions", []))
-    built = {kind: _build(entries) for kind, entries in
-             (("strong", strong), ("weak", weak), ("generic", generic), ("exclude", exclude))}
+    built = {
+        kind: _build(entries)
+        for kind, entries in (("strong", strong), ("weak", weak), ("generic", generic), ("exclude", exclude))
+    }
     return _Taxonomy(
         ids=tuple(e["id"] for e in data["sectors"]),
-        labels={e["id"]: e["label"] for e in data["sectors"]},
         strong=built["strong"],
         weak=built["weak"],
         generic=built["generic"],
@@ -326,11 +329,6 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         modifiers={e["id"]: frozenset(t.lower() for t in e.get("modifiers", [])) for e in data["sectors"]},
         patterns=tuple((e["id"], _compiled(p, "pattern")) for e in data["sectors"] for p in e.get("patterns", [])),
     )
-
-
-def sector_labels() -> dict[str, str]:
-    """Sector id → display label, in taxonomy order."""
-    return dict(_taxonomy().labels)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -407,6 +405,17 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
             return True
         return low in modifiers.get(sector, ()) and any(s != sector for s in covered.get(j, ()))
 
+    found = _pattern_matches(tax, masked)
+    for i, j, sector, term in strong:
+        if sector in found or qualified(i, j, sector, term):
+            continue
+        found[sector] = f'matched "{" ".join(words[i:j])}"'
+    weak = _weak_terms(weak_hits, found, qualified, words)
+    return _decide(tax, found, weak, words, generic_hits, free, qualified)
+
+
+def _pattern_matches(tax: _Taxonomy, masked: str) -> dict[str, str]:
+    """The sectors the taxonomy's regular expressions find, with the matched text."""
     found: dict[str, str] = {}
     low = masked.lower() if tax.patterns else ""
     for sector, pattern in tax.patterns:
@@ -417,11 +426,12 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
         else:
             m = pattern.pattern.search(masked)
         if m:
-            found[sector] = f'matched "{masked[m.start():m.end()]}"'
-    for i, j, sector, term in strong:
-        if sector in found or qualified(i, j, sector, term):
-            continue
-        found[sector] = f'matched "{" ".join(words[i:j])}"'
+            found[sector] = f'matched "{masked[m.start() : m.end()]}"'
+    return found
+
+
+def _weak_terms(weak_hits, found: dict[str, str], qualified, words: list[str]) -> dict[str, dict[str, str]]:
+    """The distinct weak terms of each sector not found already: {sector: {term: text}}."""
     weak: dict[str, dict[str, str]] = {}
     used: dict[str, set[int]] = {}
     for i, j, sector, term in weak_hits:
@@ -432,7 +442,7 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
             continue  # overlapping matches ("ties between" / "ties") count once
         used[sector] |= span
         weak.setdefault(sector, {}).setdefault(term.lower(), " ".join(words[i:j]))
-    return _decide(tax, found, weak, words, generic_hits, free, qualified)
+    return weak
 
 
 def _decide(tax, found, weak, words, generic_hits, free, qualified):

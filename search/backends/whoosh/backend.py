@@ -283,12 +283,17 @@ class WhooshBackend:
             return "", 0
         reader = searcher.reader()
         spelled = {"text", *FACETS.names()}  # a word missing from the titles alone is no misspelling
-        unknown = [(field, text) for field, text in q.iter_all_terms()
-                   if field in spelled and (field, text) not in reader]
+        # Whoosh's correct_query rewrites the string at each word's place: it is given
+        # the words and phrases the parser placed in the string, not the whole tree
+        # (a range has no words, and Whoosh fails to list a range's tokens)
+        words = [node for node in _leaves(q) if isinstance(node, (wq.Term, wq.Phrase))
+                 and all(t.startchar is not None and t.endchar is not None for t in node.tokens())]
+        unknown = [(t.fieldname, t.text) for node in words for t in node.tokens()
+                   if t.fieldname in spelled and (t.fieldname, t.text) not in reader]
         if not unknown:  # every word is in the index: nothing to correct
             return "", 0
-        corrected = searcher.correct_query(q, request.q, terms=unknown, prefix=1, maxdist=2)
-        if corrected.query == q or corrected.string.strip() == request.q.strip():
+        corrected = searcher.correct_query(wq.Or(words), request.q, terms=unknown, prefix=1, maxdist=2)
+        if not corrected.tokens or corrected.string.strip() == request.q.strip():
             return "", 0
         try:
             total = self._run(snap, searcher, replace(request, q=corrected.string), 0, 0).total
@@ -347,6 +352,14 @@ class WhooshBackend:
 def _close_all(searchers: set) -> None:
     while searchers:
         searchers.pop().close()
+
+
+def _leaves(q: wq.Query):
+    if q.is_leaf():
+        yield q
+    else:
+        for child in q.children():
+            yield from _leaves(child)
 
 
 def _load_alternates(build: Path) -> dict[str, list[dict]]:

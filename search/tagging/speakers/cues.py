@@ -1,0 +1,161 @@
+"""Speech cues in a sentence and the speakers they give.
+
+A cue is a reporting verb ("said", "stressed"), a participle after a comma
+("..., saying"), "according to X" or "a statement by X". Each is attributed
+to its subject (see :mod:`.subjects`); a sentence attributed to an unnamed
+source ("officials said") gives no speaker.
+"""
+
+from __future__ import annotations
+
+from .mentions import ArticleState, leading_subject, scan_names
+from .patterns import (
+    ACCORDING_TO,
+    AFTER_QUOTE,
+    ANONYMOUS,
+    COMMA,
+    ENDS_WITH_COMMA,
+    ENDS_WITH_COMMA_AND,
+    FIRST_OR_SECOND_PERSON,
+    INDEFINITE,
+    INVERTED_CUE,
+    NEGATED,
+    NOUN_PHRASE_END,
+    NOUN_PHRASE_END_OR_COMMA,
+    PARTICIPLE_CUE,
+    PASSIVE,
+    PASSIVE_CONSENSUS,
+    PHRASE_BREAK,
+    SAY_CUE,
+    STATEMENT_BY,
+)
+from .subjects import Resolved, subject_of
+
+Hit = tuple[Resolved, str]  # (speakers, why) and the cue
+
+
+def noun_phrase(rest: str, keep_commas: bool = False) -> str:
+    """The noun phrase at the start of rest (up to a comma/period/verb)."""
+    return (NOUN_PHRASE_END if keep_commas else NOUN_PHRASE_END_OR_COMMA).split(rest)[0]
+
+
+def _quoted_cue(state: ArticleState, pre: str) -> Resolved | None:
+    """A cue inside a quotation: only a third person named there counts."""
+    qs = max(pre.rfind("“"), pre.rfind('"'))
+    clause = pre[qs + 1 :]
+    if FIRST_OR_SECOND_PERSON.search(clause):
+        return None
+    if not clause.strip():
+        clause = pre[: max(qs, 0)]
+    return subject_of(state, clause, pre[: qs + 1])
+
+
+def _inverted_cue(state: ArticleState, pre: str, rest: str) -> tuple[Resolved | None, bool]:
+    """'“...,” said X': (the subject after the verb, whether it is an unnamed source)."""
+    anonymous = False
+    for seg in COMMA.split(noun_phrase(rest, keep_commas=True))[:3]:
+        res = subject_of(state, seg, pre, allow_appositive=False)
+        if res:
+            return res, False
+        anonymous = anonymous or bool(ANONYMOUS.search(seg))
+    return None, anonymous or bool(INDEFINITE.match(rest))
+
+
+def _say_cue(state: ArticleState, sent: str, start: int, in_quote: bool) -> tuple[Resolved | None, bool]:
+    """(the subject of a reporting verb at ``start``, whether an unnamed source said it)."""
+    pre = sent[:start]
+    if in_quote:
+        return _quoted_cue(state, pre), False
+    inv = INVERTED_CUE.match(sent[start:])
+    if inv and AFTER_QUOTE.search(pre[-8:]):
+        res, anonymous = _inverted_cue(state, pre, inv.group("rest"))
+        if res or anonymous:
+            return res, anonymous
+    res = subject_of(state, pre, "")
+    if res:
+        return res, False
+    tail = PHRASE_BREAK.split(pre)[-1]
+    return None, bool(ANONYMOUS.search(tail or "")) and not scan_names(state.reg, tail, register=False)
+
+
+def _is_speech(verb: str, near: str) -> bool:
+    """Not negated ("did not say") and not passive ("was welcomed")."""
+    if NEGATED.search(near):
+        return False
+    return not (verb.endswith("ed") and not verb.startswith("quoted") and PASSIVE.search(near))
+
+
+def say_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit], bool]:
+    """Hits of the reporting verbs of a sentence, and whether an unnamed source is cited."""
+    hits: list[Hit] = []
+    anonymous = False
+    for m in SAY_CUE.finditer(sent):
+        if not _is_speech(m.group(0), sent[: m.start()][-40:]):
+            continue
+        res, anon = _say_cue(state, sent, m.start(), mask[m.start()])
+        if res:
+            hits.append((res, m.group(0)))
+        anonymous = anonymous or anon
+    return hits, anonymous
+
+
+def _participle_subject(state: ArticleState, pre: str, has_hits: bool) -> Resolved | None:
+    if ENDS_WITH_COMMA_AND.search(pre):
+        return None
+    if not ENDS_WITH_COMMA.search(pre):
+        # "with both leaders recognising": the subject right before it
+        return subject_of(state, pre, "", allow_appositive=False)
+    if has_hits:
+        return None
+    return subject_of(state, COMMA.split(pre)[0], "") or leading_subject(state.reg, pre)
+
+
+def participle_hits(state: ArticleState, sent: str, mask: list[bool], hits: list[Hit]) -> None:
+    """Add the hits of participle cues ("..., saying"), outside quotations, to ``hits``."""
+    for m in PARTICIPLE_CUE.finditer(sent):
+        if mask[m.start()]:
+            continue
+        res = _participle_subject(state, sent[: m.start()], bool(hits))
+        if res:
+            hits.append((res, m.group(0)))
+
+
+def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
+    """ "according to X" and "a statement by X"; and whether "according to" cites an unnamed source."""
+    hits: list[Hit] = []
+    anonymous = False
+    low = sent.lower()
+    for m in ACCORDING_TO.finditer(sent) if "according" in low or "attributable" in low else ():
+        res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
+        if res:
+            hits.append((res, "according to"))
+        elif ANONYMOUS.search(noun_phrase(m.group("rest"))):
+            anonymous = True
+    for m in STATEMENT_BY.finditer(sent) if " by " in low else ():
+        res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
+        if res:
+            hits.append((res, m.group(0).split(" by")[0].strip()))
+    return hits, anonymous
+
+
+def consensus_hits(state: ArticleState, sent: str) -> list[Hit]:
+    """ "It was agreed ...": the parties of the talks, the group last named together."""
+    m = PASSIVE_CONSENSUS.search(sent)
+    group = state.last_group or state.issuers
+    if not m or len(group) < 2:
+        return []
+    names = [p.name for p in group]
+    return [((names, f'"{m.group(0)}" → {", ".join(names)}'), m.group(0))]
+
+
+def sentence_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit], bool]:
+    """All cue hits of a sentence, in order, and whether it cites an unnamed source.
+
+    ``mask`` says which characters of the sentence are quoted; it comes from the
+    whole paragraph, as a quotation may span sentences ("... experts... It should
+    not be politicised," said Mr Wang).
+    """
+    hits, anonymous = say_hits(state, sent, mask)
+    participle_hits(state, sent, mask, hits)
+    more, anonymous_according = according_hits(state, sent)
+    return hits + more + consensus_hits(state, sent), anonymous or anonymous_according

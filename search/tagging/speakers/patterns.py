@@ -1,0 +1,374 @@
+"""The speaker tagger's regular expressions, each named for what it finds.
+
+Word lists are in :mod:`.lexicon`; the cue patterns are built from them here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import PARTICIPLE_VERBS, SAY_VERBS
+
+# --------------------------------------------------------------------------- subjects of cues
+
+# A clause set off by commas between a subject and its cue (", who also chairs the board,").
+INSERTED_CLAUSE = re.compile(
+    r",\s*(?:who|which|whose|also|currently|now|then|speaking|addressing|in|at|during|while|after|when|on|as|via|"
+    r"through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$"
+)
+# Where the clause holding a cue's subject starts: punctuation or a conjunction.
+CLAUSE_BREAK = re.compile(
+    r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|"
+    r"who|and then|so)\b"
+)
+# Adverbs, auxiliaries and time phrases between a subject and its cue.
+SUBJECT_FILLER = re.compile(
+    r"\b(?:also|further|then|today|yesterday|tonight|earlier|later|again|once again|has|have|had|was|were|is|are|"
+    r"will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|"
+    r"repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|"
+    r"not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|"
+    r"last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b"
+)
+# A footnote mark or a run of white space.
+FOOTNOTE_OR_SPACE = re.compile(r"\(\d+\)|\s+")
+# "X and other leaders": the companions after the subject.
+TRAILING_COMPANIONS = re.compile(
+    r"\s+(?:and|with)\s+(?:[\w’'-]+\s+){0,5}(?:leaders|officials|counterparts?|ministers|representatives|"
+    r"delegations?|partners|members|executives)$"
+)
+# "X sought to", "X took the opportunity to" before a cue.
+TRAILING_CONTROL_VERB = re.compile(
+    r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|"
+    r"took the occasion)(?:\s+to)?$"
+)
+# "and" between two descriptions ("The Secretary and Foreign Minister").
+JOINED = re.compile(r"\s+and\s+")
+# A person and the body they belong to ("Dr Anna Berg of the Oslo Institute", "Mr Lee from the ministry").
+AFFILIATION = re.compile(
+    r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$"
+)
+# A parenthesis.
+PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+# Where the clause of a list of subjects ("X, Y and Z said") starts.
+CHAIN_CLAUSE_BREAK = re.compile(
+    r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b"
+)
+# What may follow the last name of a list: spaces and a possessive.
+POSSESSIVE_REST = re.compile(r"[\s’'s]*")
+# What joins the names of a list of subjects (", ", " and his counterpart ").
+CHAIN_JOIN = re.compile(
+    r"\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:(?:his|her|their|the)\s+)?(?:[A-Z][a-z]+\s+)?(?:counterpart|"
+    r"colleague|host|guest|deputy)?\s*"
+)
+# Clause breaks used to find the subject leading the last clause.
+LAST_CLAUSE_BREAK = re.compile(r"[;:,“”\"]|\b(?:when|while|after|as|because|but|and)\b")
+# A group word ("both sides") governed by a name or preposition before it, so not a subject.
+GROUP_AS_OBJECT = re.compile(
+    r"[A-Z][a-z]+\s+[A-Z][a-z]+\s*$|\b(?:of|between|among|for|to|by)\s+(?:these\s+|those\s+|the\s+)?$"
+)
+# Group words that never stand for named people ("both men", "the two governments").
+UNNAMED_GROUP = re.compile(r"\b(?:men|women|officials|governments|parties)\b")
+# Group words that stand for heads of state or government only.
+LEADERS_WORD = re.compile(r"\b(?:leaders|presidents|prime ministers|heads of state)\b")
+# Words of a job title written after a name ("Lance Zuo, General Manager of HIPG").
+APPOSITIVE_TITLE_WORD = re.compile(
+    r"(?i)\b(?:of|minister|manager|director|officer|executive|chief|president|secretary|ambassador|commissioner|"
+    r"envoy|chairman|head|spokes\w+|adviser|advisor|general|representative|founder|ceo|commercial|marketing|"
+    r"researcher|fellow|analyst|professor|scholar|economist|expert|lawmaker|senator|diplomat|official|aide|"
+    r"lecturer|editor)\b"
+)
+# An appositive title after a name (", the foreign minister").
+APPOSITIVE_TITLE = re.compile(
+    r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|"
+    r"premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|"
+    r"scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)",
+    re.I,
+)
+# First or second person inside a quotation: the quoted speaker, not a third person.
+FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|we|We|you|You|our|Our|us)\b")
+# An indefinite subject after an inverted cue ("said a diplomat", "said two officials").
+INDEFINITE = re.compile(r"\s*(?:a|an|one|two|three|several|some)\b")
+# A comma, semicolon or quotation mark.
+PHRASE_BREAK = re.compile(r"[,;“”\"]")
+# A comma.
+COMMA = re.compile(r",")
+# Text ending in a comma or semicolon (a participle after it has an earlier subject).
+ENDS_WITH_COMMA = re.compile(r"[,;]\s*$")
+# Text ending in ", and".
+ENDS_WITH_COMMA_AND = re.compile(r",\s*and\s*$")
+# The end of a quotation right before an inverted cue ("...,” said X").
+AFTER_QUOTE = re.compile(r"[”\"’,]\s*,?\s*$")
+
+# --------------------------------------------------------------------------- bodies and acronyms
+
+# A body named only by its kind ("the Ministry"): the last fuller name of that kind stands for it.
+GENERIC_BODY = re.compile(
+    r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division"
+)
+# What may come before a sentence's subject: space, quotation marks, a dateline dash.
+SENTENCE_OPENING = re.compile(r"^[\s“”\"‘(]*|\b(?:Mr|Mrs|Ms|Dr)\.?\s*$")
+# A leading article ("A Chilean Embassy").
+LEADING_ARTICLE = re.compile(r"^(?:the|The|a|A|an|An)\s+")
+# A leading "the".
+LEADING_THE = re.compile(r"^(?:the|The)\s+")
+# A leading lower-case "the".
+LEADING_LOWER_THE = re.compile(r"^the\s+")
+# A capital letter.
+CAPITAL = re.compile(r"[A-Z]")
+# A possessive or a space (a body's name has more than one word).
+POSSESSIVE_OR_SPACE = re.compile(r"’s|'s|\s")
+# An acronym or a capitalised phrase ending the subject ("the WTO", "Hanwha Ocean").
+TRAILING_ACRONYM_OR_NAME = re.compile(
+    r"(?:^|\s)(?:the\s+|The\s+)?([A-Z][A-Z&]{1,7}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){1,3})$"
+)
+
+# --------------------------------------------------------------------------- names
+
+# Between the tokens of a capitalised sequence.
+TOKEN_SPLIT = re.compile(r",?\s+")
+# Initials ("J.", "U.S.").
+INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
+# One initial ("R.").
+INITIAL = re.compile(r"^[A-Z]\.$")
+# A hyphen and a word that makes a compound adjective ("Brussels-based", "China-backed"),
+# not a name ("Moon Jae-in", "Prayut Chan-o-cha").
+HYPHEN_LOWER = re.compile(
+    r"-(?:based|backed|led|owned|born|style|made|run|funded|linked|era|bound|wide|level|"
+    r"related|controlled|speaking|sponsored|focused|hosted|brokered|dominated|majority)\b"
+)
+# An acronym joined to a word ("ACT-Accelerator").
+ACRONYM_COMPOUND = re.compile(r"[A-Z]{2,}-|-[A-Z]{2,}")
+# An adverb ending in -ly that opens a sentence ("Simultaneously,", "Separately,").
+ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
+# A preposition of place right before a capitalised sequence.
+PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|to|near|into|via|across|of)\s+(?:the\s+)?$")
+# A word (lower-case title words before a name).
+WORD = re.compile(r"[A-Za-z][\w’'-]*$")
+
+# --------------------------------------------------------------------------- paragraphs, quotations and groups
+
+# A quotation mark.
+QUOTE_MARK = re.compile(r'[“”"]')
+# A paragraph opening with a quotation mark.
+OPENS_WITH_QUOTE = re.compile(r"^\s*[“\"]")
+# Words that put the people of a sentence together ("X met Y", "X and Y").
+GROUP_CONTEXT = re.compile(r"\band\b|\bwith\b|\bbetween\b|\bmet\b|\bwelcomed\b|\bcounterpart")
+# First person plural, the voice of a joint statement.
+FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|We|our|Our|us)\b")
+
+# --------------------------------------------------------------------------- joint statements and transcripts
+
+# A title naming a joint statement.
+JOINT_STATEMENT_TITLE = re.compile(r"\bjoint statement\b|\bjoint declaration\b|\bjoint communiqu", re.I)
+# A joint statement named in a sentence (its people become the issuers).
+JOINT_STATEMENT = re.compile(r"\bjoint (?:statement|declaration|communiqu)", re.I)
+# "Joint Statement by/from/of X" in a title.
+JOINT_STATEMENT_ISSUER = re.compile(
+    r"\bjoint (?:statement|declaration|communiqu\S*)\s+(?:from|by|of)\s+(?:the\s+)?(.+)$", re.I
+)
+# "Leaders of ...": issuers named as a group.
+LEADERS_OF = re.compile(r"(?i)leaders?\s+of\b")
+# "Leaders" in an issuer's name.
+LEADERS_CAPITALISED = re.compile(r"\bLeaders\b")
+# Where an issuer's name ends in a title ("... on", "... :", a capitalised -ing word).
+ISSUER_END = re.compile(
+    r"\s+(?:on|at|in|regarding|concerning|following|after|to|for)\s+|\s*[:–—(]"
+    r"|\s+[A-Z][a-z]{4,}ing\s+(?=[A-Z])"
+)  # "the G7 Announcing Further Costs"
+# Between the names of a signature line.
+SIGNATURE_BREAK = re.compile(r"(?<=Jr\.)\s+|(?<=Sr\.)\s+|\s*;\s*")
+# Transcript labels of no named speaker.
+NON_SPEAKER_LABEL = re.compile(
+    r"(?:MODERATOR|PARTICIPANT|AUDIENCE MEMBER|INTERPRETER|REPORTER|OPERATOR|QUESTION|STAFF|NARRATOR|AUDIENCE)S?"
+)
+# A time stamp line ending a transcript.
+TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}")
+
+# A title naming the one who delivers a speech printed whole ("Speech by President X in the Rada",
+# "Address of the Prime Minister X to the Nation", "X's address to Parliament").
+SPEECH_TITLE = re.compile(
+    r"^(?:(?:Full text|Transcript)(?: of)?\s*:?\s*)?(?:(?:video|keynote|opening|closing|welcoming|televised|inaugural|"
+    r"new year|evening|annual)\s+)?(?:speech|address|remarks|statement|message|lecture)\s+(?:by|of|from)\s+(?P<who>.+)$"
+    r"|^(?P<owner>[^’'\n]{3,80})[’']s\s+(?:video\s+|keynote\s+|opening\s+)?(?:speech|address|remarks|message|"
+    r"lecture)\b",
+    re.I,
+)
+
+# --------------------------------------------------------------------------- cues
+
+# A negation right before a cue ("did not say").
+NEGATED = re.compile(r"\b(?:not|never|n’t|n't|declined to|refused to)\s+(?:\w+ly\s+)?$")
+# A passive auxiliary right before a cue ("was welcomed"): not speech.
+PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
+
+
+def _split_alternatives(alternation: str) -> list[str]:
+    """The top-level alternatives of a regex alternation ("a|b(?:c|d)" → a, b(?:c|d))."""
+    out, cur, depth, in_class, i = [], "", 0, False, 0
+    while i < len(alternation):
+        c = alternation[i]
+        if c == "\\":
+            cur += alternation[i : i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(cur)
+            cur, i = "", i + 1
+            continue
+        cur += c
+        i += 1
+    out.append(cur)
+    return out
+
+
+def _by_first_letter(alternation: str) -> str:
+    """The same alternation grouped by first letter ("said|added|says" → s(?:aid|ays)|a(?:dded)).
+
+    Alternatives that start with the same letter keep their order, and only one
+    group can match at a position, so the regex matches exactly what the flat
+    alternation matches (same text, same preferred alternative), but the engine
+    rejects a word after one letter instead of trying every alternative.
+    """
+    groups: dict[str, list[str]] = {}
+    for alt in _split_alternatives(alternation):
+        if not alt or not alt[0].isalpha() or alt[1:2] in {"?", "*", "+", "{"}:
+            return alternation  # not a plain literal first letter: keep it flat
+        groups.setdefault(alt[0], []).append(alt[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+# Reporting verbs after their subject ("X said").
+SAY_CUE = re.compile(rf"\b(?:{_by_first_letter(SAY_VERBS)})\b")
+# Reporting participles ("..., saying").
+PARTICIPLE_CUE = re.compile(rf"\b(?:{_by_first_letter(PARTICIPLE_VERBS)})\b")
+# A verb before its subject after a quotation ('“...,” said X').
+INVERTED_CUE = re.compile(
+    r"^[\s,]*(?:said|says|added|adds|told|wrote|asked|noted|explained|stressed|replied|"
+    r"continued|concluded|declared|recalled)\s+(?P<rest>.{0,160})"
+)
+# A position the parties of talks took together, in the passive ("It was agreed to continue contacts").
+PASSIVE_CONSENSUS = re.compile(r"\b(?:[Ii]t was agreed|[Aa]n agreement was reached)\b")
+# "according to X"; "The following is attributable to Spokesperson X:".
+ACCORDING_TO = re.compile(r"\b(?:according|attributable) to\s+(?P<rest>.{0,160})", re.I)
+# "a statement issued by X", "in a readout by X".
+STATEMENT_BY = re.compile(
+    r"\b(?:a|the|in a|in an|an)\s+(?:joint\s+|press\s+|media\s+|official\s+|separate\s+)?"
+    r"(?:statement|release|readout|communiqu[eé]|post|message|letter|tweet)\s+"
+    r"(?:issued\s+|released\s+|posted\s+)?by\s+(?P<rest>.{0,160})",
+    re.I,
+)
+
+# --------------------------------------------------------------------------- mentions
+
+# Unnamed sources ("officials", "people familiar"): no speaker.
+ANONYMOUS = re.compile(
+    r"\b(?:sources?|officials?|people|persons?|person|experts?|analysts?|advisers?|advisors?|"
+    r"observers?|critics?|reports?|diplomats?|insiders?|residents?|witnesses|aides?|"
+    r"spokes(?:man|woman|person|people)|representatives?|lawmakers|legislators|someone|"
+    r"others|many|some|media|reporters|journalists|documents?|data|figures|statistics|"
+    r"studies|study|survey|polls?|release|media release|press release)\b",
+    re.I,
+)
+# Groups that stand for people named before ("both leaders", "the two sides").
+GROUP = re.compile(
+    r"\b(?:both|the two|two|the|all|these|those)\s+(?:leaders|sides|parties|ministers|"
+    r"presidents|prime ministers|heads of state|foreign ministers|delegations|counterparts|"
+    r"dignitaries|officials|governments|men|women)\b|\bthe leaders\b|\bthe presidents\b|"
+    r"\bboth\b(?=\s+(?:also|further|then|have|had|agreed|expressed|emphasi|underscored|"
+    r"noted|welcomed|reaffirmed|stressed|highlighted|discussed|acknowledged|recogni))",
+    re.I,
+)
+# An unnamed spokesperson of a body or person ("a US Embassy spokesman in Beijing", "Johnson's spokesman").
+SPOKESPERSON = re.compile(
+    r"^(?:(?:a|an|the|A|An|The)\s+)?(?P<owner>.+?)\s+spokes(?:man|woman|person)(?:\s+(?:in|at|for)\s+[A-Z][\w’'-]*)?$"
+)
+# A statement or release named as the medium of a cue ("said in a statement").
+STATEMENT_WORD = re.compile(r"\b(?:statement|press release|media release|readout|communiqu[eé])\b", re.I)
+# A statement speaking ("the statement read", "It added").
+STATEMENT_REF = re.compile(
+    r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:joint\s+)?(?:statement|communiqu[eé]|declaration|readout|"
+    r"release|document|text)\b|^\s*it\b|^\s*It\b",
+)
+# A person described by role ("the foreign minister", "Malaysia's envoy to the UN").
+DESCRIPTION = re.compile(
+    r"(?:\b(?:the|The|THE)\s+|(?P<owner>\b[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:’s|'s))\s+)(?P<desc>(?:(?:[A-Z][\w’'.-]*|"
+    r"new|former|visiting|outgoing|incoming|"
+    r"foreign|trade|defence|defense|prime|vice|deputy|high|chief|top|senior|state|special|"
+    r"[a-z]+-?)\s+){0,4}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|"
+    r"chancellor|king|queen|prince|emir|sultan|leader|spokesperson|spokesman|spokeswoman|"
+    r"governor|chairman|chairperson|ceo|director|director-general|diplomat|counsellor|"
+    r"counselor|negotiator|mayor|senator|general|admiral|commander|adviser|advisor|"
+    r"coordinator|professor|economist|consul|President|Minister|Ambassador|Envoy|"
+    r"Commissioner|Secretary|Premier|Chancellor|King|Queen|Prince|Emir|Sultan|Leader|"
+    r"Spokesperson|Spokesman|Governor|Chairman|CEO|Director|Director-General|Negotiator|FM|PM))\b"
+    r"(?P<tail>\s+(?:of|to|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?"
+)
+# A body as a subject ("the Ministry of Foreign Affairs", "the Kremlin").
+ORG_SUBJECT = re.compile(
+    r"(?P<org>(?:(?:the|The)\s+)?(?:(?:[A-Z][\w’'.&-]*(?:’s|'s)?|foreign|commerce|trade|defen[cs]e|finance|"
+    r"health|external|home|interior|information|agriculture|education|energy|state|federal|"
+    r"central|national|military|presidential|president’s|president's|media)\s+){0,6}"
+    r"(?:[Mm]inistry|[Dd]epartment|[Oo]ffice|[Dd]ivision|[Ee]mbassy|[Hh]igh [Cc]ommission|"
+    r"[Gg]overnment|[Cc]ouncil|[Cc]ommittee|[Aa]gency|[Cc]ommission|[Ss]ecretariat|"
+    r"[Aa]dministration|[Bb]ureau|[Aa]uthority|[Cc]abinet|[Pp]residency|Kremlin|Pentagon|"
+    r"White House|Taliban|Hamas|Hezbollah|[Ff]oreign [Mm]inistry|[Mm]inistry of [A-Z][\w’'-]*"
+    r"(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|[Dd]epartment of [A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"
+    r"[Oo]ffice of (?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"
+    r"[Mm]edia [Dd]ivision|[Mm]edia [Uu]nit|[Mm]edia [Cc]entre|[Ss]tate [Dd]epartment|"
+    r"[Uu]nited [Nn]ations|UN|U\.N\.|[Ee]uropean [Uu]nion|EU|NATO|ASEAN|Quad(?: [Ll]eaders)?|G7|G-7|G20|"
+    r"[Pp]olice|[Aa]rmy|[Nn]avy|[Cc]entral [Bb]ank|IMF|World Bank)\b"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
+)
+
+# --------------------------------------------------------------------------- names
+
+# One capitalised word or initials.
+_CAP = r"(?:[A-Z]\.(?:\s?[A-Z]\.)*|[A-Z][\w’'\-]*[\w]|[A-Z])"
+# Lower-case particles inside names ("bin", "van").
+_CONNECT = r"(?:bin|binti|bt|al|el|de|da|di|van|von|der|den|del|la|le|dos|das|du|ibn|abu|bte)"
+# Capitalised words that start a sentence and are never inside a name ("Washington, D.C. As we…")
+_SENTENCE_WORD = (
+    r"(?:As|The|In|On|At|We|It|This|That|These|Those|But|And|When|While|With|After|"
+    r"Before|For|Our|If|Since|Today)\s"
+)
+# A capitalised sequence: a name with its titles ("Prime Minister Datuk Seri Anwar Ibrahim").
+NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
+# A transcript label opening a paragraph: "PRESIDENT BIDEN: ...", "PRESIDENT FERNÁNDEZ: ...",
+# "President of Russia Vladimir Putin: ...", with a translation note ("(retranslated) :").
+TRANSCRIPT_LABEL = re.compile(
+    r"^(?P<label>[^\W\d_][\w.’'\- ]{0,100}?)\s*(?:\((?:retranslated|translated|via interpreter|through an interpreter|"
+    r"as interpreted|in English)\)\s*)?:\s*(?P<rest>.*)$",
+    re.S,
+)
+# A word of a mixed-case label: capitalised, or a particle of a title or name ("of", "the", "bin").
+LABEL_WORD = re.compile(
+    r"^(?:[^\W\d_a-z][\w.’'\-]*|of|the|and|for|bin|binti|al|el|de|da|van|von|der|del|la|le|du|ibn|abu)$"
+)
+# A reporter's question in a transcript ("Q  Mr. President, ...", "Q: ...").
+QUESTION_TURN = re.compile(r"^Q(?:\s*:|\s+(?=[\W\dA-Z]))")
+# A stage direction, entirely in brackets ("(Laughter.)", "[The agreement is signed.]").
+STAGE_DIRECTION = re.compile(r"^\s*(?:\([^()]*\)|\[[^\[\]]*\])\s*$")
+
+# The noun phrase at the start of a text: up to a clause word or punctuation.
+_NOUN_PHRASE_END = (
+    r"[;:“”\"()]|\.\s|\.$|\s(?:who|which|that|on|in|at|during|when|while|after|as|and\s+(?:added|said))\s"
+)
+NOUN_PHRASE_END = re.compile(_NOUN_PHRASE_END)
+NOUN_PHRASE_END_OR_COMMA = re.compile(r"," + "|" + _NOUN_PHRASE_END)
+
+# --------------------------------------------------------------------------- signatures
+
+# A word of a signature line ("Joseph R. Biden, Jr.").
+SIGNATURE_WORD = re.compile(r"^(?:[A-Z][\w’'\-]*[.,]?|[A-Z]\.,?|Jr\.?,?|Sr\.?,?)$")
+# A date alone on a line, ending a statement.
+DATE_LINE = re.compile(
+    r"^(?:[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+day,? [A-Z][a-z]+ \d{1,2},? \d{4})\.?$"
+)
