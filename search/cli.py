@@ -364,7 +364,8 @@ def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, dela
     try:
         build = run_reindex(target, [sources_dir])
     except click.ClickException as error:
-        error.message += f" (the fetched pages are stored in {sources_dir}; run `diplosearch reindex {sources_dir}` later)"
+        error.message += (f" (the fetched pages are stored in {sources_dir}; "
+                          f"run `diplosearch reindex {sources_dir}` later)")
         raise
     print_report(build, target)
 

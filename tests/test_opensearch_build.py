@@ -12,15 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
-
 from opensearch_support import backend, drop, node_url, unique_name
 from opensearch_support import reindex as os_reindex
 
 URL = node_url()
 
-from search.backends.opensearch import IndexingFailed, connect  # noqa: E402
+from search.backends.opensearch import (  # noqa: E402
+    IndexingFailed,
+    connect,
+    state,  # noqa: E402
+)
 from search.backends.opensearch import build as os_build  # noqa: E402
-from search.backends.opensearch import state  # noqa: E402
 from search.backends.whoosh import WhooshBackend  # noqa: E402
 from search.errors import IndexDamaged, IndexMissing, ReindexBusy  # noqa: E402
 from search.query.params import build_request  # noqa: E402

@@ -11,10 +11,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 import pytest
-
 from opensearch_support import backend, node_url
 from opensearch_support import reindex as os_reindex
 

@@ -36,7 +36,6 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-
 from opensearch_support import backend, drop, node_url, unique_name
 from opensearch_support import reindex as os_reindex
 
@@ -199,7 +198,7 @@ def test_snippets_mark_the_same_words_in_escaped_text(backends, q):
     request = _request(dict(q=q, sort="date"))
     a, b = whoosh.search(request), opensearch.search(request)
     marked = re.compile(r"<mark>(.*?)</mark>")
-    for hit_a, hit_b in zip(a.hits, b.hits):
+    for hit_a, hit_b in zip(a.hits, b.hits, strict=False):
         for snippet in (hit_a.snippet, hit_b.snippet):
             assert "<script" not in snippet and "<b>" not in snippet
             assert re.sub(r"</?mark>", "", snippet).count("<") == 0
@@ -236,7 +235,8 @@ def test_articles_and_alternates(backends):
     whoosh, opensearch, _, _ = backends
     ids = sorted({p.article_id for p in whoosh.export(_request(dict(q="energy")), EXPORT_CAP)[1]})[:20]
     for article_id in ids + ["no-such-article"]:
-        assert [p.to_dict() for p in whoosh.article(article_id)] == [p.to_dict() for p in opensearch.article(article_id)]
+        assert [p.to_dict() for p in whoosh.article(article_id)] == \
+            [p.to_dict() for p in opensearch.article(article_id)]
     if CORPUS.exists():
         first = json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[0])["id"]
         assert whoosh.alternates(first) == opensearch.alternates(first) != []

@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from opensearch_support import drop, node_url, unique_name
 from opensearch_support import reindex as os_reindex
 
@@ -113,9 +112,9 @@ def test_an_unreachable_cluster_or_a_missing_index_is_a_503(tmp_path, indexes):
 
 
 def diplosearch(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in (env or os.environ).items() if not k.startswith("DIPLOSEARCH_OPENSEARCH")}
     return subprocess.run([sys.executable, "-c", "from web.cli import main; main()", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300,
-                          env={k: v for k, v in (env or os.environ).items() if not k.startswith("DIPLOSEARCH_OPENSEARCH")})
+                          capture_output=True, text=True, timeout=300, env=clean)
 
 
 def test_the_command_line_on_opensearch(indexes, tmp_path):

@@ -8,7 +8,6 @@ from flask import Flask
 
 from search.backends import Target, open_backend
 
-
 # On every response, pages, API, exports, static files and errors alike. The pages
 # load only their own script, style sheet and icon (no inline script, style or
 # style attribute), so the policy needs no 'unsafe-inline'.

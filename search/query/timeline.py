@@ -5,8 +5,8 @@ from datetime import date
 
 import numpy as np
 
-from search.text import MONTH_ABBREVIATIONS
 from search.models import Bucket, Facet, FacetValue, SearchRequest
+from search.text import MONTH_ABBREVIATIONS
 
 NO_DATE = np.iinfo(np.int32).min  # the day number of an undated paragraph
 EPOCH = date(1970, 1, 1)  # day number 0
@@ -67,7 +67,7 @@ def month_timeline(first: int, last: int, months: np.ndarray, counts: np.ndarray
     periods = np.arange(low, low + len(totals)).astype(kind)
     ends = (periods + 1).astype("datetime64[D]") - 1
     spans = [(int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
-             for s, e in zip(periods, ends)]
+             for s, e in zip(periods, ends, strict=True)]
     labels = [_label(iso_day(s), unit) for s, _ in spans]
     return unit, _buckets(spans, labels, totals, request)
 
@@ -86,7 +86,7 @@ def _buckets(spans: list[tuple[int, int]], labels: list[str], totals: np.ndarray
     low = request.date_from or "0000-01-01"
     high = request.date_to or "9999-12-31"
     result = []
-    for (start, end), label, count in zip(spans, labels, totals):
+    for (start, end), label, count in zip(spans, labels, totals, strict=True):
         s, e = iso_day(start), iso_day(end)
         result.append(Bucket(s, e, label, int(count), selected=bool(request.date_from or request.date_to)
                              and s >= low and e <= high))
@@ -132,7 +132,7 @@ def date_facet(months: np.ndarray, request: SearchRequest, counts: np.ndarray | 
     low = int(years.min())
     per_year = np.bincount(years - low, weights=weights).astype(np.int64)
     values = [str(np.datetime64(low + int(i), "Y")) for i in np.flatnonzero(per_year)]
-    items = [FacetValue(v, v, int(c), _covers(request, v)) for v, c in zip(values, per_year[per_year > 0])]
+    items = [FacetValue(v, v, int(c), _covers(request, v)) for v, c in zip(values, per_year[per_year > 0], strict=True)]
     items.sort(key=lambda v: v.value, reverse=True)
     return Facet("date", "Date", items)
 
