@@ -493,6 +493,21 @@ def test_the_page_deadline_holds_when_a_server_trickles_the_headers(site, tmp_pa
     assert time.perf_counter() - started < 2.5
 
 
+def test_the_page_deadline_covers_every_redirect_hop(site, tmp_path):
+    def slow_hop(h, n):  # each hop answers in 0.35 s, within the read timeout and the deadline alone
+        time.sleep(0.35)
+        number = int(h.path.rsplit("/", 1)[1])
+        h.reply(302, b"", None, [("Location", f"/hop/{number + 1}")])
+    for number in range(6):
+        site.routes[f"/hop/{number}"] = slow_hop
+    site.page("/hop/6", article("Far", "Far away."))
+    started = time.perf_counter()
+    with Fetcher(fast(retries=0, timeout=0.5, deadline=1.0, max_redirects=10)) as fetcher:
+        result = fetcher.fetch_page(site.url("/hop/0"), tmp_path)
+    assert result.outcome == "failed" and "took longer than 1 s" in result.reason, result
+    assert time.perf_counter() - started < 2  # before: 2.1 s, each hop with a deadline of its own
+
+
 def test_add_keeps_its_deadline_end_to_end(site, tmp_path):
     site.routes["/trickle.html"] = trickle(400, 0.05)
     started = time.perf_counter()

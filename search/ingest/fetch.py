@@ -13,9 +13,10 @@ Politeness and robustness:
 - one request at a time, with at least ``delay`` seconds between the end of
   one request and the start of the next to the same host;
 - timeouts on connect and on each read, plus a deadline for a whole page
-  that holds however slowly a server trickles its headers or body (the
-  deadline is checked between reads, and a watchdog shuts the connection
-  down when it passes while a read waits);
+  (all its requests: redirect hops, retries, robots.txt) that holds however
+  slowly a server trickles its headers or body (the deadline is checked
+  between reads, and a watchdog shuts the connection down when it passes
+  while a read waits);
 - only public addresses: a host that resolves to a loopback, private,
   link-local or other non-public address is refused unless ``allow_private``
   (``add --allow-private``); every resolved address of every request is
@@ -63,6 +64,7 @@ import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -107,7 +109,7 @@ class AddressRefused(FetchError):
 @dataclass
 class FetchOptions:
     timeout: float = 15.0  # seconds to connect, and to wait for each piece of data
-    deadline: float = 120.0  # seconds for a whole response, however slowly it trickles
+    deadline: float = 120.0  # seconds of requests for a whole page (hops, retries), however slowly it trickles
     retries: int = 3  # extra attempts after a retryable failure
     backoff: float = 1.0  # first wait before a retry; doubled each time
     max_wait: float = 60.0  # the longest wait (backoff or Retry-After) we accept
@@ -459,6 +461,7 @@ class Fetcher:
         self._last: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
         self._refused: dict[tuple[str, int], str] = {}  # (host, port) -> reason ("" when public)
+        self._budget: float | None = None  # seconds of requests left for the page being fetched
 
     def close(self) -> None:
         self._guard.stop()
@@ -621,9 +624,12 @@ class Fetcher:
     def _get_once(self, url: str, accept: str, max_bytes: int, truncate: bool,
                   headers: dict | None, accept_types: set[str] | None) -> _Response:
         self._wait_turn(url)
+        limit = self.options.deadline if self._budget is None else self._budget
+        if limit <= 0:
+            raise _Deadline()
         started = self.clock()
         request_headers = {"Accept": accept, **(headers or {})}
-        self._guard.start(self.options.deadline)
+        self._guard.start(limit)
         try:
             with self.session.get(url, headers=request_headers, stream=True, allow_redirects=False,
                                   timeout=(self.options.timeout, self.options.timeout)) as raw:
@@ -646,7 +652,7 @@ class Fetcher:
                         if truncate:
                             break
                         raise FetchError(f"larger than the {_size(max_bytes)} limit")
-                    if self.clock() - started > self.options.deadline or self._guard.expired:
+                    if self.clock() - started > limit or self._guard.expired:
                         raise _Deadline()
                 if self._guard.expired:
                     raise _Deadline()  # the watchdog cut the body short
@@ -661,11 +667,28 @@ class Fetcher:
         finally:
             self._guard.stop()
             self._done(url)
+            if self._budget is not None:
+                self._budget -= self.clock() - started
 
     # -- pages and feeds
 
+    @contextmanager
+    def _page(self):
+        """The deadline covers every request made for one page or feed (redirect hops,
+        retries, robots.txt), however slowly each is answered; our own waits between
+        requests (delay, Crawl-delay, backoff) do not count."""
+        self._budget = self.options.deadline
+        try:
+            yield
+        finally:
+            self._budget = None
+
     def fetch_page(self, url: str, sources_dir: str | Path, feed: str = "", item=None) -> FetchResult:
         """Fetch one page into ``sources_dir``; never raises for a per-URL problem."""
+        with self._page():
+            return self._fetch_page(url, sources_dir, feed, item)
+
+    def _fetch_page(self, url: str, sources_dir: str | Path, feed: str = "", item=None) -> FetchResult:
         try:
             url = normalize_url(url)
         except FetchError as error:
@@ -730,7 +753,8 @@ class Fetcher:
         from search.ingest.feeds import parse_feed
 
         url = normalize_url(url)
-        response = self._get_following(url, FEED_ACCEPT, self.options.max_bytes)
+        with self._page():
+            response = self._get_following(url, FEED_ACCEPT, self.options.max_bytes)
         if not 200 <= response.status < 300:
             raise FetchError(f"HTTP {response.status} {response.reason}".rstrip())
         return parse_feed(response.body, response.url, response.header("content-type"))

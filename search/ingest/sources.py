@@ -70,16 +70,16 @@ def _walk(folder: Path, files: list[Path], skipped: list[Skipped], open_folders:
     is read once."""
     try:
         info = folder.stat()
+        key = (info.st_dev, info.st_ino)
+        if key in open_folders:
+            skipped.append(Skipped(str(folder), f"symbolic link loop (back to {folder.resolve()}, a folder "
+                                                "already being read)"))
+            return
+        if key in seen:
+            return
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
         skipped.append(Skipped(str(folder), f"cannot read the folder: {error.strerror or error}"))
-        return
-    key = (info.st_dev, info.st_ino)
-    if key in open_folders:
-        skipped.append(Skipped(str(folder), f"symbolic link loop (back to {folder.resolve()}, a folder "
-                                            "already being read)"))
-        return
-    if key in seen:
         return
     seen.add(key)
     open_folders.add(key)
@@ -120,10 +120,11 @@ def unreadable_reason(path: Path) -> str:
         if error.errno == errno.ENOENT:
             return ""
         return f"cannot read: {error.strerror or error}"
-    if stat.S_ISREG(mode):
-        return ""
-    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
-    return f"not a regular file: {kind}"
+    return "" if stat.S_ISREG(mode) else _not_regular(mode)
+
+
+def _not_regular(mode: int) -> str:
+    return "not a regular file: " + next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 def _open_regular(path: Path):
@@ -141,8 +142,7 @@ def _open_regular(path: Path):
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise SourceError(f"not a regular file: "
-                          f"{next((name for test, name in _KINDS if test(mode)), 'a special file')}")
+        raise SourceError(_not_regular(mode))
     return os.fdopen(fd, "rb")
 
 
