@@ -16,12 +16,13 @@ import click
 
 from search.errors import DiploSearchError
 from search.facets import FACETS
+from search.ingest.limits import DEFAULT_FEED_ITEMS
 from search.models import Skipped, result_to_dict
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCES = ("seeds",)
 EXIT_ERROR = 1  # nothing was changed (the message says why), or `check` found the index damaged
-EXIT_SKIPPED = 3  # the index was built, but some sources could not be read
+EXIT_SKIPPED = 3  # the work was done, but some sources (or URLs) could not be read (or fetched)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): the unfinished build was deleted
 
 INDEX_OPTIONS = [
@@ -289,7 +290,12 @@ def _plain(snippet: str) -> str:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--no-evidence", is_flag=True, help="Leave out the evidence field.")
 def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
-    """Print each paragraph of PATHS with its tags as JSON Lines; touches no index."""
+    """Print each paragraph of PATHS with its tags as JSON Lines; touches no index.
+
+    Sources that cannot be read are listed with their reasons on stderr.
+    Exit status: 0 when every source was read, 3 when some were skipped,
+    1 when nothing could be read (a missing, empty or binary file).
+    """
     from search.ingest.sources import read_sources
     from search.tagging.paragraphs import paragraphs_of
 
@@ -307,6 +313,12 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
     seconds = time.perf_counter() - started
     click.echo(f"annotated {count} paragraphs in {seconds:.2f} s "
                f"({count / seconds if seconds else 0:.0f} paragraphs/s)", err=True)
+    if not count:
+        if not skipped:
+            click.echo(f"Error: no .txt, .html or .jsonl file to annotate in {' '.join(paths)}", err=True)
+        raise SystemExit(EXIT_ERROR)
+    if skipped:
+        raise SystemExit(EXIT_SKIPPED)
 
 
 @main.command()
@@ -319,12 +331,16 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
               help="Reindex the sources folder into the index after fetching.")
 @index_options
 @click.option("--refresh", is_flag=True, help="Fetch again URLs that were fetched before.")
-@click.option("--limit", "max_items", type=click.IntRange(min=0), default=None,
+@click.option("--limit", "max_items", type=click.IntRange(min=0), default=DEFAULT_FEED_ITEMS, show_default=True,
               help="Read at most N items of each feed.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch from loopback, private and link-local addresses (refused by default).")
 @click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
               help="Seconds between requests to one host (a longer robots.txt Crawl-delay wins).")
 @click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(min=0.01),
               help="Seconds to wait to connect and for each piece of data.")
+@click.option("--deadline", default=120.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Seconds for a whole page, however slowly the server sends it.")
 @click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0),
               help="Retries after connection errors, timeouts, 429 and 5xx.")
 @click.option("--backoff", default=1.0, show_default=True, type=click.FloatRange(min=0),
@@ -332,22 +348,25 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
 @click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(min=0))
 @click.option("--max-size", "max_mb", default=5.0, show_default=True, type=click.FloatRange(min=0.001),
               help="Largest page in MB.")
-def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, delay, timeout, retries,
-        backoff, max_redirects, max_mb) -> None:
+def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, allow_private, delay, timeout,
+        deadline, retries, backoff, max_redirects, max_mb) -> None:
     """Fetch web pages (URLS, and the items of each --feed) into the sources folder, then reindex.
 
     Pages are stored as SOURCES/<host>/<name>.html with a <name>.json record
     (URL, final URL, fetch time, HTTP status, content type). robots.txt is
-    obeyed. Failures are reported and the other URLs still fetched; the exit
-    code is 1 only when nothing could be fetched.
+    obeyed. Hosts on loopback, private or link-local addresses are refused
+    unless --allow-private. Failures are reported and the other URLs still
+    fetched. Exit status: 0 when every URL was fetched (and indexed), 3 when
+    some failed or the reindex skipped sources, 1 when nothing could be
+    fetched or the reindex failed.
     """
     from search.ingest.fetch import FetchOptions, fetch
 
     if not urls and not feeds:
         raise click.UsageError("give at least one URL or --feed FEED_URL")
-    options = FetchOptions(timeout=timeout, retries=retries, backoff=backoff, delay=delay,
+    options = FetchOptions(timeout=timeout, deadline=deadline, retries=retries, backoff=backoff, delay=delay,
                            max_redirects=max_redirects, max_bytes=int(max_mb * 1024 * 1024),
-                           refresh=refresh, max_items=max_items)
+                           refresh=refresh, max_items=max_items, allow_private=allow_private)
 
     def show(result) -> None:
         click.echo(result.line(), err=not result.ok)
@@ -355,12 +374,13 @@ def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, dela
     report = fetch(urls, feeds, sources_dir, options, on_result=show)
     click.echo(report.summary())
     if report.nothing_fetched:
-        raise SystemExit(1)
+        raise SystemExit(EXIT_ERROR)
+    status = EXIT_SKIPPED if report.failed else 0
     if not then_reindex:
-        return
+        raise SystemExit(status)
     if not report.fetched:
         click.echo("Nothing new to index.")
-        return
+        raise SystemExit(status)
     try:
         build = run_reindex(target, [sources_dir])
     except click.ClickException as error:
@@ -368,6 +388,7 @@ def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, dela
                           f"run `diplosearch reindex {sources_dir}` later)")
         raise
     print_report(build, target)
+    raise SystemExit(EXIT_SKIPPED if build.skipped else status)
 
 
 if __name__ == "__main__":

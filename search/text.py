@@ -19,7 +19,6 @@ ABBREVIATIONS = {
     "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "h.e", "mt", "ft", "approx", "dept", "govt",
 }
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"(\S+)$")
 _DOTTED_LETTERS = re.compile(r"^(?:[a-z]\.)*[a-z]$")
 _INITIAL = re.compile(r"^[A-Z]$")
 
@@ -56,14 +55,22 @@ def fold(text: str) -> str:
     return strip_accents(text.casefold())
 
 
+def _last_word(text: str, start: int, end: int) -> str:
+    """The non-space run ending at ``end`` (not before ``start``); read backwards, so a
+    sentence of many abbreviations ("U.S. U.S. ...") costs its length, not its square."""
+    begin = end
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:end]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; a period after an abbreviation or initial ("Mr.", "U.S.") ends none."""
     spans = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
         dot = match.start()
-        word = _LAST_WORD.search(text[start:dot + 1])
-        w = word.group(1) if word else ""
+        w = _last_word(text, start, dot + 1)
         key = w.lower().rstrip(".").lstrip("(“\"")
         if text[dot] == "." and (key in ABBREVIATIONS or _DOTTED_LETTERS.match(key)
                                  or _INITIAL.match(w.rstrip("."))):

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from search.ingest.feeds import FeedError, parse_feed
-from search.ingest.fetch import (USER_AGENT, Fetcher, FetchOptions, charset_prefix, fetch, normalize_url,
-                          page_path, read_sidecars)
+from search.ingest import fetch as fetch_module
+from search.ingest.fetch import (USER_AGENT, Fetcher, FetchOptions, address_problem, charset_prefix, fetch,
+                                 normalize_url, page_path, read_sidecars)
 from web.cli import main
 
 from conftest import SEED_FILE
@@ -31,7 +32,8 @@ def article(title: str, words: str, charset_meta: bool = True) -> str:
 class Site:
     """A tiny web site on 127.0.0.1 in a thread: routes, a request log, per-path hit counts."""
 
-    def __init__(self, robots: str | None = "User-agent: *\nDisallow: /private/\n", robots_status: int = 200):
+    def __init__(self, robots: str | None = "User-agent: *\nDisallow: /private/\n", robots_status: int = 200,
+                 host: str = "127.0.0.1"):
         self.routes: dict[str, callable] = {}
         self.log: list[tuple[str, str, dict]] = []  # (path, user agent, headers)
         self.hits: dict[str, int] = {}
@@ -69,9 +71,10 @@ class Site:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.base = f"http://{host}:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
         self.thread.start()
@@ -163,14 +166,15 @@ def site():
 
 
 def fast(**kw) -> FetchOptions:
-    return FetchOptions(**{"delay": 0, "timeout": 0.5, "retries": 1, "backoff": 0, **kw})
+    """Quick options for the local test site (which is on 127.0.0.1, so private addresses are allowed)."""
+    return FetchOptions(**{"delay": 0, "timeout": 0.5, "retries": 1, "backoff": 0, "allow_private": True, **kw})
 
 
 def invoke(*args, env=None):
     return CliRunner().invoke(main, [str(a) for a in args], env=env)
 
 
-FAST = ["--delay", "0", "--timeout", "0.4", "--retries", "1", "--backoff", "0"]
+FAST = ["--delay", "0", "--timeout", "0.4", "--retries", "1", "--backoff", "0", "--allow-private"]
 
 
 # ---------------------------------------------------------------- the command end to end
@@ -185,7 +189,7 @@ def test_add_fetches_pages_and_feeds_reports_failures_and_search_finds_them(site
     result = invoke("add", *urls, "--feed", site.url("/feed.rss"), "--feed", site.url("/feed.atom"),
                     "--sources", sources, "--index", index, *FAST)
     assert time.perf_counter() - started < 8
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # indexed, but some URLs failed
     out = result.output
     host = f"127.0.0.1_{site.server.server_address[1]}"
 
@@ -280,7 +284,7 @@ def test_sources_folder_from_the_environment(site, tmp_path):
 def test_a_bad_feed_is_reported_and_the_rest_fetched(site, tmp_path):
     result = invoke("add", site.url("/news/third.html"), "--feed", site.url("/not-a-feed"),
                     "--feed", site.url("/nofeed.xml"), "--sources", tmp_path / "s", "--no-reindex", *FAST)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output  # a page fetched, two feeds failed
     assert f"failed {site.url('/not-a-feed')}: not an RSS or Atom feed" in result.output
     assert f"failed {site.url('/nofeed.xml')}: HTTP 404 Not Found" in result.output
     assert f"fetched {site.url('/news/third.html')}" in result.output
@@ -290,7 +294,7 @@ def test_feed_item_limit(site, tmp_path):
     result = invoke("add", "--feed", site.url("/feed.rss"), "--limit", "1", "--sources", tmp_path / "s",
                     "--no-reindex", *FAST)
     assert result.exit_code == 0, result.output
-    assert f"feed {site.url('/feed.rss')}: 2 item(s) (reading the first 1)" in result.output
+    assert f"feed {site.url('/feed.rss')}: 2 item(s) (reading the first 1; --limit N reads more)" in result.output
     assert "Fetched 1 page(s)" in result.output
 
 
@@ -443,3 +447,188 @@ def test_parse_rss_and_atom():
         parse_feed(b"<html><body>hello</body></html>", "https://example.org/")
     with pytest.raises(FeedError, match="no item links"):
         parse_feed(b'<rss version="2.0"><channel><title>T</title></channel></rss>', "https://example.org/")
+
+
+# ---------------------------------------------------------------- hostile sites (#13 items 13, 14)
+
+def trickle(total: int, every: float, headers_too: bool = False):
+    """A route that sends its page a byte at a time, each byte well within the read timeout."""
+    def route(h, n):
+        try:
+            if headers_too:  # the status line at once, then a header one byte at a time
+                h.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: ")
+                for _ in range(total):
+                    h.wfile.write(b"a")
+                    time.sleep(every)
+                h.wfile.write(b"\r\nContent-Length: 4\r\n\r\nslow")
+                return
+            h.send_response(200)
+            h.send_header("Content-Type", "text/html")
+            h.send_header("Content-Length", str(total))
+            h.end_headers()
+            for _ in range(total):
+                h.wfile.write(b"x")
+                time.sleep(every)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+    return route
+
+
+def test_the_page_deadline_holds_when_a_server_trickles_the_body(site, tmp_path):
+    site.routes["/trickle.html"] = trickle(200, 0.05)  # 10 s for the whole page, a byte every 50 ms
+    started = time.perf_counter()
+    with Fetcher(fast(retries=0, timeout=0.5, deadline=1.0)) as fetcher:
+        result = fetcher.fetch_page(site.url("/trickle.html"), tmp_path)
+    seconds = time.perf_counter() - started
+    assert result.outcome == "failed" and result.reason == "the response took longer than 1 s"
+    assert seconds < 2.5, seconds  # before: the whole 10 s, the deadline checked only after 64 kB
+
+
+def test_the_page_deadline_holds_when_a_server_trickles_the_headers(site, tmp_path):
+    site.routes["/slow-headers.html"] = trickle(200, 0.05, headers_too=True)
+    started = time.perf_counter()
+    with Fetcher(fast(retries=0, timeout=0.5, deadline=1.0)) as fetcher:
+        result = fetcher.fetch_page(site.url("/slow-headers.html"), tmp_path)
+    assert result.outcome == "failed" and result.reason == "the response took longer than 1 s"
+    assert time.perf_counter() - started < 2.5
+
+
+def test_the_page_deadline_covers_every_redirect_hop(site, tmp_path):
+    def slow_hop(h, n):  # each hop answers in 0.35 s, within the read timeout and the deadline alone
+        time.sleep(0.35)
+        number = int(h.path.rsplit("/", 1)[1])
+        h.reply(302, b"", None, [("Location", f"/hop/{number + 1}")])
+    for number in range(6):
+        site.routes[f"/hop/{number}"] = slow_hop
+    site.page("/hop/6", article("Far", "Far away."))
+    started = time.perf_counter()
+    with Fetcher(fast(retries=0, timeout=0.5, deadline=1.0, max_redirects=10)) as fetcher:
+        result = fetcher.fetch_page(site.url("/hop/0"), tmp_path)
+    assert result.outcome == "failed" and "took longer than 1 s" in result.reason, result
+    assert time.perf_counter() - started < 2  # before: 2.1 s, each hop with a deadline of its own
+
+
+def test_add_keeps_its_deadline_end_to_end(site, tmp_path):
+    site.routes["/trickle.html"] = trickle(400, 0.05)
+    started = time.perf_counter()
+    result = invoke("add", site.url("/trickle.html"), site.url("/news/second.html"), "--sources", tmp_path / "s",
+                    "--no-reindex", "--deadline", "1", *FAST)
+    assert time.perf_counter() - started < 3  # one attempt: the deadline is for the page, not retried
+    assert result.exit_code == 3, result.output
+    assert f"failed {site.url('/trickle.html')}: the response took longer than 1 s\n" in result.output
+    assert f"fetched {site.url('/news/second.html')}" in result.output
+
+
+def test_gzip_and_chunked_pages_are_read_and_the_size_limit_counts_decoded_bytes(site, tmp_path):
+    import gzip
+
+    body = article("Gzipped", "Gzip ocean treaty.").encode()
+    site.page("/gz.html", gzip.compress(body), headers=[("Content-Encoding", "gzip")])
+    site.page("/bomb.html", gzip.compress(b"<html>" + b" " * 5_000_000), headers=[("Content-Encoding", "gzip")])
+
+    def chunked(h, n):
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        for piece in (body[:100], body[100:]):
+            h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        h.wfile.write(b"0\r\n\r\n")
+    site.routes["/chunked.html"] = chunked
+    report = fetch([site.url("/gz.html"), site.url("/chunked.html"), site.url("/bomb.html")], [], tmp_path,
+                   fast(max_bytes=100_000))
+    gz, chunk, bomb = report.results
+    assert gz.outcome == "fetched" and Path(gz.path).read_bytes() == body
+    assert chunk.outcome == "fetched" and Path(chunk.path).read_bytes() == body
+    assert bomb.outcome == "failed" and bomb.reason == "larger than the 97.7 kB limit"
+
+
+def test_non_public_addresses_are_named():
+    for address, problem in (("127.0.0.1", "a loopback address"), ("::1", "a loopback address"),
+                             ("127.1.2.3", "a loopback address"), ("10.1.2.3", "a private address"),
+                             ("172.16.0.1", "a private address"), ("192.168.1.1", "a private address"),
+                             ("169.254.169.254", "a link-local address"), ("fe80::1%eth0", "a link-local address"),
+                             ("::ffff:127.0.0.1", "a loopback address"), ("64:ff9b::a9fe:a9fe", "a link-local address"),
+                             ("0.0.0.0", "an unspecified address"), ("fd00::1", "a private address"),
+                             ("224.0.0.1", "a multicast address"), ("100.64.0.1", "not a public address"),
+                             ("93.184.216.34", ""), ("2606:4700::1111", "")):
+        assert address_problem(address) == problem, address
+
+
+def test_add_refuses_loopback_and_link_local_hosts_unless_allowed(site, tmp_path):
+    urls = [site.url("/news/second.html"), f"http://localhost:{site.port}/news/third.html",
+            "http://169.254.169.254/latest/meta-data/", f"http://[::1]:{site.port}/x.html"]
+    started = time.perf_counter()
+    result = invoke("add", *urls, "--sources", tmp_path / "s", "--no-reindex", "--timeout", "5", "--delay", "0")
+    assert time.perf_counter() - started < 3  # refused before any connection, not timed out
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert f"failed {urls[0]}: refused: 127.0.0.1 is a loopback address; --allow-private fetches it" in out
+    assert f"failed {urls[1]}: refused: localhost (" in out and "is a loopback address" in out
+    assert "failed http://169.254.169.254/latest/meta-data/: refused: 169.254.169.254 is a link-local address" in out
+    assert f"failed {urls[3]}: refused: ::1 is a loopback address" in out
+    assert site.log == []  # not even robots.txt was asked for
+    allowed = invoke("add", urls[0], "--sources", tmp_path / "s", "--no-reindex", "--allow-private", *FAST)
+    assert allowed.exit_code == 0 and f"fetched {urls[0]}" in allowed.output
+
+
+@pytest.fixture()
+def public_site(monkeypatch):
+    """A site on 127.0.0.2 that the fetcher takes for a public one (it stands for a site on the
+    internet whose feed or redirects point at this machine)."""
+    real = fetch_module.address_problem
+    monkeypatch.setattr(fetch_module, "address_problem", lambda a: "" if a == "127.0.0.2" else real(a))
+    s = Site(host="127.0.0.2")
+    yield s
+    s.close()
+
+
+def test_feed_items_and_redirects_to_private_addresses_are_refused(site, public_site, tmp_path):
+    inside = [site.url("/news/second.html"), f"http://localhost:{site.port}/news/third.html",
+              "http://169.254.169.254/latest/meta-data/", f"http://[::1]:{site.port}/a.html",
+              public_site.url("/to-inside")]
+    public_site.page("/ok.html", article("Public page", "Walrus harbour agreement."))
+    public_site.page("/to-inside", b"", None, status=302, headers=[("Location", site.url("/news/third.html"))])
+    items = "".join(f"<item><title>{n}</title><link>{u}</link></item>" for n, u in
+                    enumerate([*inside, public_site.url("/ok.html")]))
+    public_site.page("/feed.rss", f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}'
+                                  "</channel></rss>", "application/rss+xml")
+    result = invoke("add", "--feed", public_site.url("/feed.rss"), "--sources", tmp_path / "s", "--no-reindex",
+                    "--delay", "0", "--timeout", "5")
+    assert result.exit_code == 3, result.output
+    out = result.output
+    assert f"fetched {public_site.url('/ok.html')}" in out
+    for url in inside[:4]:
+        assert f"failed {url}: refused: " in out
+    assert (f"failed {public_site.url('/to-inside')}: redirected to {site.url('/news/third.html')}, "
+            "refused: 127.0.0.1 is a loopback address") in out
+    assert site.log == []  # nothing on this machine's other services was asked for anything
+    assert "Fetched 1 page(s), 5 failed." in out
+
+
+def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(site, tmp_path, monkeypatch):
+    """DNS rebinding: the check before the request sees a public address, the connection
+    reaches 127.0.0.1; the connection's own address is checked too."""
+    monkeypatch.setattr(fetch_module, "_resolve", lambda host, port: ["93.184.216.34"])
+    report = fetch([site.url("/news/second.html")], [], tmp_path, fast(allow_private=False))
+    [result] = report.results
+    assert result.outcome == "failed"
+    assert "refused: 127.0.0.1 is a loopback address" in result.reason
+    assert [path for path, _, _ in site.log] == []  # connected, then closed before sending anything
+
+
+def test_feeds_have_a_default_item_cap(public_site, tmp_path):
+    items = "".join(f"<item><title>{n}</title><link>{public_site.url(f'/item/{n}')}</link></item>"
+                    for n in range(1000))
+    public_site.page("/big.rss", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}'
+                                 "</channel></rss>", "application/rss+xml")
+    assert FetchOptions().max_items == 100
+    result = invoke("add", "--feed", public_site.url("/big.rss"), "--sources", tmp_path / "s", "--no-reindex",
+                    "--delay", "0", "--retries", "0")
+    assert f"feed {public_site.url('/big.rss')}: 1000 item(s) (reading the first 100; --limit N reads more)" \
+        in result.output
+    assert sum(1 for path, _, _ in public_site.log if path.startswith("/item/")) == 100
+    limited = invoke("add", "--feed", public_site.url("/big.rss"), "--sources", tmp_path / "s2", "--no-reindex",
+                     "--delay", "0", "--retries", "0", "--limit", "3")
+    assert "(reading the first 3; --limit N reads more)" in limited.output
+    assert sum(1 for path, _, _ in public_site.log if path.startswith("/item/")) == 103

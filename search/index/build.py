@@ -107,7 +107,8 @@ def _reindex(backend: Backend, sources, replace, remove, prune, full, progress, 
         to_read = plan.read + [Path(path) for path in plan.keep if path not in kept]
         build = backend.begin(plan.incremental, procs if procs is not None else _default_procs(to_read), tag)
         report = BuildReport(incremental=plan.incremental, removed=plan.remove, missing=plan.missing,
-                             reused_sources=len(kept), removed_sources=len(plan.remove), repaired=damaged)
+                             reused_sources=len(kept), removed_sources=len(plan.remove), repaired=damaged,
+                             skipped=list(plan.skipped))
         try:
             if stale:
                 build.delete_sources(stale)

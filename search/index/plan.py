@@ -12,11 +12,12 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.errors import DiploSearchError
 from search.ingest.sources import discover, file_digest
+from search.models import Skipped
 
 
 class NothingToIndex(DiploSearchError):
@@ -32,6 +33,7 @@ class Plan:
     digests: dict[str, str]  # content hash of each file to read
     previous: dict[str, dict]  # the live build's sources (path -> entry)
     incremental: bool  # the live build's documents are kept
+    skipped: list[Skipped] = field(default_factory=list)  # entries of named folders that cannot be read
 
 
 def make_plan(previous: dict[str, dict], reusable: bool, sources: list[Path], replace: bool,
@@ -44,7 +46,8 @@ def make_plan(previous: dict[str, dict], reusable: bool, sources: list[Path], re
     if prune:
         removed |= {path for path in previous if not Path(path).is_file()}
     # in the order given (documents are numbered in reading order)
-    named = _named_files(sources) if sources else [path for path in previous if Path(path).is_file()]
+    skipped: list[Skipped] = []
+    named = _named_files(sources, skipped) if sources else [path for path in previous if Path(path).is_file()]
     named = [path for path in named if path not in removed]
     if replace:
         removed |= {path for path in previous if path not in named}
@@ -63,7 +66,7 @@ def make_plan(previous: dict[str, dict], reusable: bool, sources: list[Path], re
                  if value and path in previous and previous[path]["digest"] == value and reusable and not full}
     keep.update({path: previous[path] for path in unchanged})
     read = [Path(path) for path in named if path not in unchanged]
-    return Plan(read, keep, sorted(removed), missing, digests, previous, reusable and not full)
+    return Plan(read, keep, sorted(removed), missing, digests, previous, reusable and not full, skipped)
 
 
 def digest(path: str) -> str:
@@ -74,16 +77,21 @@ def digest(path: str) -> str:
         return ""
 
 
-def _named_files(sources: list[Path]) -> list[str]:
+def _named_files(sources: list[Path], skipped: list[Skipped]) -> list[str]:
     """The readable files of every named source, in order; a path that does not exist, or
-    a folder holding no readable file, is an error (a typo must not change the index)."""
+    a folder holding no readable file, is an error (a typo must not change the index).
+    Entries of a folder that cannot be read (broken links, pipes) are added to ``skipped``."""
     files: dict[str, None] = {}
     for source in sources:
-        found, missing = discover([source])
-        if missing:
-            raise NothingToIndex(f"{source}: no such file or folder; the index was not changed")
+        found, unreadable = discover([source])
+        for item in unreadable:
+            if item.path == str(source):
+                raise NothingToIndex(f"{source}: {item.reason}; the index was not changed")
+        skipped += unreadable
         if not found:
-            raise NothingToIndex(f"{source} holds no .txt, .html or .jsonl file to index; "
+            unusable = f" ({len(unreadable)} cannot be read: {unreadable[0].path}: {unreadable[0].reason})" \
+                if unreadable else ""
+            raise NothingToIndex(f"{source} holds no .txt, .html or .jsonl file to index{unusable}; "
                                  "the index was not changed")
         files.update(dict.fromkeys(str(path.resolve()) for path in found))
     return list(files)

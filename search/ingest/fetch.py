@@ -12,15 +12,28 @@ Politeness and robustness:
   "disallow all" (RFC 9309); a ``Crawl-delay`` longer than our delay is used;
 - one request at a time, with at least ``delay`` seconds between the end of
   one request and the start of the next to the same host;
-- timeouts on connect and on each read, plus a deadline for a whole page;
+- timeouts on connect and on each read, plus a deadline for a whole page
+  (all its requests: redirect hops, retries, robots.txt) that holds however
+  slowly a server trickles its headers or body (the deadline is checked
+  between reads, and a watchdog shuts the connection down when it passes
+  while a read waits);
+- only public addresses: a host that resolves to a loopback, private,
+  link-local or other non-public address is refused unless ``allow_private``
+  (``add --allow-private``); every resolved address of every request is
+  checked (redirect hops, feed items, robots.txt), and so is the address
+  each connection is actually made to (a name that resolves differently the
+  second time is caught too);
 - retries with exponential backoff on connection errors, timeouts, 429 and
-  5xx, honouring ``Retry-After`` (a wait longer than ``max_wait`` is not
-  waited for: the URL is reported as failed);
+  5xx (never once the page deadline has passed), honouring ``Retry-After``
+  (a wait longer than ``max_wait`` is not waited for: the URL is reported as
+  failed);
 - redirects followed by hand, at most ``max_redirects``;
 - a size limit (checked against Content-Length first, then while reading);
 - only HTML is stored: any other content type is reported and skipped;
 - an URL already stored is not fetched again unless ``refresh`` (and then
-  conditionally, with the ETag/Last-Modified seen last time).
+  conditionally, with the ETag/Last-Modified seen last time);
+- at most ``max_items`` items of each feed are read (default
+  :data:`DEFAULT_FEED_ITEMS`).
 
 Storage, under ``sources_dir``: ``<host>/<slug>-<hash>.html`` holds the page as
 fetched (``<host>`` is ``host`` or ``host_port``; ``<slug>`` comes from the
@@ -42,12 +55,16 @@ import codecs
 import email.message
 import email.utils
 import hashlib
+import ipaddress
 import json
 import os
 import re
+import socket
+import threading
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,6 +72,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from search.errors import DiploSearchError
 from search.files import atomic_write
+from search.ingest.limits import DEFAULT_FEED_ITEMS
 
 
 def _version() -> str:
@@ -84,10 +102,14 @@ class FetchError(DiploSearchError):
     """One URL that could not be fetched; the message is the reason."""
 
 
+class AddressRefused(FetchError):
+    """A host that is, or resolves to, an address that is not public."""
+
+
 @dataclass
 class FetchOptions:
     timeout: float = 15.0  # seconds to connect, and to wait for each piece of data
-    deadline: float = 120.0  # seconds for a whole response, however slowly it trickles
+    deadline: float = 120.0  # seconds of requests for a whole page (hops, retries), however slowly it trickles
     retries: int = 3  # extra attempts after a retryable failure
     backoff: float = 1.0  # first wait before a retry; doubled each time
     max_wait: float = 60.0  # the longest wait (backoff or Retry-After) we accept
@@ -95,7 +117,8 @@ class FetchOptions:
     max_redirects: int = 5
     max_bytes: int = 5 * 1024 * 1024
     refresh: bool = False
-    max_items: int | None = None  # items read from each feed
+    max_items: int | None = DEFAULT_FEED_ITEMS  # items read from each feed (None: all)
+    allow_private: bool = False  # fetch from loopback, private, link-local ... addresses too
     user_agent: str = USER_AGENT
 
 
@@ -270,6 +293,140 @@ def _looks_like_html(data: bytes) -> bool:
         b"<html" in head[:1024]
 
 
+# ---------------------------------------------------------------- addresses
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def address_problem(address: str) -> str:
+    """Why an IP address is not one to fetch from ("" for a public address)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone ("fe80::1%eth0") aside
+    except ValueError:
+        return "not an IP address"
+    if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:127.0.0.1
+        ip = ip.ipv4_mapped
+    elif ip.version == 6 and ip in _NAT64:
+        ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    for test, name in (("is_unspecified", "an unspecified address"), ("is_loopback", "a loopback address"),
+                       ("is_link_local", "a link-local address"), ("is_multicast", "a multicast address"),
+                       ("is_private", "a private address"), ("is_reserved", "a reserved address")):
+        if getattr(ip, test):
+            return name
+    return "" if ip.is_global else "not a public address"
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (a literal address is itself); socket.gaierror if none."""
+    return sorted({info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
+
+
+def _refusal(host: str, address: str, problem: str) -> AddressRefused:
+    named = address if host.strip("[]") == address else f"{host} ({address})"
+    return AddressRefused(f"refused: {named} is {problem}; --allow-private fetches it")
+
+
+def _shutdown(sock) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Guard:
+    """What every connection of one Fetcher goes through: the address it reached must be
+    public (unless private ones are allowed), and the socket of the request in progress
+    is shut down when that request's deadline passes (a watchdog timer)."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+        self._lock = threading.Lock()
+        self._sock = None
+        self._timer: threading.Timer | None = None
+        self.expired = False
+
+    def check_peer(self, sock, host: str) -> None:
+        if self.allow_private:
+            return
+        try:
+            address = sock.getpeername()[0]
+        except OSError:
+            return
+        problem = address_problem(address)
+        if problem:
+            raise _refusal(host, address, problem)
+
+    def attach(self, sock) -> None:
+        with self._lock:
+            self._sock = sock
+            expired = self.expired
+        if expired:
+            _shutdown(sock)
+
+    def start(self, seconds: float) -> None:
+        self.stop()
+        self.expired = False
+        self._timer = threading.Timer(max(0.0, seconds), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        with self._lock:
+            self._sock = None
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sock = self._sock
+        if sock is not None:
+            _shutdown(sock)
+
+
+def _guarded_session(guard: _Guard):
+    """A requests Session whose direct connections report to ``guard``."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    def guarded(base):
+        class Guarded(base):
+            def _new_conn(self):
+                sock = super()._new_conn()
+                try:
+                    guard.check_peer(sock, self.host)
+                except BaseException:
+                    sock.close()
+                    raise
+                guard.attach(sock)
+                return sock
+
+            def getresponse(self, *args, **kwargs):
+                if self.sock is not None:
+                    guard.attach(self.sock)  # a kept-alive connection: no new socket
+                return super().getresponse(*args, **kwargs)
+
+        return Guarded
+
+    pools = {"http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": guarded(HTTPConnection)}),
+             "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,),
+                           {"ConnectionCls": guarded(HTTPSConnection)})}
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+    session = requests.Session()
+    adapter = Adapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 # ---------------------------------------------------------------- HTTP
 
 @dataclass
@@ -293,19 +450,21 @@ class Fetcher:
     def __init__(self, options: FetchOptions | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic):
-        import requests
-
         self.options = options or FetchOptions()
         self.sleep = sleep
         self.clock = clock
-        self.session = requests.Session()
+        self._guard = _Guard(self.options.allow_private)
+        self.session = _guarded_session(self._guard)
         self.session.headers.update({"User-Agent": self.options.user_agent,
                                      "Accept-Language": "en;q=1.0, *;q=0.5"})
         self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
         self._last: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
+        self._refused: dict[tuple[str, int], str] = {}  # (host, port) -> reason ("" when public)
+        self._budget: float | None = None  # seconds of requests left for the page being fetched
 
     def close(self) -> None:
+        self._guard.stop()
         self.session.close()
 
     def __enter__(self) -> Fetcher:
@@ -326,6 +485,30 @@ class Fetcher:
 
     def _done(self, url: str) -> None:
         self._last[urlsplit(url).netloc] = self.clock()
+
+    def address_check(self, url: str) -> None:
+        """Raise AddressRefused when the URL's host is, or resolves to, an address that is
+        not public (and private ones are not allowed). A host that does not resolve is
+        left to the request, which reports it."""
+        if self.options.allow_private:
+            return
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        if (host, port) not in self._refused:
+            try:
+                addresses = _resolve(host, port)
+            except (OSError, UnicodeError):
+                return
+            reason = ""
+            for address in addresses:
+                problem = address_problem(address)
+                if problem:
+                    reason = str(_refusal(host, address, problem))
+                    break
+            self._refused[(host, port)] = reason
+        if self._refused[(host, port)]:
+            raise AddressRefused(self._refused[(host, port)])
 
     def robots_check(self, url: str) -> None:
         """Raise FetchError when robots.txt of the URL's site forbids it to us."""
@@ -374,13 +557,14 @@ class Fetcher:
         hops: list[str] = []
         current = url
         while True:
-            if check_robots:
-                try:
+            try:
+                self.address_check(current)
+                if check_robots:
                     self.robots_check(current)
-                except FetchError as error:
-                    if hops:
-                        raise FetchError(f"redirected to {current}, {error}") from None
-                    raise
+            except FetchError as error:
+                if hops:
+                    raise type(error)(f"redirected to {current}, {error}") from None
+                raise
             response = self._get_retrying(current, accept, max_bytes, truncate, headers, accept_types)
             if response.status not in REDIRECT_STATUSES:
                 return response
@@ -417,8 +601,9 @@ class Fetcher:
                 problem = f"timed out connecting ({self.options.timeout:g} s)"
             except requests.exceptions.ReadTimeout:
                 problem = f"timed out waiting for data ({self.options.timeout:g} s)"
-            except _Deadline:
-                problem = f"the response took longer than {self.options.deadline:g} s"
+            except _Deadline:  # not retried: the deadline is for the page, however many attempts
+                raise FetchError(f"the response took longer than {self.options.deadline:g} s"
+                                 + (f" (attempt {attempt})" if attempt > 1 else "")) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
                 problem = f"connection failed: {_short_error(error)}"
             except requests.exceptions.RequestException as error:
@@ -439,8 +624,12 @@ class Fetcher:
     def _get_once(self, url: str, accept: str, max_bytes: int, truncate: bool,
                   headers: dict | None, accept_types: set[str] | None) -> _Response:
         self._wait_turn(url)
+        limit = self.options.deadline if self._budget is None else self._budget
+        if limit <= 0:
+            raise _Deadline()
         started = self.clock()
         request_headers = {"Accept": accept, **(headers or {})}
+        self._guard.start(limit)
         try:
             with self.session.get(url, headers=request_headers, stream=True, allow_redirects=False,
                                   timeout=(self.options.timeout, self.options.timeout)) as raw:
@@ -456,24 +645,50 @@ class Fetcher:
                     raise FetchError(f"larger than the {_size(max_bytes)} limit "
                                      f"(Content-Length {_size(int(length))})")
                 chunks, total = [], 0
-                for chunk in raw.iter_content(64 * 1024):
+                for chunk in _pieces(raw):
                     chunks.append(chunk)
                     total += len(chunk)
                     if total > max_bytes:
                         if truncate:
                             break
                         raise FetchError(f"larger than the {_size(max_bytes)} limit")
-                    if self.clock() - started > self.options.deadline:
+                    if self.clock() - started > limit or self._guard.expired:
                         raise _Deadline()
+                if self._guard.expired:
+                    raise _Deadline()  # the watchdog cut the body short
                 response.body = b"".join(chunks)[:max_bytes]
                 return response
+        except (FetchError, _Deadline):
+            raise
+        except Exception:
+            if self._guard.expired:
+                raise _Deadline() from None
+            raise
         finally:
+            self._guard.stop()
             self._done(url)
+            if self._budget is not None:
+                self._budget -= self.clock() - started
 
     # -- pages and feeds
 
+    @contextmanager
+    def _page(self):
+        """The deadline covers every request made for one page or feed (redirect hops,
+        retries, robots.txt), however slowly each is answered; our own waits between
+        requests (delay, Crawl-delay, backoff) do not count."""
+        self._budget = self.options.deadline
+        try:
+            yield
+        finally:
+            self._budget = None
+
     def fetch_page(self, url: str, sources_dir: str | Path, feed: str = "", item=None) -> FetchResult:
         """Fetch one page into ``sources_dir``; never raises for a per-URL problem."""
+        with self._page():
+            return self._fetch_page(url, sources_dir, feed, item)
+
+    def _fetch_page(self, url: str, sources_dir: str | Path, feed: str = "", item=None) -> FetchResult:
         try:
             url = normalize_url(url)
         except FetchError as error:
@@ -538,7 +753,8 @@ class Fetcher:
         from search.ingest.feeds import parse_feed
 
         url = normalize_url(url)
-        response = self._get_following(url, FEED_ACCEPT, self.options.max_bytes)
+        with self._page():
+            response = self._get_following(url, FEED_ACCEPT, self.options.max_bytes)
         if not 200 <= response.status < 300:
             raise FetchError(f"HTTP {response.status} {response.reason}".rstrip())
         return parse_feed(response.body, response.url, response.header("content-type"))
@@ -546,6 +762,31 @@ class Fetcher:
 
 class _Deadline(Exception):
     pass
+
+
+def _pieces(raw):
+    """The body of a streamed requests response, a piece as soon as it arrives (not once
+    64 kB have), so that the deadline is checked however slowly bytes trickle in.
+    urllib3's errors are raised as the requests errors they stand for."""
+    import requests
+    import urllib3.exceptions
+
+    body = raw.raw
+    if not hasattr(body, "read1"):  # pragma: no cover - urllib3 < 2
+        yield from raw.iter_content(64 * 1024)
+        return
+    while True:
+        try:
+            piece = body.read1(64 * 1024, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error) from None
+        except urllib3.exceptions.DecodeError as error:
+            raise requests.exceptions.ContentDecodingError(error) from None
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError, OSError) as error:
+            raise requests.exceptions.ChunkedEncodingError(error) from None
+        if not piece:
+            return
+        yield piece
 
 
 def _read_json(path: Path) -> dict | None:
@@ -628,7 +869,7 @@ def fetch(urls: Iterable[str], feeds: Iterable[str], sources_dir: str | Path,
                 record(FetchResult(url=feed_url, outcome="failed", reason=str(error)))
                 continue
             items = feed.items[:options.max_items] if options.max_items is not None else feed.items
-            note = f"reading the first {len(items)}" if len(items) < len(feed.items) else ""
+            note = f"reading the first {len(items)}; --limit N reads more" if len(items) < len(feed.items) else ""
             record(FetchResult(url=feed.url, outcome="feed", items=len(feed.items), reason=note))
             for item in items:
                 page(item.url, feed=feed.url, item=item)
