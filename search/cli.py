@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, replace
 
 import click
+from click.core import ParameterSource
 
 from search.errors import DiploSearchError
 from search.facets import FACETS
@@ -47,6 +48,16 @@ def index_options(command):
     def wrapper(*args, index_dir, backend, opensearch_url, opensearch_index, **kwargs):
         from search.backends import Target
 
+        context = click.get_current_context()
+
+        def typed(name: str) -> bool:
+            return context.get_parameter_source(name) == ParameterSource.COMMANDLINE
+
+        if backend is None and typed("index_dir"):  # a folder named on the command line is a Whoosh index
+            if opensearch_url and typed("opensearch_url"):
+                raise click.UsageError("--index names a Whoosh folder and --opensearch-url a cluster: "
+                                       "say which with --backend")
+            backend = "whoosh"
         try:
             target = Target.choose(index_dir, backend, opensearch_url, opensearch_index)
         except DiploSearchError as error:
@@ -86,6 +97,8 @@ def reindex(sources: tuple[str, ...], target, replace: bool, remove: tuple[str, 
     sources were skipped (listed with their reasons), 130 after Ctrl-C and
     143 after SIGTERM (the unfinished build is deleted; the index is as it was).
     """
+    if (shards is not None or replicas is not None) and target.backend != "opensearch":
+        raise click.UsageError("--shards and --replicas size an OpenSearch build (--backend opensearch)")
     target = replace_target(target, shards=shards, replicas=replicas)
     report = run_reindex(target, sources, replace=replace, remove=remove, prune=prune, full=full,
                          announce=not as_json)

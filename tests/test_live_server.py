@@ -125,7 +125,9 @@ def test_the_default_server_spreads_concurrent_clients_over_its_workers(seed_ind
     while idle, so the next one goes to a free worker, and both workers serve 4 concurrent clients."""
     process, base = start_server(seed_index_dir, tmp_path / "server.log", options=("--workers", "2"))
     try:
-        workers = worker_pids(process.pid)
+        deadline = time.monotonic() + 30  # the first worker may answer before the second is forked
+        while len(workers := worker_pids(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert len(workers) == 2
         before = {pid: cpu_ticks(pid) for pid in workers}
         port = int(base.rsplit(":", 1)[1])

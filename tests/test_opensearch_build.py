@@ -350,3 +350,19 @@ def test_an_unreachable_cluster_is_one_clear_error():
     for call in (searcher.check_ready, searcher.live_state, lambda: searcher.search(build_request("energy"))):
         with pytest.raises(ClusterUnavailable, match="http://127.0.0.1:9 cannot be reached"):
             call()
+
+
+def test_a_lost_alias_is_damage_not_a_new_index(name, client):
+    report = os_reindex(URL, name, [SEED_FILE])
+    client.indices.delete_alias(index=report.build, name=name)
+    searcher = backend(URL, name)
+    for call in (searcher.check_ready, searcher.live_state, searcher.check):
+        with pytest.raises(IndexDamaged, match=f"alias '{name}' .* is missing, though its last build {report.build}"):
+            call()
+    with pytest.raises(Exception, match="is missing"):  # a reindex does not quietly start a new index
+        os_reindex(URL, name, [SEED_FILE])
+    assert client.indices.exists(index=report.build)  # nor delete the build the alias pointed at
+    rebuilt = os_reindex(URL, name, [SEED_FILE], replace=True)
+    assert list(client.indices.get_alias(name=name)) == [rebuilt.build]
+    assert searcher.check().damaged == []
+    searcher.close()

@@ -159,3 +159,45 @@ def test_sort_keys_order_values_as_the_engine_breaks_ties():
     engine = sorted(values, key=lambda v: (v.casefold(), v))
     assert sorted(values, key=lambda v: sort_key(v).encode("utf-8")) == engine
     assert [key_value(sort_key(v)) for v in values] == values
+
+
+def test_choosing_the_backend():
+    from search.backends import BackendUnavailable, Target
+
+    assert Target.choose("ix").backend == "whoosh"
+    assert Target.choose("ix", None, "http://h:9200").backend == "opensearch"  # a URL alone chooses OpenSearch
+    assert Target.choose("ix", "whoosh", "http://h:9200").backend == "whoosh"
+    chosen = Target.choose("ix", "opensearch", " http://a:9200,http://b:9200 ", "news")
+    assert (chosen.opensearch_url, chosen.opensearch_index) == ("http://a:9200,http://b:9200", "news")
+    assert str(chosen) == "the OpenSearch index 'news' at http://a:9200,http://b:9200"
+    with pytest.raises(BackendUnavailable, match="needs the cluster's URL"):
+        Target.choose("ix", "opensearch")
+    with pytest.raises(BackendUnavailable, match="unknown backend"):
+        Target.choose("ix", "solr")
+
+
+def test_an_index_folder_on_the_command_line_is_whoosh_whatever_the_environment_says(seed_index_dir, monkeypatch):
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    monkeypatch.setenv("DIPLOSEARCH_OPENSEARCH_URL", "http://127.0.0.1:9")  # nothing listens there
+    runner = CliRunner()
+    found = runner.invoke(main, ["search", "semiconductors", "--index", str(seed_index_dir)])
+    assert found.exit_code == 0 and "1 paragraph(s) match" in found.output, found.output
+    both = runner.invoke(main, ["search", "x", "--index", str(seed_index_dir), "--opensearch-url", "http://h:1"])
+    assert both.exit_code == 2 and "say which with --backend" in both.output
+    away = runner.invoke(main, ["search", "x"])  # the environment's URL alone: OpenSearch, unreachable
+    assert away.exit_code == 1 and "http://127.0.0.1:9 cannot be reached" in away.output
+    sized = runner.invoke(main, ["reindex", "--index", str(seed_index_dir), "--shards", "2"])
+    assert sized.exit_code == 2 and "--shards and --replicas size an OpenSearch build" in sized.output
+
+
+def test_an_app_given_an_index_folder_is_whoosh_whatever_the_environment_says(seed_index_dir, monkeypatch):
+    from search.backends.opensearch import OpenSearchBackend
+    from search.backends.whoosh import WhooshBackend
+    from web import create_app
+
+    monkeypatch.setenv("DIPLOSEARCH_OPENSEARCH_URL", "http://127.0.0.1:9")
+    assert isinstance(create_app({"INDEX_DIR": str(seed_index_dir)}).extensions["diplosearch"], WhooshBackend)
+    assert isinstance(create_app().extensions["diplosearch"], OpenSearchBackend)  # nothing contacted yet

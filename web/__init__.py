@@ -34,7 +34,8 @@ def create_app(config: dict | None = None) -> Flask:
     """The site over the index the config names: ``INDEX_DIR`` (Whoosh, the default), or
     ``BACKEND="opensearch"`` with ``OPENSEARCH_URL`` (and ``OPENSEARCH_INDEX``, the alias);
     an ``OPENSEARCH_URL`` alone chooses OpenSearch. Defaults come from $DIPLOSEARCH_INDEX,
-    $DIPLOSEARCH_BACKEND, $DIPLOSEARCH_OPENSEARCH_URL and $DIPLOSEARCH_OPENSEARCH_INDEX. The
+    $DIPLOSEARCH_BACKEND, $DIPLOSEARCH_OPENSEARCH_URL and $DIPLOSEARCH_OPENSEARCH_INDEX (an
+    ``INDEX_DIR`` in ``config`` without a backend is a Whoosh index, whatever they say). The
     OpenSearch client is made on the first request of each process (after gunicorn forks)."""
     app = Flask(__name__)
     app.config.from_mapping(INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"), EXPORT_LIMIT=10_000,
@@ -42,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
                             OPENSEARCH_URL=os.environ.get("DIPLOSEARCH_OPENSEARCH_URL", ""),
                             OPENSEARCH_INDEX=os.environ.get("DIPLOSEARCH_OPENSEARCH_INDEX", "diplosearch"))
     if config:
+        if "INDEX_DIR" in config and not config.get("BACKEND") and not config.get("OPENSEARCH_URL"):
+            config = {**config, "BACKEND": "whoosh"}  # a folder given by the caller is a Whoosh index
         app.config.from_mapping(config)
     app.extensions["diplosearch"] = open_backend(app.config["INDEX_DIR"], app.config.get("BACKEND") or None,
                                                  app.config.get("OPENSEARCH_URL"), app.config.get("OPENSEARCH_INDEX"))

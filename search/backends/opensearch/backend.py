@@ -112,6 +112,7 @@ class OpenSearchBackend:
         self._client_pid = 0
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._client_lock = threading.Lock()
         self._held: state.BuildLock | None = None
 
     @property
@@ -120,8 +121,10 @@ class OpenSearchBackend:
         if self._given_client is not None:
             return self._given_client
         if self._client is None or self._client_pid != os.getpid():
-            self._client = connect(self.url)
-            self._client_pid = os.getpid()
+            with self._client_lock:
+                if self._client is None or self._client_pid != os.getpid():
+                    self._client = connect(self.url)
+                    self._client_pid = os.getpid()
         return self._client
 
     def _target(self) -> str:
@@ -149,6 +152,27 @@ class OpenSearchBackend:
     def _missing(self) -> IndexMissing:
         return IndexMissing(f"no index {self.name!r} on the OpenSearch cluster at {self.url}: build one with "
                             f"`diplosearch reindex SOURCE... {self._target()}`")
+
+    def _pointer(self) -> dict:
+        """The live build and the one before it, as the last publish recorded them."""
+        pointer = state.get_json(self.client, self.name, "_", "pointer", {})
+        return pointer if isinstance(pointer, dict) else {}
+
+    def _require_live(self, missing_ok: bool = False) -> str:
+        """The live build's index; IndexMissing when there is none ("" with ``missing_ok``), and
+        IndexDamaged when the alias was lost while the build it pointed at is still there (never
+        a new index silently)."""
+        index = self._live_index()
+        if index:
+            return index
+        current = self._pointer().get("current", "")
+        if current and self.client.indices.exists(index=current):
+            raise IndexDamaged(f"the alias {self.name!r} on {self.url} is missing, though its last build {current} "
+                               f"is there: point it at that build again (POST _aliases), or rebuild with "
+                               f"`diplosearch reindex --replace SOURCE... {self._target()}`")
+        if missing_ok:
+            return ""
+        raise self._missing()
 
     def _verify(self, index: str) -> Verdict:
         """Read and check the live build: its record, its state files against their checksums,
@@ -219,8 +243,8 @@ class OpenSearchBackend:
     def discard_unfinished(self) -> list[str]:
         """Delete build indices that are neither live nor the one before it (killed or failed
         builds); only called with the lock held. Returns their names."""
-        live = self._live_index()
-        keep = {live, (state.get_json(self.client, self.name, "_", "pointer", {}) or {}).get("previous", "")}
+        pointer = self._pointer()
+        keep = {self._live_index(), pointer.get("current", ""), pointer.get("previous", "")}
         left = [index for index in build_indices(self.client, self.name) if index not in keep]
         for index in left:
             self.client.indices.delete(index=index, ignore_unavailable=True)
@@ -229,7 +253,7 @@ class OpenSearchBackend:
 
     @cluster_errors
     def live_state(self) -> LiveState | None:
-        index = self._live_index()
+        index = self._require_live(missing_ok=True)
         if not index:
             return None
         verdict = self._verify(index)
@@ -245,18 +269,13 @@ class OpenSearchBackend:
 
     @cluster_errors
     def check_ready(self) -> None:
-        index = self._live_index()
-        if not index:
-            raise self._missing()
-        verdict = self._verify(index)
+        verdict = self._verify(self._require_live())
         if verdict.damaged:
             raise self._damaged_error(verdict)
 
     @cluster_errors
     def check(self) -> CheckReport:
-        index = self._live_index()
-        if not index:
-            raise self._missing()
+        index = self._require_live()
         verdict = self._verify(index)
         files = len((verdict.record or {}).get("files", {})) + 1  # the state files and the index
         return CheckReport(index, files, verdict.bytes, verdict.damaged, self._fix(verdict) if verdict.damaged else "")
