@@ -41,14 +41,27 @@ TRAILING_CONTROL_VERB = re.compile(
     r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|"
     r"took the occasion)(?:\s+to)?$"
 )
+# A role in the plural ("the Secretary and Foreign Ministers").
+PLURAL_ROLE = re.compile(r"(?i)(?:minister|secretar(?:ie)?|ambassador|envoy|leader|president|counterpart)s")
 # "and" between two descriptions ("The Secretary and Foreign Minister").
 JOINED = re.compile(r"\s+and\s+")
 # A person and the body they belong to ("Dr Anna Berg of the Oslo Institute", "Mr Lee from the ministry").
 AFFILIATION = re.compile(
     r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$"
 )
+# A second verb of the same subject ("X discussed the talks, and reiterated ...").
+CONJOINED_PREDICATE = re.compile(r"(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?$")
+# The subject opening a sentence: capitalised words, with "the", "of", "and" between them.
+SENTENCE_SUBJECT = re.compile(
+    r"^[\s“”\"‘]*(?P<subject>(?:(?:[Tt]he|of|for|and|[A-Z][\w’'.-]*)\s+)*?[A-Z][\w’'.-]*)"
+    r"\s+(?:also\s+|further\s+|then\s+|later\s+)?[a-z]"
+)
 # A parenthesis.
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+# A date in brackets after a day ("on Tuesday (Oct 6)"), as newspapers write it.
+DATE_PARENTHESIS = re.compile(
+    r"\s*\((?:Jan|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\)"
+)
 # Where the clause of a list of subjects ("X, Y and Z said") starts.
 CHAIN_CLAUSE_BREAK = re.compile(
     r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b"
@@ -103,7 +116,8 @@ AFTER_QUOTE = re.compile(r"[”\"’,]\s*,?\s*$")
 
 # A body named only by its kind ("the Ministry"): the last fuller name of that kind stands for it.
 GENERIC_BODY = re.compile(
-    r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division"
+    r"(?i)ministry|embassy|consulate(?:-general)?|government|office|department|high commission|commission|council|"
+    r"agency|division"
 )
 # What may come before a sentence's subject: space, quotation marks, a dateline dash.
 SENTENCE_OPENING = re.compile(r"^[\s“”\"‘(]*|\b(?:Mr|Mrs|Ms|Dr)\.?\s*$")
@@ -316,7 +330,7 @@ ORG_SUBJECT = re.compile(
     r"(?P<org>(?:(?:the|The)\s+)?(?:(?:[A-Z][\w’'.&-]*(?:’s|'s)?|foreign|commerce|trade|defen[cs]e|finance|"
     r"health|external|home|interior|information|agriculture|education|energy|state|federal|"
     r"central|national|military|presidential|president’s|president's|media)\s+){0,6}"
-    r"(?:[Mm]inistry|[Dd]epartment|[Oo]ffice|[Dd]ivision|[Ee]mbassy|[Hh]igh [Cc]ommission|"
+    r"(?:[Mm]inistry|[Dd]epartment|[Oo]ffice|[Dd]ivision|[Ee]mbassy|[Cc]onsulate(?:-[Gg]eneral)?|[Hh]igh [Cc]ommission|"
     r"[Gg]overnment|[Cc]ouncil|[Cc]ommittee|[Aa]gency|[Cc]ommission|[Ss]ecretariat|"
     r"[Aa]dministration|[Bb]ureau|[Aa]uthority|[Cc]abinet|[Pp]residency|Kremlin|Pentagon|"
     r"White House|Taliban|Hamas|Hezbollah|[Ff]oreign [Mm]inistry|[Mm]inistry of [A-Z][\w’'-]*"
@@ -325,7 +339,7 @@ ORG_SUBJECT = re.compile(
     r"[Mm]edia [Dd]ivision|[Mm]edia [Uu]nit|[Mm]edia [Cc]entre|[Ss]tate [Dd]epartment|"
     r"[Uu]nited [Nn]ations|UN|U\.N\.|[Ee]uropean [Uu]nion|EU|NATO|ASEAN|Quad(?: [Ll]eaders)?|G7|G-7|G20|"
     r"[Pp]olice|[Aa]rmy|[Nn]avy|[Cc]entral [Bb]ank|IMF|World Bank)\b"
-    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
+    r"(?:\s+(?:of|for|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
 )
 
 # --------------------------------------------------------------------------- names
