@@ -261,3 +261,19 @@ def test_a_plural_description_gives_everyone_it_fits():
         "The Secretary and Foreign Ministers condemned the attack on the convoy.",
     ])
     assert sorted(got[1]) == ["Ama Owusu", "Jane Doe", "Kofi Mensah"]
+
+
+def test_an_appositive_title_before_the_name_gives_the_role():
+    got = speakers([
+        "Ruritania's ambassador to Freedonia, Mr Karl Brandt, spoke at a forum on Tuesday.",
+        "The envoy said the dispute could be settled by talks.",
+    ])
+    assert got[1] == ["Karl Brandt"]
+
+
+def test_a_name_with_two_particles_and_an_adverb_before_the_cue():
+    got = speakers([
+        "Anna van der Berg, president of the Harbour Council, promptly wrote that she was worried.",
+        '"The plan cannot work," she said.',
+    ])
+    assert got == [["Anna van der Berg"], ["Anna van der Berg"]]

@@ -97,6 +97,13 @@ APPOSITIVE_TITLE = re.compile(
     r"scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)",
     re.I,
 )
+# An appositive title before a name, opening its clause ("Ruritania's ambassador to Freedonia, Mr Brandt").
+PRECEDING_APPOSITIVE = re.compile(
+    r"(?:^|[.;,]\s+)(?:(?:the|The|[A-Z][\w-]*(?:’s|'s))\s+)((?:[\w’'-]+\s+){0,3}?(?:president|minister|ambassador|"
+    r"envoy|commissioner|secretary|premier|chancellor|spokesperson|spokesman|spokeswoman|negotiator|diplomat)"
+    r"(?:\s+(?:to|of|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?),\s+$",
+    re.I,
+)
 # First or second person inside a quotation: the quoted speaker, not a third person.
 FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|we|We|you|You|our|Our|us)\b")
 # An indefinite subject after an inverted cue ("said a diplomat", "said two officials").
@@ -354,7 +361,7 @@ _SENTENCE_WORD = (
     r"Before|For|Our|If|Since|Today)\s"
 )
 # A capitalised sequence: a name with its titles ("Prime Minister Datuk Seri Anwar Ibrahim").
-NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
+NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+){{0,2}}(?!{_SENTENCE_WORD}){_CAP})*")
 # A transcript label opening a paragraph: "PRESIDENT BIDEN: ...", "PRESIDENT FERNÁNDEZ: ...",
 # "President of Russia Vladimir Putin: ...", with a translation note ("(retranslated) :").
 TRANSCRIPT_LABEL = re.compile(

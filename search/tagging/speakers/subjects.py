@@ -96,9 +96,10 @@ def subject_of(state: ArticleState, clause: str, before: str = "", allow_apposit
     """
     stripped = _without_inserted_clauses(DATE_PARENTHESIS.sub("", clause))
     tail = _last_phrase(stripped)
-    if not tail:
-        return None
     subject = Clause(clause, stripped, tail, before, allow_appositive)
+    if not tail:  # only an adverb after the last comma: "X, president of Y, promptly said"
+        result = appositive_step(state, subject)
+        return None if result is NEXT else result
     for step in STEPS:
         result = step(state, subject)
         if result is not NEXT:
@@ -291,6 +292,8 @@ def appositive_step(state: ArticleState, c: Clause):
     if not c.allow_appositive:
         return NEXT
     segs = c.original.rstrip().rstrip(",").split(",")
+    if len(segs) > 1 and not SUBJECT_FILLER.sub("", segs[-1]).strip():
+        segs.pop()  # "X, president of Y, promptly tweeted"
     for back in range(2, min(4, len(segs)) + 1):
         names = scan_names(state.reg, segs[-back].strip(), register=False)
         if names and names[0].start <= 2 and all(APPOSITIVE_TITLE_WORD.search(x) for x in segs[-back + 1 :]):
