@@ -287,3 +287,8 @@ def test_sanctions_tensions_accusations_and_sovereignty_are_diplomacy():
     assert "diplomacy" in sectors("Tensions have risen since the election.")
     assert sectors("The minister accused his neighbour of meddling in the vote.") == ["diplomacy"]
     assert "diplomacy" in sectors("They insisted on respect for the sovereignty of the islands.")
+
+
+def test_war_crimes_are_not_security():
+    assert sectors("The prosecutors documented war crimes against civilians in the occupied town.") == ["humanitarian"]
+    assert "security" in sectors("Police cooperation against organised crime was discussed.")
