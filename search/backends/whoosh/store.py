@@ -29,7 +29,8 @@ from pathlib import Path
 from search.errors import IndexMissing, ReindexBusy
 from search.files import atomic_write
 
-FORMAT_VERSION = 4  # of a build's files; bumped when they change incompatibly
+FORMAT_VERSION = 5  # of a build's files; bumped when they change incompatibly (5: accents folded, spelling
+# variants, fragments and articles arrays)
 FORMAT = "format.json"
 STATE = "state"  # the index stage's files (search.index.build)
 FACET_ARRAYS = "facets"
