@@ -108,7 +108,7 @@ class Hit:
     snippet: str  # HTML-safe: text escaped, matched terms wrapped in <mark>
     score: float = 0.0
     more: int = 0  # other paragraphs of its article that match, not on this page (with grouping)
-    more_paragraphs: list[int] = field(default_factory=list)  # the number of the first of them
+    more_first: int = 0  # the paragraph number of the first of them
 
     def to_dict(self) -> dict[str, Any]:
         data = self.paragraph.to_dict(skip=("evidence", "dateline"))

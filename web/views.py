@@ -322,7 +322,7 @@ def grouping_view(result: SearchResult, args) -> dict | None:
 def article_more_url(result: SearchResult, hit) -> str:
     """The article with the query's matching paragraphs marked, at the first one not shown."""
     p = hit.paragraph
-    first = hit.more_paragraphs[0] if hit.more_paragraphs else p.n
+    first = hit.more_first or p.n
     query = result.corrected_query or result.request.q
     pairs = ([("q", query)] if query else []) + [("p", str(first))]
     return link(pairs, f"/article/{quote(p.article_id, safe='')}") + f"#p{first}"

@@ -187,7 +187,7 @@ class WhooshBackend:
             hit = Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score))
             if docnum in more:
                 count, first = more[docnum]
-                hit.more, hit.more_paragraphs = count, [int(searcher.stored_fields(first)["n"])]
+                hit.more, hit.more_first = count, int(searcher.stored_fields(first)["n"])
             hits.append(hit)
         return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
                             suggestion=suggestion, suggestion_total=suggestion_total,
