@@ -18,6 +18,7 @@ its article's title, the title counting for less (``title_weight``).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -32,6 +33,7 @@ TEXT, TITLE = "text", "title"
 FIELDS = {"text": "text", "title": "title", "date": "date", "article": "article_id", "article_id": "article_id"}
 FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]+):(?=\S)")
 MAX_LENGTH = 1000
+PLAN_CACHE = 1024  # query strings whose plans are kept
 # Typographic quotes typed or pasted: read as the ASCII quote.
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "〝": '"', "〞": '"',
                         "‘": "'", "’": "'", "‚": "'", "‛": "'"})
@@ -100,6 +102,8 @@ class QueryParser:
         self.parser.add_plugin(GtLtPlugin())
         self.parser.add_plugin(DateParserPlugin(free=False))
         self.title_weight = title_weight
+        self._plans: dict[str, QueryPlan] = {}
+        self._lock = threading.Lock()
         self.analyzer = schema[TEXT].analyzer
         self.fillers = frozenset(self._analysed(word) for word in FILLER_WORDS) - {None}
 
@@ -112,6 +116,18 @@ class QueryParser:
         return self.plan(text).query
 
     def plan(self, text: str) -> QueryPlan:
+        """The plan of a query string (kept for the most recent queries: plans are not changed
+        after they are made)."""
+        plan = self._plans.get(text)
+        if plan is None:
+            plan = self._plan(text)
+            with self._lock:
+                if len(self._plans) >= PLAN_CACHE:
+                    self._plans.pop(next(iter(self._plans)), None)
+                self._plans[text] = plan
+        return plan
+
+    def _plan(self, text: str) -> QueryPlan:
         text = normalise(text)
         if not text:
             return QueryPlan(wq.Every())
