@@ -227,7 +227,7 @@ def phase_search(args) -> dict:
         return index.search(requests[id(query)])
 
     def naive(query):
-        q = snap.parser.parse(query.q)
+        q = snap.parser.plan(query.q).matching_query()  # the same paragraphs: every word, or most of them
         results = searcher.search(q, limit=10, filter=_naive_filter(query), groupedby=facets)
         results.fragmenter = fragmenter
         snippets = [hit.highlights("text", top=2) for hit in results]

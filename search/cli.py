@@ -254,16 +254,23 @@ def facet_options(command):
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True)
 @click.option("--sort", default="", help="relevance (default with a query), date, date-asc.")
+@click.option("--group/--no-group", default=True, show_default=True,
+              help="At most 2 paragraphs of one article per page (--no-group: every paragraph in rank order).")
+@click.option("--correct/--no-correct", default=True, show_default=True,
+              help="Search the corrected query when a word is in no paragraph (--no-correct: as typed).")
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 @index_options
-def search_command(query, date_from, date_to, limit, page, sort, as_json, target, **filters) -> None:
-    """Search the index with the query syntax (see /help) and facet filters."""
+def search_command(query, date_from, date_to, limit, page, sort, group, correct, as_json, target,
+                   **filters) -> None:
+    """Search the index: words (paragraphs with all of them first, then most of them), "phrases",
+    AND/OR/NOT, field:value, wildcards; and facet filters in the forms users type."""
     from search.query.params import build_request
 
     try:
         backend = target.open()
         try:
-            request = build_request(query, filters, date_from, date_to, page, limit, sort)
+            request = build_request(query, filters, date_from, date_to, page, limit, sort, group=group,
+                                    correct=correct)
             result = backend.search(request)
         finally:
             backend.close()
@@ -272,7 +279,13 @@ def search_command(query, date_from, date_to, limit, page, sort, as_json, target
     if as_json:
         click.echo(json.dumps(result_to_dict(result), ensure_ascii=False, indent=1))
         return
-    click.echo(f"{result.total} paragraph(s) match; page {request.page} of {result.pages}.")
+    for note in result.filter_notes:
+        click.echo(note.message[:1].upper() + note.message[1:] + ".", err=not note.matched)
+    if result.corrected_query:
+        click.echo(f"Showing results for: {result.corrected_query} "
+                   f"(search instead for {query!r} with --no-correct)")
+    click.echo(f"{result.total} paragraph(s) match; page {request.page} of {result.pages}"
+               f"{' (at most 2 of an article per page; --no-group for every paragraph)' if group and result.total else ''}.")
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for number, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
@@ -283,6 +296,9 @@ def search_command(query, date_from, date_to, limit, page, sort, as_json, target
         tags = "; ".join(f"{key}: {', '.join(values)}" for key, values in p.tags.items() if values)
         if tags:
             click.echo(f"   {tags}")
+        if hit.more:
+            click.echo(f"   {hit.more} more from this article (diplosearch search ... --no-group, "
+                       f"or /article/{p.article_id})")
     for facet in result.facets:
         if facet.values:
             listed = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in facet.values)

@@ -51,6 +51,10 @@ class FacetSpec:
     searchable: bool = False  # a long list: the sidebar has a box to find a value
     exportable: bool = True  # a column of the CSV and JSON exports
     hit_prefix: str = ""  # shown before each value on a result ("said" before a speaker)
+    # which other forms a filter value typed by a user may take, read by search.query.filters:
+    # "sector" (an id or label, in either spelling), "country" (a name, alias or demonym the
+    # country tagger knows), "" (the value as stored, case and accents aside)
+    typed_forms: str = ""
 
 
 class FacetRegistry:
@@ -81,12 +85,13 @@ class FacetRegistry:
 
 
 FACETS = FacetRegistry([
-    FacetSpec("sector", "sectors", "Sector", "Sector id (repeat for any of several).",
-          lambda text, tags: tags.sectors, value_labels=sector_labels),
-    FacetSpec("speaker", "speakers", "Speaker", "Speaker name (repeatable).",
+    FacetSpec("sector", "sectors", "Sector", "Sector id or label, in either spelling (repeat for any of several).",
+          lambda text, tags: tags.sectors, value_labels=sector_labels, typed_forms="sector"),
+    FacetSpec("speaker", "speakers", "Speaker", "Speaker name, or some of its words: a surname, "
+              "without accents (repeatable).",
           lambda text, tags: tags.speakers, merge_names=True, searchable=True, hit_prefix="said"),
-    FacetSpec("country", "countries", "Country", "Country name (repeatable).",
-          lambda text, tags: tags.countries, searchable=True),
+    FacetSpec("country", "countries", "Country", "Country name or alias (Turkey, UK, Burma) (repeatable).",
+          lambda text, tags: tags.countries, searchable=True, typed_forms="country"),
 ])
 
 

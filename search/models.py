@@ -107,11 +107,42 @@ class Hit:
     paragraph: Paragraph
     snippet: str  # HTML-safe: text escaped, matched terms wrapped in <mark>
     score: float = 0.0
+    more: int = 0  # other paragraphs of its article that match, not on this page (with grouping)
+    more_first: int = 0  # the paragraph number of the first of them
 
     def to_dict(self) -> dict[str, Any]:
         data = self.paragraph.to_dict(skip=("evidence", "dateline"))
         data["snippet"] = self.snippet
+        data["more_in_article"] = self.more
         return data
+
+
+@dataclass
+class FilterNote:
+    """How a filter value was read: the index values it matched (``Turkey`` -> ``Türkiye``,
+    ``Erdogan`` -> ``Recep Tayyip Erdoğan``), or none and the closest values."""
+
+    facet: str
+    value: str  # as given
+    matched: list[str] = field(default_factory=list)
+    closest: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return self.matched == [self.value]
+
+    @property
+    def message(self) -> str:
+        if self.exact:
+            return ""
+        if self.matched:
+            return f"{self.facet} {self.value!r} read as " + ", ".join(repr(v) for v in self.matched)
+        closest = f"; closest: {', '.join(repr(v) for v in self.closest)}" if self.closest else ""
+        return f"no {self.facet} {self.value!r} in the index, so nothing matches this filter{closest}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"facet": self.facet, "value": self.value, "matched": list(self.matched),
+                "closest": list(self.closest), "message": self.message}
 
 
 @dataclass
@@ -153,6 +184,8 @@ class SearchRequest:
     per_page: int = 10
     sort: str = "relevance"  # or "date" (newest first) or "date-asc"
     facet_size: int = 10
+    group: bool = True  # at most 2 paragraphs of one article per page
+    correct: bool = True  # search the corrected query when a word is in no paragraph
 
 
 @dataclass
@@ -165,10 +198,16 @@ class SearchResult:
     suggestion_total: int = 0  # paragraphs the suggestion finds with the same filters
     timeline: list[Bucket] = field(default_factory=list)
     timeline_unit: str = ""  # year, month or week
+    corrected_query: str = ""  # the query searched instead of the one typed (a word was misspelt)
+    filter_notes: list[FilterNote] = field(default_factory=list)  # filter values read otherwise, or unmatched
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def unmatched_filters(self) -> list[FilterNote]:
+        return [note for note in self.filter_notes if not note.matched]
 
 
 def result_to_dict(result: SearchResult) -> dict[str, Any]:
@@ -184,6 +223,9 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "pages": result.pages,
         "suggestion": result.suggestion,
         "suggestion_total": result.suggestion_total,
+        "corrected_query": result.corrected_query,
+        "grouped": req.group,
+        "filter_notes": [note.to_dict() for note in result.filter_notes if not note.exact],
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": {facet.name: [plain(v) for v in facet.values] for facet in result.facets},
         "timeline": {"unit": result.timeline_unit, "buckets": [plain(b) for b in result.timeline]},

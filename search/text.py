@@ -50,6 +50,20 @@ def strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# Letters that Unicode does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans({"ı": "i", "İ": "I", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+                          "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ß": "ss", "æ": "ae", "Æ": "Ae",
+                          "œ": "oe", "Œ": "Oe"})
+
+
+def ascii_letters(text: str) -> str:
+    """``Erdoğan`` -> ``Erdogan``, ``Kılıç`` -> ``Kilic``, ``Øresund`` -> ``Oresund``: what the
+    search index and the queries make of a word (``strip_accents`` plus letters without a mark)."""
+    if text.isascii():
+        return text
+    return strip_accents(text.translate(_LETTERS))
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: ``Erdoğan`` and ``erdogan`` compare equal."""
     return strip_accents(text.casefold())
@@ -79,3 +93,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(text)))
     return [s for s in spans if text[s[0]:s[1]].strip()]
+
+
+_WORDS = re.compile(r"\w+")
+_ENDS_A_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
+FRAGMENT_WORDS = 15  # a line shorter than this without a full stop is a heading or a fragment
+
+
+def is_fragment(text: str) -> bool:
+    """True for a heading, a dateline, a time, a salutation or a one-line lead-in:
+    fewer than 5 words, or fewer than ``FRAGMENT_WORDS`` that do not end a sentence
+    ("Resilient Semiconductor Supply Chains", "2:08 P.M. EDT", "Thank you.", "…welcome:")."""
+    words = len(_WORDS.findall(text))
+    if words < 5:
+        return True
+    return words < FRAGMENT_WORDS and not _ENDS_A_SENTENCE.search(text.rstrip())

@@ -110,12 +110,34 @@ def test_type_a_query_and_submit(page, server):
 
 def test_did_you_mean_is_a_working_link(page, server):
     page.goto("/?q=semiconducters")
+    correction = page.locator(".correction")
+    expect(correction).to_contain_text("Showing results for semiconductors; search instead for semiconducters")
+    assert shown_total(page) > 0
+    shot(page, "03-showing-results-for", full_page=False)
+    correction.get_by_role("link", name="semiconducters").click()
+    page.wait_for_url("**/?q=semiconducters&correct=off")
     suggestion = page.locator(".suggestion a")
     expect(suggestion).to_be_visible()
-    shot(page, "03-did-you-mean", full_page=False)
     suggestion.click()
-    page.wait_for_url("**/?q=semiconductor*")
+    page.wait_for_url("**/?q=semiconductors*")
     assert shown_total(page) > 0
+
+
+def test_grouped_results_link_to_the_article_s_other_paragraphs(page, server):
+    page.goto("/?q=energy")
+    hits = page.locator("li.hit")
+    articles = [hits.nth(i).locator("h2 a").get_attribute("href").split("?")[0] for i in range(hits.count())]
+    assert max(articles.count(a) for a in articles) <= 2
+    more = page.locator(".more-in-article a").first
+    expect(more).to_contain_text("more from this article")
+    shot(page, "03b-grouped", full_page=False)
+    more.click()
+    page.wait_for_url("**/article/**")
+    expect(page.locator("nav.matches")).to_contain_text("paragraphs of this article match")
+    page.goto("/?q=energy")
+    page.get_by_role("link", name="show every paragraph").click()
+    page.wait_for_url("**group=off*")
+    expect(page.locator(".more-in-article")).to_have_count(0)
 
 
 def test_toggle_two_sectors_updates_results_and_counts(page, server):
@@ -194,7 +216,7 @@ def test_download_the_csv(page, server):
     assert download.suggested_filename.startswith("diplosearch-semiconductors-")
     assert download.suggested_filename.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    data = api(server, "/api/search?q=semiconductors&sector=science-technology&per_page=100")
+    data = api(server, "/api/search?q=semiconductors&sector=science-technology&per_page=100&group=off")  # exports are not grouped
     assert len(rows) == data["total"] > 0
     assert list(rows[0]) == ["article_id", "n", "title", "date", "source", "url", "text",
                              "sectors", "speakers", "countries"]

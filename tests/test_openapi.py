@@ -54,7 +54,7 @@ def test_the_spec_describes_every_endpoint_and_its_schemas_are_valid(spec, app):
 def test_search_parameters_match_what_the_site_reads(spec):
     documented = {p["name"] for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert documented == {"q", "sector", "speaker", "country", "from", "to", "sort",
-                          "page", "per_page", "facet_size"}
+                          "page", "per_page", "facet_size", "group", "correct"}
 
 
 @pytest.mark.parametrize("url", [
@@ -65,6 +65,9 @@ def test_search_parameters_match_what_the_site_reads(spec):
     "/api/search?q=semiconducters",
     "/api/search?q=zzzznotaword",
     "/api/search?q=speaker%3A%22Anwar+Ibrahin%22",
+    "/api/search?q=semiconducters&correct=off",
+    "/api/search?q=energy+cooperation&group=off",
+    "/api/search?q=energy&sector=Defense&country=Turkiye&country=Frnace",
 ])
 def test_search_responses_match_the_spec(client, spec, url):
     check(client, spec, "/api/search", url)

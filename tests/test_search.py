@@ -95,10 +95,12 @@ def test_bad_parameters_get_clear_messages(params, message):
         build_request(**params)
 
 
-def test_misspelt_query_suggests_a_correction(seed_index):
+def test_misspelt_query_is_corrected_or_suggested(seed_index):
     result = seed_index.search(build_request("semiconducters"))
+    assert result.corrected_query == "semiconductors" and result.total == 1
+    result = seed_index.search(build_request("semiconducters", correct="off"))
     assert result.total == 0
-    assert result.suggestion.startswith("semiconductor")
+    assert result.suggestion == "semiconductors" and result.suggestion_total == 1
 
 
 def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_articles):

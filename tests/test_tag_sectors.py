@@ -280,3 +280,15 @@ def test_travel_corridors_data_security_and_drills():
     assert "infrastructure-transport" in tag_sectors("The two cities will open a travel bubble in May.")[0]
     assert "security" in tag_sectors("The initiative sets standards for data security.")[0]
     assert "defence" in tag_sectors("The navy held drills near the islands.")[0]
+
+
+def test_sanctions_tensions_accusations_and_sovereignty_are_diplomacy():
+    assert sectors("Ruritania announced new sanctions on Freedonia's banks.") == ["diplomacy", "trade-investment"]
+    assert "diplomacy" in sectors("Tensions have risen since the election.")
+    assert sectors("The minister accused his neighbour of meddling in the vote.") == ["diplomacy"]
+    assert "diplomacy" in sectors("They insisted on respect for the sovereignty of the islands.")
+
+
+def test_war_crimes_are_not_security():
+    assert sectors("The prosecutors documented war crimes against civilians in the occupied town.") == ["humanitarian"]
+    assert "security" in sectors("Police cooperation against organised crime was discussed.")

@@ -231,3 +231,49 @@ def test_they_stands_for_the_people_just_named_together():
         "They reiterated their support for the peace process.",
     ])
     assert sorted(got[1]) == ["Jane Doe", "Kofi Mensah"]
+
+
+def test_a_dated_day_between_a_body_and_its_cue():
+    got = speakers(["The Ruritanian Finance Ministry on Tuesday (Oct 6) said the levy would stay."])
+    assert got == [["Ruritanian Finance Ministry"]]
+
+
+def test_a_consulate_with_its_city_speaks_and_is_named_again_by_its_kind():
+    got = speakers([
+        "The Freedonia Consulate-General in Lagos said on Monday that visa services would resume.",
+        "The Consulate-General said applicants should book online.",
+    ])
+    assert got == [["Freedonia Consulate-General in Lagos"], ["Freedonia Consulate-General in Lagos"]]
+
+
+def test_a_second_verb_of_the_same_subject_is_a_cue():
+    got = speakers([
+        "Special Envoy Maria Lopez arrived in Muscat on Sunday.",
+        "Special Envoy Lopez discussed the harbour talks, and reiterated support for a truce.",
+        "The Special Envoy also reviewed the aid convoys and stressed the need for access.",
+    ])
+    assert got[1:] == [["Maria Lopez"], ["Maria Lopez"]]
+
+
+def test_a_plural_description_gives_everyone_it_fits():
+    got = speakers([
+        "Secretary Jane Doe met Foreign Minister Kofi Mensah of Ghana and Foreign Minister Ama Owusu of Togo.",
+        "The Secretary and Foreign Ministers condemned the attack on the convoy.",
+    ])
+    assert sorted(got[1]) == ["Ama Owusu", "Jane Doe", "Kofi Mensah"]
+
+
+def test_an_appositive_title_before_the_name_gives_the_role():
+    got = speakers([
+        "Ruritania's ambassador to Freedonia, Mr Karl Brandt, spoke at a forum on Tuesday.",
+        "The envoy said the dispute could be settled by talks.",
+    ])
+    assert got[1] == ["Karl Brandt"]
+
+
+def test_a_name_with_two_particles_and_an_adverb_before_the_cue():
+    got = speakers([
+        "Anna van der Berg, president of the Harbour Council, promptly wrote that she was worried.",
+        '"The plan cannot work," she said.',
+    ])
+    assert got == [["Anna van der Berg"], ["Anna van der Berg"]]

@@ -168,14 +168,23 @@ def test_date_facet_years_then_months_with_toggle_urls(ux):
 # -- did you mean ------------------------------------------------------------------------
 def test_did_you_mean_is_a_link_with_the_filters_kept(client):
     html = page(client, "/?q=semiconducters&sort=date")
+    shown = re.search(r'Showing results for <a href="[^"]+"><strong>([^<]+)</strong></a>; '
+                      r'search instead for <a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    assert shown and shown.group(1) == "semiconductors" and shown.group(3) == "semiconducters"
+    instead = unescape(shown.group(2))
+    assert params(instead) == {"q": ["semiconducters"], "sort": ["date"], "correct": ["off"]}
+    html = page(client, instead)
     link = re.search(r'Did you mean <a href="([^"]+)"[^>]*><strong>([^<]+)</strong></a>', html)
-    assert link and link.group(2) == "semiconductor"
-    assert unescape(link.group(1)) == "/?q=semiconductor&sort=date"
+    assert link and link.group(2) == "semiconductors"  # the user's own word, not the stem
+    assert params(unescape(link.group(1))) == {"q": ["semiconductors"], "sort": ["date"], "correct": ["off"]}
     assert total_of(client, unescape(link.group(1))) > 0
 
 
 def test_did_you_mean_a_misspelt_speaker(client):
     html = page(client, "/?q=speaker%3A%22Anwar+Ibrahin%22")
+    assert re.search(r'Showing results for <a href="[^"]+"><strong>speaker:&#34;Anwar Ibrahim&#34;</strong>', html) \
+        or re.search(r'Showing results for <a href="[^"]+"><strong>speaker:&quot;Anwar Ibrahim&quot;</strong>', html)
+    html = page(client, "/?q=speaker%3A%22Anwar+Ibrahin%22&correct=off")
     link = re.search(r'Did you mean <a href="([^"]+)"', html)
     assert link, "no suggestion for a misspelt speaker"
     target = unescape(link.group(1))

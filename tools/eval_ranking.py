@@ -3,6 +3,7 @@
 
     .venv/bin/python tools/eval_ranking.py                      # table: every system, overall and by query type
     .venv/bin/python tools/eval_ranking.py --per-query          # and nDCG@10 of every query
+    .venv/bin/python tools/eval_ranking.py --split              # and the odd and even query ids apart
     .venv/bin/python tools/eval_ranking.py --json               # everything as JSON
     .venv/bin/python tools/eval_ranking.py --index /tmp/ix      # build the index there once, reuse it later
     .venv/bin/python tools/eval_ranking.py --unjudged engine    # unjudged paragraphs in the engine's top 10
@@ -466,11 +467,21 @@ def print_table(rows: list[tuple[str, dict]], out) -> None:
         print(f"{name:<{width}}" + "".join(f"{fmt.format(stats[key]):>10}" for key, _, fmt in COLUMNS), file=out)
 
 
-def report(result: dict, queries: list[dict], per_query: bool, out=sys.stdout) -> None:
+def query_number(qid: str) -> int:
+    digits = re.sub(r"\D", "", qid)
+    return int(digits) if digits else 0
+
+
+def report(result: dict, queries: list[dict], per_query: bool, out=sys.stdout, split: bool = False) -> None:
     systems = list(result)
     n = len(queries)
     print(f"Overall ({n} queries)", file=out)
     print_table([(s, result[s]["overall"]) for s in systems], out)
+    if split:  # two halves, to develop a change on one and check it on the other
+        for name, parity in (("odd", 1), ("even", 0)):
+            ids = [q["id"] for q in queries if query_number(q["id"]) % 2 == parity]
+            print(f"\nHalf: {name} ids ({len(ids)} queries)", file=out)
+            print_table([(s, aggregate([result[s]["per_query"][i] for i in ids])) for s in systems], out)
     types = sorted({t for q in queries for t in q["types"]})
     for t in types:
         count = sum(1 for q in queries if t in q["types"])
@@ -497,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder (default ../shared)")
     parser.add_argument("--systems", default=",".join(SYSTEMS), help=f"comma-separated, of {', '.join(SYSTEMS)}")
     parser.add_argument("--per-query", action="store_true", help="print nDCG@10 of every query")
+    parser.add_argument("--split", action="store_true", help="also print the odd and the even query ids apart")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--unjudged", metavar="SYSTEM", help="list unjudged paragraphs in SYSTEM's top --depth (or 'all')")
     parser.add_argument("--depth", type=int, default=K, help="with --unjudged: how deep to look (default 10)")
@@ -555,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
                        "systems": result}, sys.stdout, indent=1, ensure_ascii=False)
             print()
         else:
-            report(result, queries, args.per_query)
+            report(result, queries, args.per_query, split=args.split)
         return 0
     finally:
         if temporary is not None:

@@ -42,8 +42,10 @@ def _filter_params() -> list[dict]:
     fields = ", ".join(f"{name}:" for name in ("title", *FACETS.names(), "date", "article"))
     return [
         _param("q", {"type": "string", "maxLength": 1000},
-               f"The query: words (ANDed), \"phrases\", AND/OR/NOT, wildcards (semicond*), fields "
-               f"({fields}). See /help."),
+               f"The query: words and \"phrases\" (paragraphs with all of them first, then with most of "
+               f"them; question words such as what or did left out), AND/OR/NOT (read exactly as "
+               f"written), wildcards (semicond*), fields ({fields}). Accents are ignored, British and "
+               f"American spellings are one word, curly quotes are quotes. See /help."),
         *[_param(facet.name, STRINGS, f"{facet.help} Several values mean any of them (disjunctive facet).",
                  explode=True, style="form") for facet in FACETS],
         _param("from", {"type": "string", "pattern": DATE_PATTERN},
@@ -52,8 +54,14 @@ def _filter_params() -> list[dict]:
                "Last date, as YYYY, YYYY-MM or YYYY-MM-DD (inclusive; the last day of a year or month)."),
         _param("sort", {"type": "string", "enum": list(SORTS)},
                "relevance (default with a query), date (newest first; default without one) or date-asc."),
+        _param("correct", SWITCH,
+               "on (default): when a word of the query is in no paragraph, search the corrected query "
+               "(corrected_query says which); off: search the query as typed (a correction is then "
+               "only offered in suggestion)."),
     ]
 
+
+SWITCH = {"type": "string", "enum": ["on", "off", "true", "false", "yes", "no", "1", "0"], "default": "on"}
 
 PAGE_PARAMS = [
     _param("page", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}, "Page number."),
@@ -61,6 +69,11 @@ PAGE_PARAMS = [
            "Hits per page."),
     _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 10},
            "Values returned per facet (selected values are always included)."),
+    _param("group", SWITCH,
+           "on (default): a page shows at most 2 paragraphs of one article, the article's other matching "
+           "paragraphs counted in the hit's more_in_article and moved to later pages (a page is filled "
+           "with them only when no other article matches); off: every paragraph in rank order. "
+           "total, pages and facet counts are counts of paragraphs either way."),
 ]
 
 def _schemas() -> dict:
@@ -75,7 +88,19 @@ def _schemas() -> dict:
             "title": {"type": "string"}, "date": DATE, "source": {"type": "string"},
             "url": {"type": "string"}, "text": {"type": "string"},
             "snippet": {"type": "string", "description": "HTML: the text escaped, matched words in <mark>."},
+            "more_in_article": {"type": "integer", "minimum": 0,
+                                "description": "With group=on, on an article's first hit of the page: its other "
+                                               "matching paragraphs, not on this page (/article/{id}?q=… marks them)."},
             **facet_keys,
+        }),
+        "FilterNote": _obj({
+            "facet": {"type": "string", "enum": facet_names},
+            "value": {"type": "string", "description": "The filter value as given."},
+            "matched": {**STRINGS, "description": "The index values it was read as (a sector label or other "
+                                                  "spelling, a country alias, a speaker's surname or unaccented "
+                                                  "name); empty when it matches none."},
+            "closest": {**STRINGS, "description": "When it matches none: the closest values in the index."},
+            "message": {"type": "string", "minLength": 1},
         }),
         "FacetValue": _obj({
             "value": {"type": "string"}, "label": {"type": "string"},
@@ -96,6 +121,14 @@ def _schemas() -> dict:
             "suggestion": {"type": "string", "description": "A corrected query when this one looks misspelt, else empty."},
             "suggestion_total": {"type": "integer", "minimum": 0,
                                  "description": "Paragraphs the suggestion finds with the same filters (0 without one)."},
+            "corrected_query": {"type": "string",
+                                "description": "The query searched instead of the one typed, when a word of it is "
+                                               "in no paragraph and correct=on (\"Showing results for …\"); "
+                                               "else empty."},
+            "grouped": {"type": "boolean", "description": "At most 2 paragraphs of one article per page (group)."},
+            "filter_notes": {"type": "array", "items": _ref("FilterNote"),
+                             "description": "Filter values read as other values, and values that match nothing "
+                                            "(with the closest values); exact values are not listed."},
             "hits": {"type": "array", "items": _ref("Hit")},
             "facets": _obj({name: {"type": "array", "items": _ref("FacetValue")}
                             for name in (*facet_names, "date")},

@@ -13,7 +13,7 @@ import io
 import json
 import re
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
@@ -42,7 +42,7 @@ def search_params() -> tuple[str, ...]:
 
 def state_params() -> tuple[str, ...]:
     """What a search page's URL carries from link to link (paging is added per link)."""
-    return (*search_params(), "sort", "per_page", "more")
+    return (*search_params(), "sort", "per_page", "more", "group", "correct")
 
 
 def searchable_facets() -> list[str]:
@@ -61,6 +61,7 @@ def parse_request(args, per_page_default: int = 10, **overrides):
         date_from=args.get("from", ""), date_to=args.get("to", ""),
         page=args.get("page", 1), per_page=args.get("per_page", per_page_default),
         sort=args.get("sort", ""), facet_size=args.get("facet_size", FACET_SIZE),
+        group=args.get("group"), correct=args.get("correct"),
     )
     params.update(overrides)
     return build_request(**params)
@@ -156,6 +157,14 @@ def facets_view(result: SearchResult, args) -> list[dict]:
     expanded = expanded_facets(args)
     prefixes = facet_prefixes(args)
     url = ValueURLs(args)
+    typed_as = {(note.facet, value): note.value for note in result.filter_notes for value in note.matched}
+
+    def toggle(name: str, value) -> str:
+        typed = typed_as.get((name, value.value))  # "Türkiye" selected as country=Turkey
+        if value.selected and typed is not None:
+            return toggle_url(args, name, typed)
+        return url(name, value.value, value.selected)
+
     views = []
     for facet in result.facets:
         values = list(facet.values)
@@ -179,7 +188,7 @@ def facets_view(result: SearchResult, args) -> list[dict]:
                              if facet.name == "date" else any(v.selected for v in facet.values)),
             "clear_url": (link(state_pairs(args, drop=("from", "to"))) if facet.name == "date"
                           else link([p for p in state_pairs(args) if p[0] != facet.name])),
-            "values": [dict(plain(v), toggle_url=url(facet.name, v.value, v.selected)) for v in shown],
+            "values": [dict(plain(v), toggle_url=toggle(facet.name, v)) for v in shown],
         })
     return views
 
@@ -279,6 +288,48 @@ def export_links(args) -> dict:
             "api": link(pairs, "/api/search")}
 
 
+def correction_view(result: SearchResult, args) -> dict | None:
+    """"Showing results for <corrected>; search instead for <typed>" (with correct=off)."""
+    if not result.corrected_query:
+        return None
+    return {"text": result.corrected_query, "typed": result.request.q,
+            "instead_url": link(state_pairs(args, drop=("correct",)) + [("correct", "off")])}
+
+
+def filter_notes_view(result: SearchResult, args) -> list[dict]:
+    """Filter values read as other values, and values that match nothing with links to
+    the closest ones (replacing the value typed)."""
+    notes = []
+    for note in result.filter_notes:
+        pairs = state_pairs(args)
+        closest = []
+        for value in note.closest:
+            replaced = [(k, value if (k, v) == (note.facet, note.value) else v) for k, v in pairs]
+            closest.append({"value": value, "url": link(replaced)})
+        notes.append({"facet": note.facet, "value": note.value, "matched": note.matched,
+                      "closest": closest, "message": note.message})
+    return notes
+
+
+def grouping_view(result: SearchResult, args) -> dict | None:
+    """The switch between at most 2 paragraphs of an article per page and every paragraph."""
+    if not result.total:
+        return None
+    pairs = state_pairs(args, drop=("group",))
+    if result.request.group:
+        return {"grouped": True, "url": link(pairs + [("group", "off")])}
+    return {"grouped": False, "url": link(pairs)}
+
+
+def article_more_url(result: SearchResult, hit) -> str:
+    """The article with the query's matching paragraphs marked, at the first one not shown."""
+    p = hit.paragraph
+    first = hit.more_first or p.n
+    query = result.corrected_query or result.request.q
+    pairs = ([("q", query)] if query else []) + [("p", str(first))]
+    return link(pairs, f"/article/{quote(p.article_id, safe='')}") + f"#p{first}"
+
+
 def suggestion_view(result: SearchResult, args) -> dict | None:
     """"Did you mean": the corrected query's link and how many paragraphs it finds (hidden at 0)."""
     if not result.suggestion:
@@ -299,7 +350,7 @@ def index():
         return render_template("search.html", error=str(error), result=None, facets=[], pages=[],
                                prev_url="", next_url="",
                                timeline=None, suggestion=None, sorts=[], exports=None,
-                               **context), 400
+                               correction=None, filter_notes=[], grouping=None, **context), 400
     pages = page_links(result, args)
     by_number = {page["number"]: page["url"] for page in pages}
     return render_template("search.html", error=None, result=result,
@@ -308,6 +359,9 @@ def index():
                            next_url=by_number.get(result.request.page + 1, ""),
                            timeline=timeline_view(result, args), sorts=sort_links(result, args),
                            suggestion=suggestion_view(result, args), exports=export_links(args),
+                           correction=correction_view(result, args),
+                           filter_notes=filter_notes_view(result, args), grouping=grouping_view(result, args),
+                           more_urls=[article_more_url(result, hit) if hit.more else "" for hit in result.hits],
                            export_limit=current_app.config["EXPORT_LIMIT"], **context)
 
 
@@ -414,7 +468,7 @@ def matching_paragraphs(article_id: str, q: str) -> dict[int, list[str]]:
     while True:
         try:
             result = engine().search(build_request(q=f"({q}) article:{article_id}", per_page=100,
-                                                   page=page, facet_size=1))
+                                                   page=page, facet_size=1, group=False))
         except QueryError:
             return found
         for hit in result.hits:  # the snippet is HTML: its marked words as text

@@ -14,11 +14,14 @@ MAX_PER_PAGE = 100
 
 def build_request(q: str = "", filters: Mapping[str, Iterable[str]] | None = None, date_from: str = "",
                   date_to: str = "", page: int | str = 1, per_page: int | str = 10,
-                  sort: str = "", facet_size: int | str = 10) -> SearchRequest:
+                  sort: str = "", facet_size: int | str = 10, group: bool | str | None = True,
+                  correct: bool | str | None = True) -> SearchRequest:
     """Check every parameter and say exactly which one is wrong.
 
     ``filters`` maps a facet's name (``sector``) to the values any of which
-    a paragraph must carry."""
+    a paragraph must carry. ``group`` (at most 2 paragraphs of one article per page)
+    and ``correct`` (search the corrected query when a word is in no paragraph) take
+    on/off, true/false, yes/no or 1/0."""
     filters = dict(filters or {})
     unknown = [name for name in filters if FACETS.get(name) is None]
     if unknown:
@@ -39,7 +42,25 @@ def build_request(q: str = "", filters: Mapping[str, Iterable[str]] | None = Non
         per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),
         sort=sort,
         facet_size=_integer("facet_size", facet_size, 1, 1000),
+        group=switch("group", group),
+        correct=switch("correct", correct),
     )
+
+
+ON = ("on", "true", "yes", "1")
+OFF = ("off", "false", "no", "0")
+
+
+def switch(name: str, value: bool | str | None) -> bool:
+    """A yes/no parameter: a bool, or on/off, true/false, yes/no, 1/0 (empty: on)."""
+    if value is None or isinstance(value, bool):
+        return value is not False
+    text = str(value).strip().lower()
+    if text in ON or not text:
+        return True
+    if text in OFF:
+        return False
+    raise QueryError(f"{name} must be on or off, not {value!r}")
 
 
 def _values(values) -> list[str]:

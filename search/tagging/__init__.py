@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from functools import cache
 
+from ..facets import sector_labels
 from ..models import Article, Tags
 from . import learned
 from .countries import canonical_country, find_countries
 from .learned import TagModel
 from .sector_model import add_learned, article_features
-from ..facets import sector_labels
 from .sectors import tag_sectors
 from .speakers import analyse_speakers
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .learned import LinearModel
 from ..facets import sector_labels
+from .learned import LinearModel
 from .sectors import stem
 
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")

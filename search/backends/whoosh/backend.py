@@ -20,12 +20,13 @@ import json
 import threading
 import time
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.backend import CheckReport, LiveState
 from search.backends.whoosh import checksums
@@ -33,16 +34,20 @@ from search.backends.whoosh.build import WhooshBuild
 from search.backends.whoosh.facetcache import FacetCache
 from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore, damaged_error
 from search.errors import DiploSearchError, IndexDamaged, QueryError
-from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache, top
+from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache
 from search.backends.whoosh.highlight import Snippeter
-from search.models import Facet, FacetValue, Paragraph, SearchRequest, SearchResult, Hit
+from search.backends.whoosh.ranking import RANKING, Ranker, page_order
+from search.backends.whoosh.typos import Corrections, Corrector, tolerance
+from search.models import Facet, FacetValue, FilterNote, Paragraph, SearchRequest, SearchResult, Hit
+from search.query.filters import resolve as resolve_filter
 from search.query.names import prefix_matches
-from search.query.parse import QueryParser
+from search.query.parse import QueryParser, QueryPlan, field_values, normalise
 from search.backends.whoosh.savedpostings import load_build
 from search.backends.whoosh.schema import from_stored
 from search.facets import FACETS, FacetSpec
 from search.index.build import ALTERNATES, MANIFEST
 from search.query.timeline import NO_DATE, date_facet, day_number, timeline
+from search.text import fold
 
 MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
 REVERIFY_SECONDS = 60  # an intact verdict is trusted this long before an error has the build verified again
@@ -73,18 +78,45 @@ class Snapshot:
     snippeter: Snippeter
     alternates: dict[str, list[dict]]
     matcher: FastMatcher
+    ranker: Ranker
+    readings: dict = field(default_factory=dict)  # (facet, typed value) -> FilterNote, kept per build
+    corrections: Corrections = field(default_factory=Corrections)  # misspelt words, per build
+
+    def resolve(self, facet: str, value: str) -> FilterNote:
+        """How a typed filter value reads among this build's values (``FacetSpec.resolve``)."""
+        key = (facet, value)
+        note = self.readings.get(key)
+        if note is None:
+            spec = FACETS.get(facet)
+            table = self.facets.tables[facet]
+            if value in table.index:  # a value of the index, or one of its spellings
+                note = FilterNote(facet, value, [table.shown(value)])
+            else:
+                labels = spec.value_labels()
+                values = {v: labels.get(v, v) for v in table.values}
+                note = resolve_filter(spec, value, values, table.aliases)
+            if len(self.readings) > 10_000:
+                self.readings.clear()
+            self.readings[key] = note
+        return note
 
 
 @dataclass
 class Run:
     """One query matched against one snapshot."""
 
-    q: wq.Query
+    plan: QueryPlan
     docs: np.ndarray  # every live document the query matches, sorted
     keep: dict[str, np.ndarray]  # facet field -> which of ``docs`` its filter keeps
     date_keep: np.ndarray | None
     total: int  # documents left after every filter
     ranked: list[tuple[int, float]]  # (docnum, score) of the requested slice
+    final: np.ndarray  # the documents left after every filter, sorted
+    notes: list[FilterNote]  # how each filter value was read
+
+    @property
+    def q(self) -> wq.Query:
+        return self.plan.text_terms()
 
 
 class WhooshBackend:
@@ -187,12 +219,14 @@ class WhooshBackend:
         try:
             ix = whoosh_index.open_dir(str(build))
             cache = FacetCache.load(build / FACET_ARRAYS)
-            return Snapshot(build.name, ix, cache, QueryParser(ix.schema), Snippeter(ix.schema),
-                            _load_alternates(build),
-                            FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS))))
+            matcher = FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS)))
+            snap = Snapshot(build.name, ix, cache, QueryParser(ix.schema, RANKING.title_weight),
+                            Snippeter(ix.schema), _load_alternates(build), matcher, Ranker(matcher))
         except Exception as error:
             self._raise_if_damaged(error)
             raise
+        matcher.resolve = lambda facet, value: snap.resolve(facet, value).matched
+        return snap
 
     def searcher(self, snap: Snapshot):
         cached = getattr(self._local, "searcher", None)
@@ -216,34 +250,61 @@ class WhooshBackend:
         snap = self.snapshot()
         searcher = self.searcher(snap)
         cache = snap.facets
-        run = self._run(snap, searcher, request, start, start + request.per_page)
+        run, corrected, suggestion, suggestion_total = self._searched(
+            snap, searcher, request, start, start + request.per_page)
         docs, keep, date_keep = run.docs, run.keep, run.date_keep
+        resolved: dict[str, list[str]] = {}
+        for note in run.notes:  # the values the filters were read as; a value matching none stays shown
+            resolved.setdefault(note.facet, []).extend(note.matched or [note.value])
         facets = []
         for spec in FACETS:
             others = [k for f, k in keep.items() if f != spec.name]
             subset = docs[_all(others, date_keep, len(docs))]
-            facets.append(_facet(spec, cache, subset, request.filters.get(spec.name, []), request.facet_size))
+            facets.append(_facet(spec, cache, subset, resolved.get(spec.name, []), request.facet_size))
         undated = docs[_all(keep.values(), None, len(docs))]  # every filter but the dates
         months = cache.months[undated]
         facets.append(date_facet(months, request))
         unit, buckets = timeline(cache.days[undated], months, request)
         terms = snap.snippeter.terms(run.q, searcher.reader())
+        more = _more_in_articles(cache, run.final, [d for d, _ in run.ranked]) if request.group else {}
         hits = []
         for docnum, score in run.ranked:
             paragraph = self._stored(snap, searcher, docnum)
-            hits.append(Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score)))
-        suggestion, suggestion_total = self._suggest(snap, searcher, run.q, request)
+            hit = Hit(paragraph, snap.snippeter.snippet(paragraph.text, terms), float(score))
+            if docnum in more:
+                count, first = more[docnum]
+                hit.more, hit.more_first = count, int(searcher.stored_fields(first)["n"])
+            hits.append(hit)
         return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
                             suggestion=suggestion, suggestion_total=suggestion_total,
-                            timeline=buckets, timeline_unit=unit)
+                            timeline=buckets, timeline_unit=unit, corrected_query=corrected,
+                            filter_notes=[note for note in run.notes if not note.exact])
 
     @_guarded
     def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
-        """All matching paragraphs in the request's order, up to ``cap``: (total, rows)."""
+        """All matching paragraphs in the request's order (not grouped; a misspelt query
+        corrected as the search page corrects it), up to ``cap``: (total, rows)."""
         snap = self.snapshot()
         searcher = self.searcher(snap)
-        run = self._run(snap, searcher, request, 0, cap)
+        run = self._searched(snap, searcher, replace(request, group=False), 0, cap)[0]
         return run.total, [self._stored(snap, searcher, d) for d, _ in run.ranked]
+
+    def _searched(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int
+                  ) -> tuple["Run", str, str, int]:
+        """The run of the query, or of its correction when a word of it is in no paragraph
+        (and ``request.correct``): (run, the corrected query searched or "", a suggestion
+        not searched or "", the suggestion's total)."""
+        fixed = self._correction(snap, searcher, request)
+        if fixed and request.correct:
+            run = self._run(snap, searcher, replace(request, q=fixed), start, end)
+            if run.total:
+                return run, fixed, "", 0
+        run = self._run(snap, searcher, request, start, end)
+        if fixed and not request.correct:
+            total = self._run(snap, searcher, replace(request, q=fixed), 0, 0).total
+            if total:
+                return run, "", fixed, total
+        return run, "", "", 0
 
     def _stored(self, snap: Snapshot, searcher, docnum: int) -> Paragraph:
         """A stored paragraph, its names as their facet shows them (merged spellings)."""
@@ -258,48 +319,64 @@ class WhooshBackend:
         """Match the query once: every matching document (for the facets), which of
         them each filter keeps, and the ranked documents ``start`` to ``end``."""
         cache = snap.facets
-        q = snap.parser.parse(request.q)
-        masks = {field: cache.mask_for(field, values) for field, values in request.filters.items() if values}
+        plan = snap.parser.plan(request.q)
+        notes = [snap.resolve(name, value) for name, values in request.filters.items() for value in values]
+        masks = {}
+        for name, values in request.filters.items():
+            if values:
+                wanted = [v for note in notes if note.facet == name for v in note.matched]
+                masks[name] = cache.mask_for(name, wanted)
         date_mask = _date_mask(cache, request)
-        matches = snap.matcher.match(q, searcher)
-        docs = matches.docs
+        scored = snap.ranker.score(plan, searcher)
+        docs = scored.docs
         keep = {field: mask[docs] for field, mask in masks.items()}
         date_keep = date_mask[docs] if date_mask is not None else None
         allowed = _all(keep.values(), date_keep, len(docs))
         final = docs[allowed]
-        if request.sort == "relevance" and not isinstance(q, wq.Every):
-            ranked = top(matches, allowed, start, end)
+        per_article = RANKING.per_article if request.group else 0
+        if request.sort == "relevance" and not plan.everything:
+            keys = snap.ranker.rescore(scored, allowed, searcher) if end > start else scored.keys[allowed]
         else:
-            days = cache.days[final].astype(np.int64)
-            # newest first (or oldest first), then by document number for a stable order
-            order = np.lexsort((final, days if request.sort == "date-asc" else -days))[start:end]
-            ranked = [(int(final[i]), 0.0) for i in order]
-        return Run(q, docs, keep, date_keep, int(len(final)), ranked)
+            # newest first (or oldest first), then by document number
+            days = cache.days[final].astype(np.float64)
+            keys = -days if request.sort == "date-asc" else days
+        order = page_order(final, keys, cache.articles, start, end, per_article)
+        ranked = [(int(final[i]), float(keys[i])) for i in order]
+        return Run(plan, docs, keep, date_keep, int(len(final)), ranked, final, notes)
 
-    def _suggest(self, snap: Snapshot, searcher, q, request: SearchRequest) -> tuple[str, int]:
-        """A corrected query from the index's own words, and how many paragraphs it
-        finds with the same filters; nothing when it would find none."""
-        if not request.q.strip() or isinstance(q, wq.Every):
-            return "", 0
-        reader = searcher.reader()
-        spelled = {"text", *FACETS.names()}  # a word missing from the titles alone is no misspelling
-        # Whoosh's correct_query rewrites the string at each word's place: it is given
-        # the words and phrases the parser placed in the string, not the whole tree
-        # (a range has no words, and Whoosh fails to list a range's tokens)
-        words = [node for node in _leaves(q) if isinstance(node, (wq.Term, wq.Phrase))
-                 and all(t.startchar is not None and t.endchar is not None for t in node.tokens())]
-        unknown = [(t.fieldname, t.text) for node in words for t in node.tokens()
-                   if t.fieldname in spelled and (t.fieldname, t.text) not in reader]
-        if not unknown:  # every word is in the index: nothing to correct
-            return "", 0
-        corrected = searcher.correct_query(wq.Or(words), request.q, terms=unknown, prefix=1, maxdist=2)
-        if not corrected.tokens or corrected.string.strip() == request.q.strip():
-            return "", 0
+    def _correction(self, snap: Snapshot, searcher, request: SearchRequest) -> str:
+        """The query with its misspelt words corrected (words in no paragraph or title,
+        see ``typos``), or "" when there is nothing to correct."""
+        if not request.q.strip():
+            return ""
         try:
-            total = self._run(snap, searcher, replace(request, q=corrected.string), 0, 0).total
+            fixed, changes = Corrector(searcher, snap.parser.analyzer, snap.corrections).correct(request.q)
+            fixed, values = self._correct_values(snap, fixed)
+        except Exception:  # a correction is a convenience: it never breaks a search
+            return ""
+        if not (changes or values) or fixed.strip() == normalise(request.q):
+            return ""
+        try:
+            snap.parser.plan(fixed)
         except QueryError:
-            return "", 0
-        return (corrected.string, total) if total else ("", 0)
+            return ""
+        return fixed
+
+    def _correct_values(self, snap: Snapshot, text: str) -> tuple[str, int]:
+        """``text`` with each ``facet:value`` that means no value of the index replaced by the
+        closest value, when that is within the typo tolerance of a word of its length."""
+        changed = 0
+        for start, end, facet, value in reversed(field_values(text)):
+            note = snap.resolve(facet, value)
+            if note.matched or not note.closest:
+                continue
+            closest = note.closest[0]
+            if damerau_levenshtein(fold(value), fold(closest)) > tolerance(fold(value)):
+                continue
+            quoted = " " in closest and not (start and text[start - 1] == '"')
+            text = text[:start] + (f'"{closest}"' if quoted else closest) + text[end:]
+            changed += 1
+        return text, changed
 
     # -- articles and facet values ----------------------------------------
     @_guarded
@@ -332,10 +409,11 @@ class WhooshBackend:
         if request is None:
             counts = np.diff(table.value_offsets)
         else:
-            run = self._run(snap, self.searcher(snap), request, 0, 0)
+            run = self._searched(snap, self.searcher(snap), request, 0, 0)[0]
             others = [k for f, k in run.keep.items() if f != field]
             counts = table.counts(run.docs[_all(others, run.date_keep, len(run.docs))])
             selected = {table.shown(v) for v in request.filters.get(field, [])}
+            selected |= {v for note in run.notes if note.facet == field for v in note.matched}
         labels = spec.value_labels()
         matches = [FacetValue(value, labels.get(value, value), int(counts[i]), value in selected)
                    for i, value in enumerate(table.values)
@@ -354,14 +432,6 @@ def _close_all(searchers: set) -> None:
         searchers.pop().close()
 
 
-def _leaves(q: wq.Query):
-    if q.is_leaf():
-        yield q
-    else:
-        for child in q.children():
-            yield from _leaves(child)
-
-
 def _load_alternates(build: Path) -> dict[str, list[dict]]:
     try:
         return json.loads((build / STATE / ALTERNATES).read_text(encoding="utf-8"))
@@ -378,6 +448,27 @@ def _date_mask(cache: FacetCache, request: SearchRequest) -> np.ndarray | None:
     if request.date_to:
         mask &= cache.days <= day_number(request.date_to)
     return mask
+
+
+def _more_in_articles(cache: FacetCache, final: np.ndarray, shown: list[int]) -> dict[int, tuple[int, int]]:
+    """For the first shown document of each article that has other matching documents not
+    on this page: (how many, the first of them)."""
+    if not shown:
+        return {}
+    shown_articles = cache.articles[np.array(shown, dtype=np.int64)]
+    candidates = final[np.isin(cache.articles[final], shown_articles)]
+    candidates = candidates[~np.isin(candidates, shown)]
+    owners = cache.articles[candidates]
+    found: dict[int, tuple[int, int]] = {}
+    seen: set[int] = set()
+    for docnum, article in zip(shown, shown_articles.tolist()):
+        if article in seen:
+            continue
+        seen.add(article)
+        others = candidates[owners == article]
+        if len(others):
+            found[docnum] = (len(others), int(others.min()))
+    return found
 
 
 def _all(keeps, date_keep, size: int) -> np.ndarray:

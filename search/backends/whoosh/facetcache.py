@@ -99,12 +99,17 @@ class FacetCache:
     """Facet tables, live-document mask and dates for one build."""
 
     def __init__(self, ndocs: int, live: np.ndarray, days: np.ndarray, tables: dict[str, FieldTable],
-                 lengths: dict[str, np.ndarray]):
+                 lengths: dict[str, np.ndarray], articles: np.ndarray | None = None,
+                 fragments: np.ndarray | None = None):
         self.ndocs = ndocs
         self.live = live
         self.days = days
         self.tables = tables
         self.lengths = lengths  # scored text field -> each document's length, as Whoosh stores it
+        # each document's article as a number (results are grouped by it), and whether it is a
+        # heading or a one-line fragment (ranked below paragraphs of substance)
+        self.articles = articles if articles is not None else np.arange(ndocs, dtype=np.int32)
+        self.fragments = fragments if fragments is not None else np.zeros(ndocs, dtype=bool)
 
     @classmethod
     def from_reader(cls, reader) -> "FacetCache":
@@ -118,12 +123,14 @@ class FacetCache:
         tables = {facet.name: _table(reader, facet.name, ndocs, live, merge=facet.merge_names) for facet in FACETS}
         lengths = {field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)],
                                    dtype=np.float32) for field in SCORED_FIELDS}
-        return cls(ndocs, live, days, tables, lengths)
+        return cls(ndocs, live, days, tables, lengths, _articles(reader, ndocs), _marked(reader, "shape", ndocs))
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         _save(folder / "live.npy", self.live)
         _save(folder / "days.npy", self.days)
+        _save(folder / "articles.npy", self.articles)
+        _save(folder / "fragments.npy", self.fragments)
         for name, lengths in self.lengths.items():
             _save(folder / f"{name}.lengths.npy", lengths)
         for name, table in self.tables.items():
@@ -144,7 +151,8 @@ class FacetCache:
             values = json.loads((folder / f"{name}.values.json").read_text(encoding="utf-8"))
             tables[name] = FieldTable(values=values["values"], aliases=values["aliases"], **arrays)
         lengths = {name: np.load(folder / f"{name}.lengths.npy") for name in SCORED_FIELDS}
-        return cls(len(live), live, days, tables, lengths)
+        return cls(len(live), live, days, tables, lengths, np.load(folder / "articles.npy"),
+                   np.load(folder / "fragments.npy"))
 
     @cached_property
     def months(self) -> np.ndarray:
@@ -165,6 +173,25 @@ class FacetCache:
         for value_id in table.ids_of(names):
             mask[table.docs_of(value_id)] = True
         return mask
+
+
+def _articles(reader, ndocs: int) -> np.ndarray:
+    """Each document's article as a number (documents of one article share it)."""
+    articles = np.arange(ndocs, dtype=np.int32)  # a document without an article id stands alone
+    if "article_id" in reader.indexed_field_names():
+        for number, term in enumerate(reader.lexicon("article_id")):
+            docs = np.fromiter(reader.postings("article_id", term).all_ids(), dtype=np.int32)
+            articles[docs] = ndocs + number
+    return articles
+
+
+def _marked(reader, field_name: str, ndocs: int) -> np.ndarray:
+    """Documents that have any term in ``field_name`` (an ID field set on a few documents)."""
+    mask = np.zeros(ndocs, dtype=bool)
+    if field_name in reader.indexed_field_names():
+        for term in reader.lexicon(field_name):
+            mask[np.fromiter(reader.postings(field_name, term).all_ids(), dtype=np.int32)] = True
+    return mask
 
 
 def _days(reader, ndocs: int) -> np.ndarray:

@@ -164,14 +164,24 @@ def block_ids(matcher) -> np.ndarray:
 class FastMatcher:
     """Evaluates a parsed query against one build."""
 
-    def __init__(self, cache: FacetCache, postings: PostingsCache):
+    def __init__(self, cache: FacetCache, postings: PostingsCache, resolve=None):
         self.cache = cache
         self.postings = postings
+        # (facet field, value as written) -> the facet values it means (``country:Turkey``)
+        self.resolve = resolve
 
     def match(self, q: wq.Query, searcher) -> Matches:
         result = self._eval(q, searcher)
         live = self.cache.live[result.docs]
         return Matches(result.docs[live], result.scores[live])
+
+    def evaluate(self, q: wq.Query, searcher) -> Matches:
+        """The documents ``q`` matches, deleted ones included, with their scores."""
+        return self._eval(q, searcher)
+
+    def position_keys(self, reader, field: str, text: bytes, candidates: np.ndarray) -> np.ndarray:
+        """Sorted ``document << POSITION_BITS | position`` of a word in the candidates (sorted)."""
+        return self._position_keys(reader, field, text, candidates)
 
     def _eval(self, q: wq.Query, searcher) -> Matches:
         if isinstance(q, wq.Every):
@@ -210,7 +220,12 @@ class FastMatcher:
         if field in self.cache.tables:
             value = text.decode("utf-8") if isinstance(text, bytes) else text
             table = self.cache.tables[field]
-            docs = table.docs_of(table.index[value]) if value in table.index else np.zeros(0, np.int32)
+            if value in table.index:
+                docs = table.docs_of(table.index[value])
+            elif self.resolve is not None:
+                docs = np.flatnonzero(self.cache.mask_for(field, self.resolve(field, value))).astype(np.int32)
+            else:
+                docs = np.zeros(0, np.int32)
             return Matches(docs, np.ones(len(docs)))  # unscored fields score their weight, 1
         reader = searcher.reader()
         btext = schema[field].to_bytes(text) if not isinstance(text, bytes) else text
@@ -249,6 +264,8 @@ class FastMatcher:
     def _position_keys(self, reader, field: str, text: bytes, candidates: np.ndarray) -> np.ndarray:
         """Sorted ``document << POSITION_BITS | position`` of a word in the candidates."""
         docs, offsets, positions = self.postings.positions(reader, field, text)
+        if not len(docs):
+            return np.zeros(0, dtype=np.int64)
         rows = np.searchsorted(docs, candidates)
         rows = rows[(rows < len(docs)) & (docs[np.minimum(rows, len(docs) - 1)] == candidates)]
         starts, ends = offsets[rows], offsets[rows + 1]

@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
 from search.facets import FACETS
 from search.models import Paragraph
+from search.text import is_fragment
+from search.backends.whoosh.analysis import make_analyzer
 from search.backends.whoosh.textfield import TextField
 
 def _facet_field() -> KEYWORD:
@@ -17,7 +18,7 @@ def _facet_field() -> KEYWORD:
 
 
 def make_schema() -> Schema:
-    analyzer = StemmingAnalyzer()
+    analyzer = make_analyzer()
     return Schema(
         doc_id=ID(stored=True, unique=True),
         article_id=ID(stored=True),
@@ -26,12 +27,16 @@ def make_schema() -> Schema:
         text=TextField(analyzer=analyzer, stored=True, phrase=True),
         title=TextField(analyzer=analyzer, stored=True, field_boost=1.5),
         date=DATETIME(stored=True, sortable=True),
+        shape=ID(),  # "fragment" for a heading or a one-line fragment (search.text.is_fragment), ranked lower
         dateline=STORED(),
         source=STORED(),
         url=STORED(),
         evidence=STORED(),
         **{facet.name: _facet_field() for facet in FACETS},
     )
+
+
+FRAGMENT = "fragment"
 
 
 def _clean_value(value: str) -> str:
@@ -51,6 +56,8 @@ def to_document(paragraph: Paragraph, source_path: str = "") -> dict:
         "url": paragraph.url,
         "evidence": json.dumps(paragraph.evidence, ensure_ascii=False),
     }
+    if is_fragment(paragraph.text):
+        doc["shape"] = FRAGMENT
     try:
         doc["date"] = datetime.strptime(paragraph.date, "%Y-%m-%d")
     except ValueError:  # no date, or not a real one: the paragraph is undated

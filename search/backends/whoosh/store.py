@@ -40,7 +40,8 @@ from search.backends.workers import running, start_time
 from search.errors import IndexDamaged, IndexMissing, ReindexBusy
 from search.files import atomic_write
 
-FORMAT_VERSION = 5  # of a build's files; bumped when they change incompatibly (5: checksums.json)
+FORMAT_VERSION = 6  # of a build's files; bumped when they change incompatibly (5: checksums.json;
+# 6: accents folded, spelling variants, fragments and articles arrays)
 FORMAT = "format.json"
 STATE = "state"  # the index stage's files (search.index.build)
 FACET_ARRAYS = "facets"

@@ -21,7 +21,9 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFil
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.fields import TEXT
 
-PER_WORD_FILTERS = (LowercaseFilter, StopFilter, StemFilter)  # each looks at one token only
+from search.backends.whoosh.analysis import FoldFilter, SpellingFilter
+
+PER_WORD_FILTERS = (LowercaseFilter, FoldFilter, SpellingFilter, StopFilter, StemFilter)  # each looks at one token only
 WORD_CACHE = 200_000
 
 

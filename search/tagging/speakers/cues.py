@@ -14,6 +14,7 @@ from .patterns import (
     AFTER_QUOTE,
     ANONYMOUS,
     COMMA,
+    CONJOINED_PREDICATE,
     ENDS_WITH_COMMA,
     ENDS_WITH_COMMA_AND,
     FIRST_OR_SECOND_PERSON,
@@ -27,6 +28,7 @@ from .patterns import (
     PASSIVE_CONSENSUS,
     PHRASE_BREAK,
     SAY_CUE,
+    SENTENCE_SUBJECT,
     STATEMENT_BY,
 )
 from .subjects import Resolved, subject_of
@@ -71,11 +73,21 @@ def _say_cue(state: ArticleState, sent: str, start: int, in_quote: bool) -> tupl
         res, anonymous = _inverted_cue(state, pre, inv.group("rest"))
         if res or anonymous:
             return res, anonymous
-    res = subject_of(state, pre, "")
+    res = subject_of(state, pre, "") or _conjoined_subject(state, sent, pre)
     if res:
         return res, False
     tail = PHRASE_BREAK.split(pre)[-1]
     return None, bool(ANONYMOUS.search(tail or "")) and not scan_names(state.reg, tail, register=False)
+
+
+def _conjoined_subject(state: ArticleState, sent: str, pre: str) -> Resolved | None:
+    """ "X discussed the ceasefire, and reiterated ...": the subject that opens the sentence."""
+    if not CONJOINED_PREDICATE.search(pre):
+        return None
+    m = SENTENCE_SUBJECT.match(sent)
+    if not m or m.end("subject") >= len(pre):
+        return None
+    return subject_of(state, m.group("subject") + " ", "")
 
 
 def _is_speech(verb: str, near: str) -> bool:

@@ -28,6 +28,7 @@ from .patterns import (
     HYPHEN_LOWER,
     INITIALS,
     PLACE_PREPOSITION,
+    PRECEDING_APPOSITIVE,
     TOKEN_SPLIT,
     WORD,
 )
@@ -276,6 +277,12 @@ def analyse_sequence(seq: str, before: str, after: str):
         roles = roles | lead[0]
         country = country or lead[1]
         titled = titled or lead[2]
+    before_app = PRECEDING_APPOSITIVE.search(before) if not lead and before.endswith(", ") else None
+    if before_app and name:  # "Ruritania's ambassador to Freedonia, Mr Karl Brandt"
+        app_roles, app_country = _appositive(before_app.group(1))
+        roles = roles | app_roles
+        country = country or app_country
+        titled = True
     app = APPOSITIVE_TITLE.match(after) if after[:1] == "," else None
     if app and name:  # "Name, the foreign minister," / "Name, Sri Lankan High Commissioner"
         app_roles, app_country = _appositive(app.group(1))

@@ -41,14 +41,27 @@ TRAILING_CONTROL_VERB = re.compile(
     r"\s+(?:tried|sought|wanted|went on|continued|proceeded|decided|moved|used the occasion|took the opportunity|"
     r"took the occasion)(?:\s+to)?$"
 )
+# A role in the plural ("the Secretary and Foreign Ministers").
+PLURAL_ROLE = re.compile(r"(?i)(?:minister|secretar(?:ie)?|ambassador|envoy|leader|president|counterpart)s")
 # "and" between two descriptions ("The Secretary and Foreign Minister").
 JOINED = re.compile(r"\s+and\s+")
 # A person and the body they belong to ("Dr Anna Berg of the Oslo Institute", "Mr Lee from the ministry").
 AFFILIATION = re.compile(
     r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$"
 )
+# A second verb of the same subject ("X discussed the talks, and reiterated ...").
+CONJOINED_PREDICATE = re.compile(r"(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?$")
+# The subject opening a sentence: capitalised words, with "the", "of", "and" between them.
+SENTENCE_SUBJECT = re.compile(
+    r"^[\s“”\"‘]*(?P<subject>(?:(?:[Tt]he|of|for|and|[A-Z][\w’'.-]*)\s+)*?[A-Z][\w’'.-]*)"
+    r"\s+(?:also\s+|further\s+|then\s+|later\s+)?[a-z]"
+)
 # A parenthesis.
 PARENTHETICAL = re.compile(r"\s*\([^()]*\)")
+# A date in brackets after a day ("on Tuesday (Oct 6)"), as newspapers write it.
+DATE_PARENTHESIS = re.compile(
+    r"\s*\((?:Jan|Feb|March|Mar|April|Apr|May|June|Jun|July|Jul|Aug|Sept|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\)"
+)
 # Where the clause of a list of subjects ("X, Y and Z said") starts.
 CHAIN_CLAUSE_BREAK = re.compile(
     r"[;:“”\"]|\b(?:that|when|while|but|because|although|whereas|where|after|before|since|if|which|who)\b"
@@ -84,6 +97,13 @@ APPOSITIVE_TITLE = re.compile(
     r"scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)",
     re.I,
 )
+# An appositive title before a name, opening its clause ("Ruritania's ambassador to Freedonia, Mr Brandt").
+PRECEDING_APPOSITIVE = re.compile(
+    r"(?:^|[.;,]\s+)(?:(?:the|The|[A-Z][\w-]*(?:’s|'s))\s+)((?:[\w’'-]+\s+){0,3}?(?:president|minister|ambassador|"
+    r"envoy|commissioner|secretary|premier|chancellor|spokesperson|spokesman|spokeswoman|negotiator|diplomat)"
+    r"(?:\s+(?:to|of|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?),\s+$",
+    re.I,
+)
 # First or second person inside a quotation: the quoted speaker, not a third person.
 FIRST_OR_SECOND_PERSON = re.compile(r"\b(?:I|we|We|you|You|our|Our|us)\b")
 # An indefinite subject after an inverted cue ("said a diplomat", "said two officials").
@@ -103,7 +123,8 @@ AFTER_QUOTE = re.compile(r"[”\"’,]\s*,?\s*$")
 
 # A body named only by its kind ("the Ministry"): the last fuller name of that kind stands for it.
 GENERIC_BODY = re.compile(
-    r"(?i)ministry|embassy|government|office|department|high commission|commission|council|agency|division"
+    r"(?i)ministry|embassy|consulate(?:-general)?|government|office|department|high commission|commission|council|"
+    r"agency|division"
 )
 # What may come before a sentence's subject: space, quotation marks, a dateline dash.
 SENTENCE_OPENING = re.compile(r"^[\s“”\"‘(]*|\b(?:Mr|Mrs|Ms|Dr)\.?\s*$")
@@ -316,7 +337,7 @@ ORG_SUBJECT = re.compile(
     r"(?P<org>(?:(?:the|The)\s+)?(?:(?:[A-Z][\w’'.&-]*(?:’s|'s)?|foreign|commerce|trade|defen[cs]e|finance|"
     r"health|external|home|interior|information|agriculture|education|energy|state|federal|"
     r"central|national|military|presidential|president’s|president's|media)\s+){0,6}"
-    r"(?:[Mm]inistry|[Dd]epartment|[Oo]ffice|[Dd]ivision|[Ee]mbassy|[Hh]igh [Cc]ommission|"
+    r"(?:[Mm]inistry|[Dd]epartment|[Oo]ffice|[Dd]ivision|[Ee]mbassy|[Cc]onsulate(?:-[Gg]eneral)?|[Hh]igh [Cc]ommission|"
     r"[Gg]overnment|[Cc]ouncil|[Cc]ommittee|[Aa]gency|[Cc]ommission|[Ss]ecretariat|"
     r"[Aa]dministration|[Bb]ureau|[Aa]uthority|[Cc]abinet|[Pp]residency|Kremlin|Pentagon|"
     r"White House|Taliban|Hamas|Hezbollah|[Ff]oreign [Mm]inistry|[Mm]inistry of [A-Z][\w’'-]*"
@@ -325,7 +346,7 @@ ORG_SUBJECT = re.compile(
     r"[Mm]edia [Dd]ivision|[Mm]edia [Uu]nit|[Mm]edia [Cc]entre|[Ss]tate [Dd]epartment|"
     r"[Uu]nited [Nn]ations|UN|U\.N\.|[Ee]uropean [Uu]nion|EU|NATO|ASEAN|Quad(?: [Ll]eaders)?|G7|G-7|G20|"
     r"[Pp]olice|[Aa]rmy|[Nn]avy|[Cc]entral [Bb]ank|IMF|World Bank)\b"
-    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
+    r"(?:\s+(?:of|for|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
 )
 
 # --------------------------------------------------------------------------- names
@@ -340,7 +361,7 @@ _SENTENCE_WORD = (
     r"Before|For|Our|If|Since|Today)\s"
 )
 # A capitalised sequence: a name with its titles ("Prime Minister Datuk Seri Anwar Ibrahim").
-NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+)?(?!{_SENTENCE_WORD}){_CAP})*")
+NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\s+){{0,2}}(?!{_SENTENCE_WORD}){_CAP})*")
 # A transcript label opening a paragraph: "PRESIDENT BIDEN: ...", "PRESIDENT FERNÁNDEZ: ...",
 # "President of Russia Vladimir Putin: ...", with a translation note ("(retranslated) :").
 TRANSCRIPT_LABEL = re.compile(

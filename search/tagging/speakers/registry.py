@@ -96,10 +96,15 @@ class Registry:
 
     def by_description(self, desc: str) -> Person | None:
         """The most recent person a description fits: head role, qualifiers and country."""
+        fitting = self.all_by_description(desc)
+        return fitting[0] if fitting else None
+
+    def all_by_description(self, desc: str) -> list[Person]:
+        """Everyone a description fits, the most recent first ("the Foreign Ministers")."""
         words = [token_key(w) for w in desc.split()]
         heads = [w for w in words if w in ROLE_HEADS or w in ROLE_SYNONYMS]
         if not heads:
-            return None
+            return []
         head = heads[-1]
         wanted = ROLE_SYNONYMS.get(head, {head})
         country = _description_country(desc)
@@ -108,10 +113,7 @@ class Registry:
             qualifiers.add("foreign")
         if head == "pm":
             qualifiers.add("prime")
-        for person in reversed(self.recent):
-            if _fits(person, head, wanted, qualifiers, country):
-                return person
-        return None
+        return [person for person in reversed(self.recent) if _fits(person, head, wanted, qualifiers, country)]
 
 
 def _fits(person: Person, head: str, wanted: set[str], qualifiers: set[str], country: str | None) -> bool:

@@ -25,6 +25,7 @@ from .patterns import (
     CAPITAL,
     CHAIN_CLAUSE_BREAK,
     CLAUSE_BREAK,
+    DATE_PARENTHESIS,
     DESCRIPTION,
     FOOTNOTE_OR_SPACE,
     GENERIC_BODY,
@@ -38,6 +39,7 @@ from .patterns import (
     LEADING_THE,
     ORG_SUBJECT,
     PARENTHETICAL,
+    PLURAL_ROLE,
     POSSESSIVE_OR_SPACE,
     SPOKESPERSON,
     STATEMENT_REF,
@@ -47,6 +49,7 @@ from .patterns import (
     TRAILING_CONTROL_VERB,
     UNNAMED_GROUP,
 )
+from .registry import Person
 
 Resolved = tuple[list[str], str]  # speaker names, and why
 NEXT = object()  # a step that does not recognise the phrase: try the next one
@@ -91,11 +94,12 @@ def subject_of(state: ArticleState, clause: str, before: str = "", allow_apposit
     ``before`` is the sentence text in front of the clause, used to resolve
     a pronoun to a person named earlier in the same sentence.
     """
-    stripped = _without_inserted_clauses(clause)
+    stripped = _without_inserted_clauses(DATE_PARENTHESIS.sub("", clause))
     tail = _last_phrase(stripped)
-    if not tail:
-        return None
     subject = Clause(clause, stripped, tail, before, allow_appositive)
+    if not tail:  # only an adverb after the last comma: "X, president of Y, promptly said"
+        result = appositive_step(state, subject)
+        return None if result is NEXT else result
     for step in STEPS:
         result = step(state, subject)
         if result is not NEXT:
@@ -233,12 +237,24 @@ def _joined_descriptions(state: ArticleState, tail: str) -> Resolved | None:
     parts = JOINED.split(LEADING_THE.sub("", tail))
     if not 2 <= len(parts) <= 4:
         return None
-    persons = [state.reg.by_description(part) for part in parts]
-    if not all(persons) or len(set(map(id, persons))) < len(persons):
-        return None
+    persons: list[Person] = []
+    for part in parts:
+        fitting = [p for p in _described(state, part) if p not in persons]
+        if not fitting:
+            return None
+        persons += fitting
     for person in persons:
         state.reg.touch(person)
     return [p.name for p in persons], f'"{tail}" → {", ".join(p.name for p in persons)}'
+
+
+def _described(state: ArticleState, part: str) -> list[Person]:
+    """The person a description fits; for a plural ("Foreign Ministers"), everyone it fits."""
+    words = part.split()
+    if len(words) > 1 and PLURAL_ROLE.fullmatch(words[-1]):
+        return state.reg.all_by_description(" ".join(words[:-1] + [words[-1][:-1]]))
+    person = state.reg.by_description(part)
+    return [person] if person else []
 
 
 def affiliation_step(state: ArticleState, c: Clause):
@@ -276,6 +292,8 @@ def appositive_step(state: ArticleState, c: Clause):
     if not c.allow_appositive:
         return NEXT
     segs = c.original.rstrip().rstrip(",").split(",")
+    if len(segs) > 1 and not SUBJECT_FILLER.sub("", segs[-1]).strip():
+        segs.pop()  # "X, president of Y, promptly tweeted"
     for back in range(2, min(4, len(segs)) + 1):
         names = scan_names(state.reg, segs[-back].strip(), register=False)
         if names and names[0].start <= 2 and all(APPOSITIVE_TITLE_WORD.search(x) for x in segs[-back + 1 :]):
@@ -316,7 +334,7 @@ def anonymous_step(state: ArticleState, c: Clause):
 def _fuller_body_pattern(head: str) -> re.Pattern:
     """A fuller name ending in a body's kind ("Sri Lanka's Foreign Ministry", "Ministry of X")."""
     return re.compile(
-        rf"(?:[A-Z][\w’'.-]*[^\S\n]+){{0,4}}{head}(?:[^\S\n]+of(?:[^\S\n]+the)?(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][\w’'-]*)+)?"
+        rf"(?:[A-Z][\w’'.-]*[^\S\n]+){{0,4}}{head}(?:[^\S\n]+(?:of|in)(?:[^\S\n]+the)?(?:[^\S\n]+(?:and[^\S\n]+)?[A-Z][\w’'-]*)+)?"
     )
 
 
@@ -328,10 +346,11 @@ def _fuller_body(state: ArticleState, kind: str, qualifiers: list[str]) -> str |
     """The last fuller name of a body of this kind given earlier ("Singapore's Ministry of Foreign Affairs")."""
     wanted = {_word_key(w) for w in qualifiers}
     fuller = None
-    for m in _fuller_body_pattern(re.escape(kind.capitalize())).finditer(state.text_so_far):
-        words = m.group(0).split()
+    for m in _fuller_body_pattern(re.escape(kind[:1].upper() + kind[1:])).finditer(state.text_so_far):
+        name = LEADING_ARTICLE.sub("", m.group(0).strip())
+        words = name.split()
         if len(words) > 1 and wanted <= {_word_key(w) for w in words}:
-            fuller = LEADING_ARTICLE.sub("", m.group(0).strip())
+            fuller = name
     return fuller
 
 
