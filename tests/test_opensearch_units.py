@@ -13,7 +13,15 @@ pytest.importorskip("opensearchpy", reason="the opensearch extra is not installe
 
 from search.backends.opensearch.backend import _histogram  # noqa: E402
 from search.backends.opensearch.mapping import WORD_PATTERN, from_source, python_stop_pattern, to_source  # noqa: E402
-from search.backends.opensearch.translate import Translator, Unsupported, parse  # noqa: E402
+from search.backends.opensearch.translate import (  # noqa: E402
+    FRAGMENT,
+    TIER,
+    Translator,
+    Unsupported,
+    parse,
+    surface_word,
+)
+from search.backends.opensearch.translate import plan as parse_plan  # noqa: E402
 from search.backends.whoosh.schema import make_schema  # noqa: E402
 from search.errors import QueryError  # noqa: E402
 from search.models import Paragraph, plain  # noqa: E402
@@ -103,18 +111,44 @@ def test_the_parser_is_the_engines_with_its_messages():
 
 
 def test_leaves_keep_the_words_as_written_for_opensearch_to_stem():
-    q = parse('Ministries "prime minister of india" accelerated')
-    dsl = Translator()(q)
-    text = repr(dsl)
+    q = parse('Ministries AND "prime minister of india" AND accelerated')
+    text = repr(Translator()(q))
     assert "'ministries'" in text and "'accelerated'" in text
-    assert {"match_phrase": {"text": {"query": "prime minister india", "slop": 0, "boost": 1.0}}} in \
-        dsl["bool"]["must"][1]["bool"]["should"]
+    assert "{'match_phrase': {'text': {'query': 'prime minister india', 'slop': 0, 'boost': 1.0}}}" in text
+
+
+def test_words_are_folded_and_spelt_the_american_way_but_not_stemmed():
+    assert [surface_word(w) for w in ["Erdoğan", "Kılıç", "defence", "Organisations", "the", "ministries"]] == \
+        ["erdogan", "kilic", "defense", "organizations", None, "ministries"]
+
+
+def test_filler_words_are_known_by_their_stems_as_on_whoosh():
+    plan = parse_plan("tells lists of sanctions")  # "tells", "lists": the stems of "tell", "list"
+    assert [c.text for c in plan.clauses] == ["sanctions"] and plan.dropped == ["tells", "lists"]
+    whoosh = QueryParser(make_schema(), 0.2).plan("tells lists of sanctions")
+    assert len(whoosh.clauses) == 1 and len(whoosh.dropped) == 2
+
+
+def test_a_relaxed_plan_ranks_by_coverage_then_bm25_with_fragments_last():
+    query, rescore = Translator(resolve=lambda facet, value: ["Türkiye"]).plan(
+        parse_plan("energy security country:Turkey"))
+    clauses = query["bool"]["must"][0]["bool"]
+    assert clauses["minimum_should_match"] == 1 and len(clauses["should"]) == 6  # per word: tier, text, title
+    tiers = clauses["should"][0]["dis_max"]["queries"]
+    assert [t["constant_score"]["boost"] for t in tiers] == [TIER, TIER / 2]
+    assert clauses["should"][2] == {"bool": {"should": [
+        {"match": {"title": {"query": "energy", "operator": "and", "boost": 1.5}}}], "boost": 0.2}}
+    assert query["bool"]["should"][0]["constant_score"]["boost"] == FRAGMENT
+    assert query["bool"]["filter"] == [{"terms": {"country": ["Türkiye"]}}]  # a typed value, read
+    assert rescore == {"bool": {"should": [{"match_phrase": {"text": {"query": "energy security", "slop": 2}}}]}}
+    assert Translator().plan(parse_plan("energy AND security"))[1] is None  # strict: as written
 
 
 def test_translation_of_each_construct():
-    t = Translator(shown=lambda facet, name: {"Biden": "Joseph R. Biden Jr"}.get(name, name))
-    assert t(parse("sector:defence")) == {"term": {"sector": "defence"}}
-    assert t(parse("speaker:Biden")) == {"term": {"speaker_shown": "Joseph R. Biden Jr"}}
+    t = Translator(resolve=lambda facet, name: {"Biden": ["Joseph R. Biden Jr"]}.get(name, [name]))
+    assert t(parse("sector:defence")) == {"terms": {"sector": ["defence"]}}
+    assert t(parse("speaker:Biden")) == {"terms": {"speaker_shown": ["Joseph R. Biden Jr"]}}
+    assert Translator(resolve=lambda f, v: [])(parse("country:Atlantis")) == {"match_none": {}}
     assert t(parse("")) == {"match_all": {}}
     assert t(parse("sector:*")) == {"match_all": {}}
     assert t(parse("trade NOT tariffs"))["bool"]["must"][1]["bool"]["must_not"]
@@ -127,7 +161,8 @@ def test_translation_of_each_construct():
     assert prefix["query_string"]["query"] == "semicond*" and prefix["query_string"]["analyze_wildcard"]
     title = t(parse("title:summit"))
     assert title == {"match": {"title": {"query": "summit", "operator": "and", "boost": 1.5}}}
-    assert t(parse("energy^2"))["bool"]["boost"] == 2.0
+    boosted = t(parse("energy^2"))["bool"]["should"]  # the word, and in the title at 0.2 of its weight
+    assert [part["bool"]["boost"] for part in boosted] == [2.0, 0.4]
 
 
 def test_what_cannot_be_translated_is_named():

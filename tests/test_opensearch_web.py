@@ -58,14 +58,14 @@ def _without_snippets(data: dict) -> dict:
 
 @pytest.mark.parametrize("query", ["q=energy", "q=energy&sector=energy&sector=trade-investment",
                                    "q=&speaker=Biden&from=2023&to=2023", "q=summit&sort=date&page=2",
-                                   "q=enrgy", "q=%22joint+statement%22&country=Japan"])
+                                   "q=enrgy", "q=%22joint+statement%22&country=Japan", "q=enrgy&correct=off",
+                                   "q=what+did+Biden+say+about+energy&group=off", "q=&country=Turkey&sector=defense",
+                                   "q=trade&speaker=Erdogan&country=Atlantis"])
 def test_api_search_answers_the_same(clients, query):
     whoosh, opensearch = clients
     a, b = whoosh.get(f"/api/search?{query}"), opensearch.get(f"/api/search?{query}")
     assert a.status_code == b.status_code == 200
     a, b = _without_snippets(a.get_json()), _without_snippets(b.get_json())
-    if "q=enrgy" in query:  # SUGGESTION (conformance test): Whoosh proposes stems
-        assert a.pop("suggestion") == "energi" and b.pop("suggestion") == "energy"
     if "sort=date" not in query and "q=&" not in query:  # SCORING: ranked pages compared as sets
         a["hits"] = sorted(a["hits"], key=lambda h: (h["article_id"], h["n"]))
         b["hits"] = sorted(b["hits"], key=lambda h: (h["article_id"], h["n"]))

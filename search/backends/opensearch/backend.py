@@ -26,28 +26,36 @@ import os
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 
 import numpy as np
 from opensearchpy import exceptions as os_errors
-from whoosh import query as wq
 
 from search.backend import CheckReport, LiveState
+from search.backends.grouping import deal_pages
 from search.errors import IndexDamaged, IndexMissing, QueryError
 from search.facets import FACETS, FacetSpec
 from search.index.build import ALTERNATES, MANIFEST
-from search.models import Facet, FacetValue, Hit, Paragraph, SearchRequest, SearchResult
+from search.models import Facet, FacetValue, FilterNote, Hit, Paragraph, SearchRequest, SearchResult
+from search.query.filters import resolve as resolve_filter
 from search.query.names import prefix_matches
+from search.query.parse import QueryPlan, field_values, normalise, query_words
 from search.query.timeline import counted_timeline, date_facet, is_week_timeline, month_timeline
+from search.query.typos import damerau_levenshtein, in_case_of, tolerance
+from search.text import ascii_letters, fold
 
 from . import state
 from .build import ALIASES, FORMAT_VERSION, IndexingFailed, OpenSearchBuild, all_counts, build_indices
 from .client import DEFAULT_NAME, cluster_errors, connect, reason, unavailable
 from .mapping import MAX_RESULT_WINDOW, counted_field, from_source, key_field, key_value, sort_key
-from .translate import Translator, leaves, parse
+from .translate import Translator, surface_word
+from .translate import plan as parse_plan
 
 SNAPSHOT_SECONDS = 1.0
+PER_ARTICLE = 2  # paragraphs of one article on a page, as the Whoosh backend groups them
+PROXIMITY_WINDOW = 200  # paragraphs rescored for proximity, as on the Whoosh backend
+SUGGESTIONS = 5  # words the suggester proposes for a misspelt one, the closest then most frequent taken
 SNIPPET_CHARS = 320  # as the Whoosh backend's snippets
 SORT_TIEBREAK = [{"article_id": "asc"}, {"n": "asc"}]
 HIGHLIGHT = {
@@ -66,9 +74,26 @@ class Snapshot:
     alternates: dict[str, list[dict]]
     resolved_at: float = 0.0
     known: dict = field(default_factory=dict)  # (facet, value) -> whether the build has it
+    values: dict[str, list[str]] = field(default_factory=dict)  # facet -> its values, once needed
+    readings: dict = field(default_factory=dict)  # (facet, typed value) -> FilterNote
+    corrections: dict[str, str] = field(default_factory=dict)  # query -> its correction or ""
 
     def shown(self, facet: str, value: str) -> str:
         return self.aliases.get(facet, {}).get(value, value)
+
+
+@dataclass
+class Run:
+    """One query matched: its plan and query, the filters it was given, the hits of a page."""
+
+    plan: QueryPlan
+    query: dict
+    filters: dict[str, dict]
+    notes: list[FilterNote]
+    total: int = 0
+    answer: dict = field(default_factory=dict)  # the first response (with the aggregations asked for)
+    hits: list[dict] = field(default_factory=list)  # the page's hits, with their sources and highlights
+    more: dict[str, tuple[int, int]] = field(default_factory=dict)  # hit id -> (more in its article, first n)
 
 
 @dataclass
@@ -351,24 +376,55 @@ class OpenSearchBackend:
                 raise unavailable(self.url, error) from error
         raise AssertionError("unreachable")
 
+    # -- filter values in the forms users type --------------------------------------------
+    def _resolve(self, snap: Snapshot, facet: str, value: str) -> FilterNote:
+        """How a typed filter value reads among this build's values (``search.query.filters``),
+        kept per build: the value itself or one of its merged spellings, else its other forms."""
+        key = (facet, value)
+        note = snap.readings.get(key)
+        if note is None:
+            spec = FACETS.get(facet)
+            aliases = snap.aliases.get(facet, {})
+            if value in aliases:
+                note = FilterNote(facet, value, [aliases[value]])
+            elif value in self._known(snap, spec, [value]):
+                note = FilterNote(facet, value, [value])
+            else:
+                labels = spec.value_labels()
+                values = {v: labels.get(v, v) for v in self._values(snap, spec)}
+                note = resolve_filter(spec, value, values, aliases)
+            if len(snap.readings) > 10_000:
+                snap.readings.clear()
+            snap.readings[key] = note
+        return note
+
+    def _values(self, snap: Snapshot, facet: FacetSpec) -> list[str]:
+        """Every value of a facet in the build (read once per build, when a typed value is not one)."""
+        values = snap.values.get(facet.name)
+        if values is None:
+            try:
+                values = [v for v, _ in all_counts(self.client, snap.index, counted_field(facet), {"match_all": {}})]
+            except (os_errors.TransportError, os_errors.ImproperlyConfigured) as error:
+                raise unavailable(self.url, error) from error
+            snap.values[facet.name] = values
+        return values
+
+    def _notes(self, snap: Snapshot, request: SearchRequest) -> list[FilterNote]:
+        return [self._resolve(snap, name, value) for name, values in request.filters.items() for value in values]
+
     # -- pieces of a request -------------------------------------------------------------
-    @staticmethod
-    def _query(snap: Snapshot, text: str) -> tuple[wq.Query, dict]:
-        q = parse(text)
-        return q, Translator(snap.shown)(q)
+    def _translator(self, snap: Snapshot) -> Translator:
+        return Translator(lambda facet, value: self._resolve(snap, facet, value).matched)
 
     @staticmethod
-    def _chosen(snap: Snapshot, facet: FacetSpec, request: SearchRequest) -> list[str]:
-        values = request.filters.get(facet.name, [])
-        return list(dict.fromkeys(snap.shown(facet.name, v) for v in values)) if facet.merge_names else list(values)
-
-    def _filters(self, snap: Snapshot, request: SearchRequest) -> dict[str, dict]:
-        """facet name (and "date") -> the filter clause of the request's selection of it."""
+    def _filters(request: SearchRequest, notes: list[FilterNote]) -> dict[str, dict]:
+        """facet name (and "date") -> the filter clause of the request's selection of it (the
+        values its typed values were read as; none: nothing matches)."""
         filters = {}
         for facet in FACETS:
-            chosen = self._chosen(snap, facet, request)
-            if chosen:
-                filters[facet.name] = {"terms": {counted_field(facet): chosen}}
+            if request.filters.get(facet.name):
+                wanted = list(dict.fromkeys(v for note in notes if note.facet == facet.name for v in note.matched))
+                filters[facet.name] = {"terms": {counted_field(facet): wanted}}
         if request.date_from or request.date_to:
             bounds = {"format": "strict_date"}
             if request.date_from:
@@ -379,68 +435,163 @@ class OpenSearchBackend:
         return filters
 
     @staticmethod
-    def _sort(q: wq.Query, request: SearchRequest) -> list:
-        if request.sort == "relevance" and not isinstance(q, wq.Every):
+    def _sort(plan: QueryPlan, request: SearchRequest) -> list:
+        if request.sort == "relevance" and not plan.everything:
             return ["_score", *SORT_TIEBREAK]
         if request.sort == "date-asc":  # undated paragraphs first, as the Whoosh backend orders them
             return [{"date": {"order": "asc", "missing": "_first"}}, *SORT_TIEBREAK]
         return [{"date": {"order": "desc", "missing": "_last"}}, *SORT_TIEBREAK]
 
+    def _aggregations(self, snap: Snapshot, filters: dict, selected: dict[str, list[str]],
+                      request: SearchRequest) -> dict:
+        aggs = {f"f_{facet.name}": self._facet_agg(snap, facet, filters, selected.get(facet.name, []), request)
+                for facet in FACETS}
+        aggs["undated"] = {"filter": _and([c for f, c in filters.items() if f != "date"]), "aggs": {
+            "months": {"date_histogram": {"field": "date", "calendar_interval": "month", "min_doc_count": 1}},
+            "first": {"min": {"field": "date"}}, "last": {"max": {"field": "date"}}}}
+        return aggs
+
     # -- searching --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
-        return self._search(request)
-
-    def search_grouped(self, request: SearchRequest, per_article: int = 3) -> GroupedResult:
-        """The search with one result per article (``collapse`` on article_id)."""
-        grouped = GroupedResult(None, 0)  # type: ignore[arg-type]
-        grouped.result = self._search(request, collapse=per_article, grouped=grouped)
-        return grouped
-
-    def _search(self, request: SearchRequest, collapse: int = 0,
-                grouped: GroupedResult | None = None) -> SearchResult:
         start = (request.page - 1) * request.per_page
         if start + request.per_page > MAX_RESULT_WINDOW:
             raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
                              "narrow the search or export it")
         snap = self.snapshot()
-        q, query = self._query(snap, request.q)
-        filters = self._filters(snap, request)
-        aggs = {f"f_{facet.name}": self._facet_agg(snap, facet, filters, request) for facet in FACETS}
-        undated = _and([c for f, c in filters.items() if f != "date"])
-        aggs["undated"] = {"filter": undated, "aggs": {
-            "months": {"date_histogram": {"field": "date", "calendar_interval": "month", "min_doc_count": 1}},
-            "first": {"min": {"field": "date"}}, "last": {"max": {"field": "date"}}}}
-        body = {"query": query, "post_filter": _and(filters.values()), "aggs": aggs,
-                "sort": self._sort(q, request), "from": start, "size": request.per_page,
-                "track_total_hits": True, "highlight": HIGHLIGHT}
-        spelled = {"text", *FACETS.names()}  # a word missing from the titles alone is no misspelling
-        words = [] if isinstance(q, wq.Every) else leaves(q, spelled)
-        if words:
-            body["suggest"] = {f"s{i}": {"text": leaf.text, "term": {
-                "field": "text.words" if leaf.fieldname == "text" else leaf.fieldname,
-                "suggest_mode": "missing", "prefix_length": 1, "max_edits": 2, "min_word_length": 2, "size": 1}}
-                for i, leaf in enumerate(words)}
-        if collapse:
-            body["collapse"] = {"field": "article_id", "inner_hits": {
-                "name": "more", "size": collapse, "sort": self._sort(q, request), "highlight": HIGHLIGHT}}
-            aggs["articles"] = {"filter": _and(filters.values()),
-                                "aggs": {"n": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}}}
-        snap, answer = self._call("search", body=body)
-        aggregations = answer["aggregations"]
-        facets = [self._facet(snap, facet, aggregations[f"f_{facet.name}"], filters, query, request)
-                  for facet in FACETS]
-        date, unit, buckets = self._dates(aggregations["undated"], query, undated, request)
+        run, corrected, suggestion, suggestion_total = self._searched(
+            snap, request, start, start + request.per_page, aggregate=True)
+        selected = _selected(run.notes)
+        aggregations = run.answer["aggregations"]
+        facets = [self._facet(snap, facet, aggregations[f"f_{facet.name}"], run.filters, run.query,
+                              selected.get(facet.name, []), request) for facet in FACETS]
+        undated = _and([c for f, c in run.filters.items() if f != "date"])
+        date, unit, buckets = self._dates(aggregations["undated"], run.query, undated, request)
         facets.append(date)
-        hits = [self._hit(h) for h in answer["hits"]["hits"]]
-        suggestion, suggestion_total = self._suggestion(snap, request, words, answer.get("suggest", {}), filters)
-        result = SearchResult(request=request, total=answer["hits"]["total"]["value"], hits=hits, facets=facets,
-                              suggestion=suggestion, suggestion_total=suggestion_total,
-                              timeline=buckets, timeline_unit=unit)
-        if grouped is not None:
-            grouped.articles = int(aggregations["articles"]["n"]["value"])
-            grouped.more = {h["_source"]["article_id"]: [self._hit(i) for i in h["inner_hits"]["more"]["hits"]["hits"]]
-                            for h in answer["hits"]["hits"]}
-        return result
+        hits = []
+        for raw in run.hits:
+            hit = self._hit(raw)
+            if raw["_id"] in run.more:
+                hit.more, hit.more_first = run.more[raw["_id"]]
+            hits.append(hit)
+        return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
+                            suggestion=suggestion, suggestion_total=suggestion_total,
+                            timeline=buckets, timeline_unit=unit, corrected_query=corrected,
+                            filter_notes=[note for note in run.notes if not note.exact])
+
+    def _searched(self, snap: Snapshot, request: SearchRequest, start: int, end: int,
+                  aggregate: bool = False) -> tuple[Run, str, str, int]:
+        """The run of the query, or of its correction when a word of it is in no paragraph
+        (and ``request.correct``): (run, the corrected query searched or "", a suggestion
+        not searched or "", the suggestion's total), as the Whoosh backend's."""
+        fixed = self._correction(snap, request)
+        if fixed and request.correct:
+            run = self._run(snap, replace(request, q=fixed), start, end, aggregate)
+            if run.total:
+                return run, fixed, "", 0
+        run = self._run(snap, request, start, end, aggregate)
+        if fixed and not request.correct:
+            total = self._run(snap, replace(request, q=fixed), 0, 0).total
+            if total:
+                return run, "", fixed, total
+        return run, "", "", 0
+
+    def _run(self, snap: Snapshot, request: SearchRequest, start: int, end: int,
+             aggregate: bool = False) -> Run:
+        """Match the query: its total, the hits ``start`` to ``end`` (at most ``PER_ARTICLE``
+        of one article on a page when ``request.group``, as ``search.backends.grouping`` deals
+        them), and with ``aggregate`` the facets' and dates' aggregations."""
+        plan = parse_plan(request.q)
+        notes = self._notes(snap, request)
+        filters = self._filters(request, notes)
+        relevance = request.sort == "relevance" and not plan.everything
+        query, rescore = self._translator(snap).plan(plan, proximity=relevance)
+        body: dict = {"query": query, "post_filter": _and(filters.values()), "track_total_hits": True}
+        if aggregate:
+            body["aggs"] = self._aggregations(snap, filters, _selected(notes), request)
+        if relevance and rescore is not None:
+            # proximity: the best paragraphs rescored (OpenSearch allows no sort beside a rescore)
+            body["rescore"] = {"window_size": PROXIMITY_WINDOW, "query": {
+                "rescore_query": rescore, "query_weight": 1.0, "rescore_query_weight": 1.0}}
+        else:
+            body["sort"] = self._sort(plan, request)
+        run = Run(plan, query, filters, notes)
+        if end <= start:
+            snap, run.answer = self._call("search", body=dict(body, size=0))
+            run.total = run.answer["hits"]["total"]["value"]
+            return run
+        if not request.group:
+            snap, run.answer = self._call("search", body=dict(body, **{"from": start}, size=end - start,
+                                                               highlight=HIGHLIGHT))
+            run.total = run.answer["hits"]["total"]["value"]
+            run.hits = run.answer["hits"]["hits"]
+            return run
+        depth = min(max(4 * end, 200), MAX_RESULT_WINDOW)
+        while True:
+            snap, run.answer = self._call("search", body=dict(body, size=depth, _source=False,
+                                                               docvalue_fields=["article_id"]))
+            run.total = run.answer["hits"]["total"]["value"]
+            ranked = run.answer["hits"]["hits"]
+            articles = np.unique([h["fields"]["article_id"][0] for h in ranked], return_inverse=True)[1] \
+                if ranked else np.zeros(0, dtype=np.int64)
+            more_exist = len(ranked) < run.total
+            page, complete = deal_pages(articles, start, end - start, PER_ARTICLE,
+                                        more_exist and depth < MAX_RESULT_WINDOW)
+            if complete or not more_exist or depth >= MAX_RESULT_WINDOW:
+                break
+            depth = min(depth * 4, MAX_RESULT_WINDOW)
+        ids = [ranked[i]["_id"] for i in page.tolist()]
+        if not ids:
+            return run
+        page_query = {"bool": {"must": [query], "filter": [{"ids": {"values": ids}}]}}
+        _, found = self._call("search", body={"query": page_query, "size": len(ids), "highlight": HIGHLIGHT})
+        by_id = {h["_id"]: h for h in found["hits"]["hits"]}
+        run.hits = [by_id[i] for i in ids if i in by_id]
+        run.more = self._more_in_articles(query, filters, run.hits)
+        return run
+
+    def _more_in_articles(self, query: dict, filters: dict, hits: list[dict]) -> dict[str, tuple[int, int]]:
+        """For the first hit of each article on the page that has other matching paragraphs not
+        on it: (how many, the number of the first of them)."""
+        firsts: dict[str, str] = {}
+        for hit in hits:
+            firsts.setdefault(hit["_source"]["article_id"], hit["_id"])
+        body = {"query": {"bool": {"must": [query], "filter": [*filters.values(),
+                                                               {"terms": {"article_id": list(firsts)}}],
+                                   "must_not": [{"ids": {"values": [h["_id"] for h in hits]}}]}},
+                "size": 0, "track_total_hits": False,
+                "aggs": {"a": {"terms": {"field": "article_id", "size": len(firsts)},
+                               "aggs": {"first": {"min": {"field": "n"}}}}}}
+        _, answer = self._call("search", body=body)
+        return {firsts[b["key"]]: (int(b["doc_count"]), int(b["first"]["value"]))
+                for b in answer["aggregations"]["a"]["buckets"] if b["doc_count"]}
+
+    def search_grouped(self, request: SearchRequest, per_article: int = 3) -> GroupedResult:
+        """One result per article (``collapse`` on article_id, OpenSearch's own grouping), with up
+        to ``per_article`` of its matching paragraphs and the number of matching articles."""
+        start = (request.page - 1) * request.per_page
+        if start + request.per_page > MAX_RESULT_WINDOW:
+            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
+                             "narrow the search or export it")
+        snap = self.snapshot()
+        plan = parse_plan(request.q)
+        notes = self._notes(snap, request)
+        filters = self._filters(request, notes)
+        query, _ = self._translator(snap).plan(plan, proximity=False)
+        sort = self._sort(plan, request)
+        body = {"query": query, "post_filter": _and(filters.values()), "sort": sort, "from": start,
+                "size": request.per_page, "track_total_hits": True, "highlight": HIGHLIGHT,
+                "collapse": {"field": "article_id", "inner_hits": {
+                    "name": "more", "size": per_article, "sort": sort, "highlight": HIGHLIGHT}},
+                "aggs": {"articles": {"filter": _and(filters.values()), "aggs": {
+                    "n": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}}}}}
+        _, answer = self._call("search", body=body)
+        hits = answer["hits"]["hits"]
+        result = SearchResult(request=request, total=answer["hits"]["total"]["value"],
+                              hits=[self._hit(h) for h in hits], facets=[],
+                              filter_notes=[note for note in notes if not note.exact])
+        more = {h["_source"]["article_id"]: [self._hit(i) for i in h["inner_hits"]["more"]["hits"]["hits"]]
+                for h in hits}
+        return GroupedResult(result, int(answer["aggregations"]["articles"]["n"]["value"]), more)
 
     def _dates(self, agg: dict, query: dict, undated: dict, request: SearchRequest) -> tuple[Facet, str, list]:
         """The date facet and the timeline (unit, buckets)."""
@@ -467,8 +618,8 @@ class OpenSearchBackend:
         return Hit(paragraph, snippet, float(raw.get("_score") or 0.0))
 
     # -- facets ---------------------------------------------------------------------------
-    def _facet_agg(self, snap: Snapshot, facet: FacetSpec, filters: dict, request: SearchRequest,
-                   shard_size: int | None = None) -> dict:
+    def _facet_agg(self, snap: Snapshot, facet: FacetSpec, filters: dict, selected: list[str],
+                   request: SearchRequest, shard_size: int | None = None) -> dict:
         """The facet's filter aggregation: every selection but its own; the top values by count,
         then case-insensitive name (the sort keys make that the aggregation's own order); the
         counts of its selected values."""
@@ -478,10 +629,14 @@ class OpenSearchBackend:
         if shard_size:
             terms["shard_size"] = shard_size
         sub = {"values": {"terms": terms}}
-        chosen = [sort_key(v) for v in self._chosen(snap, facet, request)]
+        chosen = [sort_key(v) for v in self._shown(snap, facet, selected)]
         if chosen:
             sub["chosen"] = {"terms": {"field": key_field(facet), "include": chosen, "size": len(chosen)}}
         return {"filter": _and(others), "aggs": sub}
+
+    @staticmethod
+    def _shown(snap: Snapshot, facet: FacetSpec, values: list[str]) -> list[str]:
+        return list(dict.fromkeys(snap.shown(facet.name, v) for v in values))
 
     def _known(self, snap: Snapshot, facet: FacetSpec, values: list[str]) -> set[str]:
         """Which of these values the build has at all (an unknown selected value is listed
@@ -499,9 +654,10 @@ class OpenSearchBackend:
         return {v for v in values if snap.known[(facet.name, v)]}
 
     def _facet(self, snap: Snapshot, facet: FacetSpec, agg: dict, filters: dict, query: dict,
-               request: SearchRequest) -> Facet:
+               selected: list[str], request: SearchRequest) -> Facet:
         """As the Whoosh backend's: the most frequent values (ties in case-insensitive
-        alphabetical order), then the selected values that are not among them."""
+        alphabetical order), then the selected values that are not among them (``selected``:
+        the values the request's typed values were read as, or as typed when they mean none)."""
         size = request.facet_size
         shard_size = None
         while agg["values"].get("doc_count_error_upper_bound", 0) and (shard_size or 0) < 1_000_000:
@@ -509,14 +665,14 @@ class OpenSearchBackend:
             # shards for more (only with several primaries, and only for this facet)
             shard_size = max(1000, (shard_size or 0) * 10)
             body = {"query": query, "size": 0, "track_total_hits": False,
-                    "aggs": {"f": self._facet_agg(snap, facet, filters, request, shard_size)}}
+                    "aggs": {"f": self._facet_agg(snap, facet, filters, selected, request, shard_size)}}
             snap, answer = self._call("search", body=body)
             agg = answer["aggregations"]["f"]
         values = agg["values"]
         labels = facet.value_labels()
         top = [(key_value(b["key"]), b["doc_count"]) for b in values["buckets"][:size]]
         listed = {value for value, _ in top}
-        chosen = self._chosen(snap, facet, request)
+        chosen = self._shown(snap, facet, selected)
         result = [FacetValue(value, labels.get(value, value), count, value in chosen) for value, count in top]
         if chosen:
             known = self._known(snap, facet, chosen)
@@ -525,7 +681,7 @@ class OpenSearchBackend:
                 if value in known and value not in listed:
                     result.append(FacetValue(value, labels.get(value, value), counts.get(value, 0), True))
                     listed.add(value)
-            for value in request.filters.get(facet.name, []):
+            for value in selected:
                 if snap.shown(facet.name, value) not in known:
                     result.append(FacetValue(value, labels.get(value, value), 0, True))
         truncated = len(values["buckets"]) > size or values.get("sum_other_doc_count", 0) > 0
@@ -544,10 +700,10 @@ class OpenSearchBackend:
         if request is None:
             scope = {"match_all": {}}
         else:
-            _, query = self._query(snap, request.q)
-            filters = self._filters(snap, request)
-            scope = {"bool": {"must": [query], "filter": [c for f, c in filters.items() if f != field]}}
-            selected = set(self._chosen(snap, facet, request))
+            run = self._searched(snap, request, 0, 0)[0]
+            scope = {"bool": {"must": [run.query], "filter": [c for f, c in run.filters.items() if f != field]}}
+            selected = set(self._shown(snap, facet, request.filters.get(field, [])))
+            selected |= {v for note in run.notes if note.facet == field for v in note.matched}
         labels = facet.value_labels()
         try:
             counts = all_counts(self.client, snap.index, counted_field(facet), scope)
@@ -560,62 +716,137 @@ class OpenSearchBackend:
         matches.sort(key=lambda v: (-v.count, v.label.casefold()))
         return matches[:limit]
 
-    # -- did you mean -----------------------------------------------------------------------
-    def _suggestion(self, snap: Snapshot, request: SearchRequest, words: list, suggest: dict,
-                    filters: dict) -> tuple[str, int]:
-        """A corrected query: each word the index lacks replaced by the nearest word it has
-        (OpenSearch's term suggester: edit distance ≤ 2, same first letter), kept only when it
-        finds paragraphs with the same filters."""
-        if not words or not suggest:
-            return "", 0
-        replacements = {}
-        for i, leaf in enumerate(words):
-            options = (suggest.get(f"s{i}") or [{}])[0].get("options") or []
-            start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
-            if options and start is not None and end is not None:
-                replacements[(start, end)] = options[0]["text"]
-        if not replacements:
-            return "", 0
-        corrected = request.q
-        for (start, end), word in sorted(replacements.items(), reverse=True):
-            corrected = corrected[:start] + word + corrected[end:]
-        if corrected.strip() == request.q.strip():
-            return "", 0
-        try:
-            _, query = self._query(snap, corrected)
-        except QueryError:
-            return "", 0
-        _, answer = self._call("count", body={"query": {"bool": {"must": [query], "filter": list(filters.values())}}})
-        total = int(answer["count"])
-        return (corrected, total) if total else ("", 0)
+    # -- misspelt words -----------------------------------------------------------------------
+    def _correction(self, snap: Snapshot, request: SearchRequest) -> str:
+        """The query with its misspelt words corrected, or "" when there is nothing to correct
+        (kept per build): each word in no paragraph and no title replaced by the closest word
+        of the paragraphs (OpenSearch's term suggester over their unstemmed words: same first
+        letter, within the typo tolerance of the word's length, Damerau-Levenshtein), in the
+        case it was typed; each ``facet:value`` that means no value by the closest value within
+        that tolerance."""
+        if not request.q.strip():
+            return ""
+        fixed = snap.corrections.get(request.q)
+        if fixed is None:
+            try:
+                fixed = self._corrected(snap, request.q)
+            except QueryError:
+                fixed = ""
+            if len(snap.corrections) > 4096:
+                snap.corrections.clear()
+            snap.corrections[request.q] = fixed
+        return fixed
+
+    def _corrected(self, snap: Snapshot, query: str) -> str:
+        """The corrected query string, or "" (see ``_correction``). A hyphenated word whose parts
+        are not all known is tried as one word first (``semi-conductors``, ``co-operaton``), as
+        the Whoosh backend tries it."""
+        text = normalise(query)
+        spans = query_words(text)
+        groups, i = [], 0  # runs of words joined by single hyphens
+        while i < len(spans):
+            j = i
+            while j + 1 < len(spans) and spans[j + 1][0] == spans[j][1] + 1 and text[spans[j][1]] == "-":
+                j += 1
+            groups.append(spans[i:j + 1])
+            i = j + 1
+        words = {text[a:b] for group in groups for a, b in group}
+        words |= {"".join(text[a:b] for a, b in group) for group in groups if len(group) > 1}
+        known, fixes = self._spelling(words)
+        pieces, last, changes = [], 0, 0
+        for group in groups:
+            parts = [(a, b) for a, b in group]
+            if len(group) > 1 and not all(known[text[a:b]] for a, b in group):
+                joined = "".join(text[a:b] for a, b in group)
+                fixed = joined if known[joined] else fixes.get(joined)
+                if fixed:
+                    parts = [(group[0][0], group[-1][1], fixed)]
+            for part in parts:
+                start, end = part[0], part[1]
+                fixed = part[2] if len(part) == 3 else fixes.get(text[start:end])
+                if fixed and fixed != text[start:end]:
+                    pieces += [text[last:start], fixed]
+                    last = end
+                    changes += 1
+        text = "".join(pieces) + text[last:]
+        text, values = self._correct_values(snap, text)
+        if not (changes or values) or text.strip() == normalise(query):
+            return ""
+        parse_plan(text)  # a correction that cannot be read is none
+        return text
+
+    def _spelling(self, words: set[str]) -> tuple[dict[str, bool], dict[str, str]]:
+        """Which typed words are words of the index (in a paragraph or a title, stemmed; stop
+        words and words the analyzer splits count as known), and the correction of each other
+        one that has one, in the case it was typed. One request."""
+        known = {word: True for word in words}
+        asked = {}
+        for word in sorted(words):
+            term = surface_word(word)
+            plain = ascii_letters(word).lower()
+            if term and term.isalpha():
+                asked[word] = (term, tolerance(plain))
+        if not asked:
+            return known, {}
+        names = {word: f"w{i}" for i, word in enumerate(asked)}
+        body = {"size": 0, "track_total_hits": False,
+                "aggs": {names[w]: {"filter": {"bool": {"should": [{"match": {"text": term}},
+                                                                   {"match": {"title": term}}]}}}
+                         for w, (term, _) in asked.items()},
+                "suggest": {names[w]: {"text": term, "term": {
+                    "field": "text.words", "suggest_mode": "missing", "prefix_length": 1, "max_edits": allowed,
+                    "min_word_length": 5, "string_distance": "damerau_levenshtein", "size": SUGGESTIONS}}
+                    for w, (term, allowed) in asked.items() if allowed}}
+        _, answer = self._call("search", body=body)
+        fixes = {}
+        for word, name in names.items():
+            known[word] = bool(answer["aggregations"][name]["doc_count"])
+            options = (answer.get("suggest", {}).get(name) or [{}])[0].get("options") or []
+            if not known[word] and options:
+                term = asked[word][0]  # the closest word, then the most frequent, as on Whoosh
+                best = min(options, key=lambda o: (damerau_levenshtein(term, o["text"]), -o.get("freq", 0), o["text"]))
+                fixes[word] = in_case_of(word, best["text"])
+        return known, fixes
+
+    def _correct_values(self, snap: Snapshot, text: str) -> tuple[str, int]:
+        """``text`` with each ``facet:value`` that means no value of the index replaced by the
+        closest value, when that is within the typo tolerance of a word of its length."""
+        changed = 0
+        for start, end, facet, value in reversed(field_values(text)):
+            note = self._resolve(snap, facet, value)
+            if note.matched or not note.closest:
+                continue
+            closest = note.closest[0]
+            if damerau_levenshtein(fold(value), fold(closest)) > tolerance(fold(value)):
+                continue
+            quoted = " " in closest and not (start and text[start - 1] == '"')
+            text = text[:start] + (f'"{closest}"' if quoted else closest) + text[end:]
+            changed += 1
+        return text, changed
 
     # -- export, articles ---------------------------------------------------------------------
     def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
-        """All matching paragraphs in the request's order, up to ``cap``: (total, rows)."""
+        """All matching paragraphs in the request's order (not grouped; a misspelt query
+        corrected as the search page corrects it), up to ``cap``: (total, rows)."""
         snap = self.snapshot()
-        q, query = self._query(snap, request.q)
-        filters = self._filters(snap, request)
-        body = {"query": {"bool": {"must": [query], "filter": list(filters.values())}},
-                "sort": self._sort(q, request), "track_total_hits": True}
+        request = replace(request, group=False)
+        run = self._searched(snap, request, 0, 0)[0]
+        body = {"query": {"bool": {"must": [run.query], "filter": list(run.filters.values())}},
+                "sort": self._sort(run.plan, request), "track_total_hits": True}
         rows: list[Paragraph] = []
-        total = 0
+        total = run.total
         after = None
         while len(rows) < cap:
             page = dict(body, size=min(cap - len(rows), MAX_RESULT_WINDOW))
             if after is not None:
                 page["search_after"] = after
             snap, answer = self._call("search", body=page)
-            if after is None:
-                total = answer["hits"]["total"]["value"]
             hits = answer["hits"]["hits"]
             rows.extend(from_source(h["_source"], shown=True) for h in hits)
             if len(hits) < page["size"]:
                 break
             after = hits[-1]["sort"]
             body["track_total_hits"] = False
-        if cap <= 0:
-            snap, answer = self._call("count", body={"query": body["query"]})
-            total = int(answer["count"])
         return total, rows
 
     def article(self, article_id: str) -> list[Paragraph]:
@@ -656,6 +887,14 @@ def _histogram(buckets: list[dict], unit: str) -> tuple[np.ndarray, np.ndarray]:
     keys, counts = zip(*pairs, strict=True)
     numbers = np.array(keys, dtype="datetime64[ms]").astype(f"datetime64[{unit}]").astype(np.int64)
     return numbers, np.array(counts, dtype=np.int64)
+
+
+def _selected(notes: list[FilterNote]) -> dict[str, list[str]]:
+    """facet -> the values its typed values were read as (a value matching none, as typed)."""
+    selected: dict[str, list[str]] = {}
+    for note in notes:
+        selected.setdefault(note.facet, []).extend(note.matched or [note.value])
+    return selected
 
 
 def _and(clauses) -> dict:

@@ -45,7 +45,8 @@ from . import state
 from .client import cluster_errors, connect
 from .mapping import KEY_SEPARATOR, counted_field, index_body, key_field, sort_key, to_source
 
-FORMAT_VERSION = 1  # of a build's documents and state; bumped when they change incompatibly
+FORMAT_VERSION = 2  # of a build's documents and state; bumped when they change incompatibly
+# (2: folding as Whoosh's, spelling variants, fragments, title words)
 ALIASES = "aliases"  # the state blob of the names merged per facet
 BULK_DOCS = 500
 BULK_BYTES = 8 * 1024 * 1024

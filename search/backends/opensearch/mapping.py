@@ -20,12 +20,16 @@ analysis-common module allows:
   filter always leaves a gap, so the stop words are removed by a
   ``pattern_replace`` character filter before the tokenizer sees them, with
   look-arounds that match exactly the tokens the word pattern would cut;
-* lower case, then ASCII folding (``Erdoğan`` finds ``Erdogan``: Whoosh does
-  not fold), then Lucene's Porter stemmer (Whoosh's Porter port differs on
-  about 3 % of the corpus's words, see the conformance test).
+* lower case, then ASCII folding (``Erdoğan`` is ``Erdogan``, as Whoosh's
+  ``ascii_letters``), then British spellings as American ones
+  (``search.spelling``: ``defence`` is ``defense``, a synonym filter of one word
+  for one, so positions stay), then Lucene's Porter stemmer (Whoosh's Porter
+  port differs on about 3 % of the corpus's words, see the conformance test).
 
-``text.words`` is the same without stemming: the did-you-mean suggester
-proposes real words from it.
+``text.words`` and ``title.words`` are the same without stemming: the typo
+correction proposes real words from them and checks that a word is in none.
+``fragment`` marks headings and one-line fragments (``search.text.is_fragment``),
+which rank after the paragraphs of their coverage, as on Whoosh.
 """
 from __future__ import annotations
 
@@ -36,6 +40,8 @@ from whoosh.analysis import STOP_WORDS
 
 from search.facets import FACETS, FacetSpec
 from search.models import Paragraph
+from search.spelling import variants
+from search.text import is_fragment
 
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
 # A whole token (as WORD_PATTERN cuts them) that is a stop word or one character long.
@@ -64,20 +70,28 @@ def key_value(key: str) -> str:
     return key.split(KEY_SEPARATOR, 1)[1]
 
 
-ANALYSIS = {
-    "char_filter": {
-        "ds_stops": {"type": "pattern_replace", "pattern": STOP_PATTERN, "replacement": "", "flags": JAVA_FLAGS},
-    },
-    "tokenizer": {
-        "ds_words": {"type": "pattern", "pattern": WORD_PATTERN, "group": 0, "flags": "UNICODE_CHARACTER_CLASS"},
-    },
-    "analyzer": {
-        "ds_text": {"type": "custom", "char_filter": ["ds_stops"], "tokenizer": "ds_words",
-                    "filter": ["lowercase", "asciifolding", "porter_stem"]},
-        "ds_words": {"type": "custom", "char_filter": ["ds_stops"], "tokenizer": "ds_words",
-                     "filter": ["lowercase", "asciifolding"]},
-    },
-}
+def analysis() -> dict:
+    """The analyzers of the text and title fields (``ds_text``) and their words (``ds_words``)."""
+    spelling = [f"{british} => {american}" for british, american in sorted(variants().items())]
+    return {
+        "char_filter": {
+            "ds_stops": {"type": "pattern_replace", "pattern": STOP_PATTERN, "replacement": "",
+                         "flags": JAVA_FLAGS},
+        },
+        "tokenizer": {
+            "ds_words": {"type": "pattern", "pattern": WORD_PATTERN, "group": 0, "flags": "UNICODE_CHARACTER_CLASS"},
+        },
+        "filter": {
+            "ds_spelling": {"type": "synonym", "synonyms": spelling, "lenient": True},
+        },
+        "analyzer": {
+            "ds_text": {"type": "custom", "char_filter": ["ds_stops"], "tokenizer": "ds_words",
+                        "filter": ["lowercase", "asciifolding", "ds_spelling", "porter_stem"]},
+            "ds_words": {"type": "custom", "char_filter": ["ds_stops"], "tokenizer": "ds_words",
+                         "filter": ["lowercase", "asciifolding", "ds_spelling"]},
+        },
+    }
+
 
 _KEYWORD = {"type": "keyword"}
 _STORED = {"type": "keyword", "index": False, "doc_values": False}
@@ -92,7 +106,9 @@ def mappings() -> dict:
         "n": {"type": "integer"},
         "text": {"type": "text", "analyzer": "ds_text", "index_options": "offsets",
                  "fields": {"words": {"type": "text", "analyzer": "ds_words"}}},
-        "title": {"type": "text", "analyzer": "ds_text"},
+        "title": {"type": "text", "analyzer": "ds_text",
+                  "fields": {"words": {"type": "text", "analyzer": "ds_words"}}},
+        "fragment": {"type": "boolean"},
         "date": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
         "dateline": _STORED,
         "source": _STORED,
@@ -111,7 +127,7 @@ def index_body(shards: int, replicas: int) -> dict:
         "settings": {
             "index": {"number_of_shards": shards, "number_of_replicas": replicas,
                       "refresh_interval": "-1", "max_result_window": MAX_RESULT_WINDOW},
-            "analysis": ANALYSIS,
+            "analysis": analysis(),
         },
         "mappings": mappings(),
     }
@@ -144,6 +160,7 @@ def to_source(paragraph: Paragraph, source_path: str = "") -> dict:
         "source": paragraph.source,
         "url": paragraph.url,
         "evidence": paragraph.evidence,
+        "fragment": is_fragment(paragraph.text),
     }
     date = valid_date(paragraph.date)
     if date:

@@ -36,8 +36,10 @@ from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS,
 from search.errors import DiploSearchError, IndexDamaged, QueryError
 from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache
 from search.backends.whoosh.highlight import Snippeter
-from search.backends.whoosh.ranking import RANKING, Ranker, page_order
-from search.backends.whoosh.typos import Corrections, Corrector, tolerance
+from search.backends.grouping import page_order
+from search.backends.whoosh.ranking import RANKING, Ranker
+from search.backends.whoosh.typos import Corrections, Corrector
+from search.query.typos import tolerance
 from search.models import Facet, FacetValue, FilterNote, Paragraph, SearchRequest, SearchResult, Hit
 from search.query.filters import resolve as resolve_filter
 from search.query.names import prefix_matches

@@ -19,18 +19,13 @@ import numpy as np
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.query.parse import TEXT, TITLE, normalise, query_words
+from search.query.typos import in_case_of, tolerance
 from search.text import ascii_letters
 
 SURFACE_SAMPLE = 8  # paragraphs read to find how a stem is written
 CANDIDATES = 12  # closest stems checked against the paragraphs' words
 SUFFIX = 5  # letters a stem may leave off the end of a typed word ("cooper" of "cooperaton")
 WORD = re.compile(r"\w+(?:[.'’]\w+)*")
-
-
-def tolerance(word: str) -> int:
-    """Typos allowed in a word of this length (Meilisearch's defaults)."""
-    letters = len(word)
-    return 0 if letters < 5 else 1 if letters < 9 else 2
 
 
 class Vocabulary:
@@ -220,14 +215,3 @@ class Corrector:
         if damerau_levenshtein(typed, ascii_letters(best).lower()) > allowed:
             return None
         return best
-
-def in_case_of(typed: str, word: str) -> str:
-    """``word`` in the case the user typed: lower, UPPER or Capitalised (a capitalised
-    word keeps the paragraphs' own capitals: ``McDonald``)."""
-    if typed.islower():
-        return word.lower()
-    if typed.isupper() and len(typed) > 1:
-        return word.upper()
-    if typed[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
