@@ -222,11 +222,11 @@ def test_words_joined_by_punctuation_are_no_server_error(fuzz_app, q, route):
 
 @pytest.mark.parametrize("q", ["enrgy-policy", "trade/enrgy", "sectors:energy semiconducters",
                                "article:entities enrgy-policy"])
-def test_a_joined_or_fielded_misspelling_gets_a_suggestion_in_its_place(fuzz_app, q):
-    """The suggestion rewrites the misspelt part where it stands, field names and joins kept."""
+def test_a_joined_or_fielded_misspelling_is_corrected_in_its_place(fuzz_app, q):
+    """The correction rewrites the misspelt part where it stands, field names and joins kept."""
     data = fuzz_app.test_client().get("/api/search?q=" + quote(q)).get_json()
-    suggestion = data["suggestion"]
-    assert suggestion and data["suggestion_total"] > 0, data
+    suggestion = data["corrected_query"]
+    assert suggestion and data["total"] > 0, data
     prefix = q.split()[0] + " " if " " in q else ""
     assert suggestion.startswith(prefix) and "enrg" not in suggestion and "semiconducters" not in suggestion
     assert ("/" in suggestion) == ("/" in q) and ("-" in suggestion) == ("-" in q)
