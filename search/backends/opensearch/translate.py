@@ -2,7 +2,7 @@
 
 The parser is the engine's own, so the grammar, the query plans (relaxed or
 strict, filler words left out) and every error message are the same on both
-backends. It parses against ``surface_schema``: the fields a query may name,
+backends. It parses against a schema of the fields a query may name,
 typed as the Whoosh backend types them, whose text fields fold accents and
 spell words the American way as Whoosh's analyzer does, but do not stem. The
 tree's leaves then hold the words as the index knows them before stemming, and
@@ -105,11 +105,6 @@ def _schema(facets: tuple[str, ...]) -> Schema:
         date=DATETIME(),
         **{name: KEYWORD(commas=True, lowercase=False, scorable=False) for name in facets},
     )
-
-
-def surface_schema() -> Schema:
-    """The fields a query may name, typed as the Whoosh backend types them, text not stemmed."""
-    return _schema(tuple(FACETS.names()))
 
 
 @lru_cache(maxsize=4)
@@ -294,17 +289,3 @@ def _pairs(clauses: list[wq.Query]) -> list[tuple[str, str]]:
     pairs = [(left[-1], right[0]) for left, right in zip(words, words[1:], strict=False)
              if left[-1] is not None and right[0] is not None and left[-1] != right[0]]
     return list(dict.fromkeys(pairs))
-
-
-def leaves(q: wq.Query, fields: set[str]) -> list[wq.Term]:
-    """The Term leaves of the query in ``fields`` (for did-you-mean), in order."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, wq.Term) and node.fieldname in fields:
-            found.append(node)
-        for child in node.children():
-            walk(child)
-
-    walk(q)
-    return found
