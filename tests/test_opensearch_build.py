@@ -366,3 +366,18 @@ def test_a_lost_alias_is_damage_not_a_new_index(name, client):
     assert list(client.indices.get_alias(name=name)) == [rebuilt.build]
     assert searcher.check().damaged == []
     searcher.close()
+
+
+def test_an_alias_on_two_builds_is_damage_that_a_replacing_reindex_repairs(name, client):
+    first = os_reindex(URL, name, [SEED_FILE])
+    second = os_reindex(URL, name, [SEED_FILE], full=True)
+    client.indices.put_alias(index=first.build, name=name)  # a hand-made mistake
+    searcher = backend(URL, name, snapshot_seconds=0)
+    with pytest.raises(IndexDamaged, match="points at 2 indices"):
+        searcher.check_ready()
+    with pytest.raises(Exception, match="points at 2 indices"):
+        os_reindex(URL, name, [SEED_FILE])  # an incremental build cannot tell which to keep
+    repaired = os_reindex(URL, name, [SEED_FILE], replace=True)
+    assert list(client.indices.get_alias(name=name)) == [repaired.build] and repaired.build != second.build
+    searcher.check_ready()
+    searcher.close()

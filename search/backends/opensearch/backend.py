@@ -159,19 +159,24 @@ class OpenSearchBackend:
         return f"--backend opensearch --opensearch-url {url}{named}"
 
     # -- the live build -------------------------------------------------------------
-    def _live_index(self) -> str:
-        """The index the alias points at, "" when there is none."""
+    def _alias_holders(self) -> list[str]:
+        """The indices the alias points at (one, or none before the first build)."""
         try:
-            answer = self.client.indices.get_alias(name=self.name)
+            return sorted(self.client.indices.get_alias(name=self.name))
         except os_errors.NotFoundError:
-            return ""
+            return []
         except (os_errors.TransportError, os_errors.ImproperlyConfigured) as error:
             raise unavailable(self.url, error) from error
-        indices = sorted(answer)
+
+    def _live_index(self) -> str:
+        """The index the alias points at, "" when there is none."""
+        indices = self._alias_holders()
+        if not indices:
+            return ""
         if len(indices) != 1:
             raise IndexDamaged(f"the alias {self.name!r} on {self.url} points at {len(indices)} indices "
                                f"({', '.join(indices)}); it must point at one build. Rebuild with "
-                               f"`diplosearch reindex --full {self._target()}`")
+                               f"`diplosearch reindex --replace SOURCE... {self._target()}`")
         return indices[0]
 
     def _missing(self) -> IndexMissing:
@@ -269,7 +274,7 @@ class OpenSearchBackend:
         """Delete build indices that are neither live nor the one before it (killed or failed
         builds); only called with the lock held. Returns their names."""
         pointer = self._pointer()
-        keep = {self._live_index(), pointer.get("current", ""), pointer.get("previous", "")}
+        keep = {*self._alias_holders(), pointer.get("current", ""), pointer.get("previous", "")}
         left = [index for index in build_indices(self.client, self.name) if index not in keep]
         for index in left:
             self.client.indices.delete(index=index, ignore_unavailable=True)
@@ -328,10 +333,10 @@ class OpenSearchBackend:
         if self._held is None or not self._held.still_held():
             raise IndexingFailed("the reindex lock was taken over by another reindex (this one was stalled for "
                                  f"{self.lock_stale_seconds:.0f} s); not publishing")
-        live = self._live_index()
-        actions = [{"add": {"index": build.index, "alias": self.name}}]
-        if live:
-            actions.insert(0, {"remove": {"index": live, "alias": self.name}})
+        holders = self._alias_holders()  # one, or several after a hand-made mistake that --replace repairs
+        live = holders[0] if len(holders) == 1 else ""
+        actions = [{"remove": {"index": index, "alias": self.name}} for index in holders]
+        actions.append({"add": {"index": build.index, "alias": self.name}})
         client.indices.update_aliases(body={"actions": actions})
         build.published = True
         state.put_json(client, self.name, "_", "pointer", {"current": build.index, "previous": live})
