@@ -95,6 +95,7 @@ def damage(index_dir: Path, kind: str, how: str) -> str:
 
 # Whoosh leaves a damaged table of contents open when it fails to read it (its bug, not a leak of ours)
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.slow  # 28 damaged builds, each served, checked and rebuilt
 @pytest.mark.parametrize("how", ["flip", "truncate"])
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_damaged_file_is_reported_with_the_fix(pristine, tmp_path, kind, how):
