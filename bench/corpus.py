@@ -19,6 +19,7 @@ Generation is split into shards of ``SHARD_PARAGRAPHS`` paragraphs, each with
 its own ``random.Random(f"{seed}:{shard}")``: the output depends only on the
 seed and the size, not on how many processes generate it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -38,46 +39,146 @@ SHARD_PARAGRAPHS = 5000
 FORMAT = 1  # bump when the generator changes, so cached corpora are regenerated
 
 SECTORS = [  # id, relative weight (skewed: diplomacy and trade dominate)
-    ("diplomacy", 30), ("trade-investment", 18), ("defence", 10), ("energy", 9),
-    ("security", 7), ("science-technology", 6), ("education-culture", 5),
-    ("infrastructure-transport", 4), ("humanitarian", 4), ("health", 3),
-    ("agriculture-food", 2.5), ("environment-climate", 2), ("space", 1),
+    ("diplomacy", 30),
+    ("trade-investment", 18),
+    ("defence", 10),
+    ("energy", 9),
+    ("security", 7),
+    ("science-technology", 6),
+    ("education-culture", 5),
+    ("infrastructure-transport", 4),
+    ("humanitarian", 4),
+    ("health", 3),
+    ("agriculture-food", 2.5),
+    ("environment-climate", 2),
+    ("space", 1),
 ]
 SECTOR_COUNT_WEIGHTS = [(0, 12), (1, 45), (2, 28), (3, 11), (4, 4)]
 
 TOPICS = {
-    "diplomacy": ["bilateral relations", "diplomatic relations", "the strategic partnership",
-                  "regular high-level dialogue", "consultations between the foreign ministries",
-                  "closer coordination at the United Nations", "the comprehensive partnership",
-                  "bilateral ties", "engagement within ASEAN and the OIC", "the exchange of official visits"],
-    "defence": ["defence cooperation", "joint military exercises", "the defence industry",
-                "procurement of defence products", "naval cooperation", "joint development of military equipment",
-                "training for the armed forces", "maritime patrols by the navy"],
-    "security": ["counter-terrorism", "combating transnational crime", "cyber security",
-                 "the fight against drug trafficking", "border security", "law enforcement cooperation",
-                 "intelligence exchange", "efforts against human trafficking"],
-    "energy": ["energy security", "the energy transition", "renewable energy", "liquefied natural gas",
-               "critical raw minerals", "oil and gas exploration", "power generation", "nuclear energy"],
-    "science-technology": ["semiconductors", "artificial intelligence", "biotechnology", "the digital economy",
-                           "research and innovation", "science and technology", "ICT infrastructure",
-                           "research and development"],
-    "space": ["satellite development", "remote sensing", "space cooperation", "the space agencies",
-              "launch services", "earth observation satellites"],
-    "trade-investment": ["bilateral trade", "foreign direct investment", "the free trade agreement",
-                         "tariff reductions", "the private sector", "banking and finance", "economic cooperation",
-                         "trade and investment", "halal exports", "small and medium enterprises"],
-    "infrastructure-transport": ["port development", "high-speed rail", "direct flights", "road construction",
-                                 "maritime connectivity", "logistics and transport", "infrastructure financing"],
-    "agriculture-food": ["food security", "palm oil exports", "fisheries", "grain supplies",
-                         "agricultural modernisation", "livestock and dairy"],
-    "health": ["public health", "vaccine production", "pharmaceutical supply chains", "hospital cooperation",
-               "pandemic preparedness", "medical research"],
-    "education-culture": ["scholarships for students", "university partnerships", "tourism promotion",
-                          "people-to-people ties", "cultural exchanges", "vocational education", "youth and sport"],
-    "environment-climate": ["climate change", "disaster relief", "biodiversity conservation", "water management",
-                            "climate finance", "waste management"],
-    "humanitarian": ["humanitarian aid to Gaza", "the war in Ukraine", "a lasting ceasefire", "refugees",
-                     "human rights", "the crisis in Sudan", "humanitarian assistance to Myanmar"],
+    "diplomacy": [
+        "bilateral relations",
+        "diplomatic relations",
+        "the strategic partnership",
+        "regular high-level dialogue",
+        "consultations between the foreign ministries",
+        "closer coordination at the United Nations",
+        "the comprehensive partnership",
+        "bilateral ties",
+        "engagement within ASEAN and the OIC",
+        "the exchange of official visits",
+    ],
+    "defence": [
+        "defence cooperation",
+        "joint military exercises",
+        "the defence industry",
+        "procurement of defence products",
+        "naval cooperation",
+        "joint development of military equipment",
+        "training for the armed forces",
+        "maritime patrols by the navy",
+    ],
+    "security": [
+        "counter-terrorism",
+        "combating transnational crime",
+        "cyber security",
+        "the fight against drug trafficking",
+        "border security",
+        "law enforcement cooperation",
+        "intelligence exchange",
+        "efforts against human trafficking",
+    ],
+    "energy": [
+        "energy security",
+        "the energy transition",
+        "renewable energy",
+        "liquefied natural gas",
+        "critical raw minerals",
+        "oil and gas exploration",
+        "power generation",
+        "nuclear energy",
+    ],
+    "science-technology": [
+        "semiconductors",
+        "artificial intelligence",
+        "biotechnology",
+        "the digital economy",
+        "research and innovation",
+        "science and technology",
+        "ICT infrastructure",
+        "research and development",
+    ],
+    "space": [
+        "satellite development",
+        "remote sensing",
+        "space cooperation",
+        "the space agencies",
+        "launch services",
+        "earth observation satellites",
+    ],
+    "trade-investment": [
+        "bilateral trade",
+        "foreign direct investment",
+        "the free trade agreement",
+        "tariff reductions",
+        "the private sector",
+        "banking and finance",
+        "economic cooperation",
+        "trade and investment",
+        "halal exports",
+        "small and medium enterprises",
+    ],
+    "infrastructure-transport": [
+        "port development",
+        "high-speed rail",
+        "direct flights",
+        "road construction",
+        "maritime connectivity",
+        "logistics and transport",
+        "infrastructure financing",
+    ],
+    "agriculture-food": [
+        "food security",
+        "palm oil exports",
+        "fisheries",
+        "grain supplies",
+        "agricultural modernisation",
+        "livestock and dairy",
+    ],
+    "health": [
+        "public health",
+        "vaccine production",
+        "pharmaceutical supply chains",
+        "hospital cooperation",
+        "pandemic preparedness",
+        "medical research",
+    ],
+    "education-culture": [
+        "scholarships for students",
+        "university partnerships",
+        "tourism promotion",
+        "people-to-people ties",
+        "cultural exchanges",
+        "vocational education",
+        "youth and sport",
+    ],
+    "environment-climate": [
+        "climate change",
+        "disaster relief",
+        "biodiversity conservation",
+        "water management",
+        "climate finance",
+        "waste management",
+    ],
+    "humanitarian": [
+        "humanitarian aid to Gaza",
+        "the war in Ukraine",
+        "a lasting ceasefire",
+        "refugees",
+        "human rights",
+        "the crisis in Sudan",
+        "humanitarian assistance to Myanmar",
+    ],
 }
 
 FIRST_NAMES = """Ahmad Anwar Aziz Faisal Hassan Ibrahim Ismail Khalid Mahmoud Mohamed Omar Rashid Said Tariq Yusuf
@@ -99,23 +200,77 @@ Wickremesinghe Dissanayake Dahal Tobgay Lula Vieira Milei Petro Boric Sheinbaum 
 Blinken Rubio Austin Hegseth Biden Harris Sullivan Starmer Lammy Cameron Cleverly Trudeau Joly Anand Rutte
 Stoltenberg Guterres Kallas Borrell Leyen Michel Costa Grossi Tedros Georgieva Banga Okonjo-Iweala Kasikorn
 Rahman Hamid Halim Salleh Hussein Kamaruddin Tan Lim Lee Ong Goh Ng Teo Chua Hashim Yusof Osman Latif Karim""".split()
-TITLES = ["Prime Minister", "President", "Foreign Minister", "Deputy Prime Minister", "Minister",
-          "Ambassador", "Secretary-General", "Vice President", "Senior Minister", "State Secretary",
-          "Deputy Foreign Minister", "Special Envoy", "Crown Prince", "Chancellor"]
-PUBLISHERS = ["Bernama", "Anadolu Agency", "Xinhua", "Kyodo News", "Yonhap", "Press Trust of India",
-              "The Star", "New Straits Times", "Daily Sabah", "Hurriyet Daily News", "Antara", "Philippine News Agency",
-              "The Straits Times", "Vietnam News Agency", "Associated Press of Pakistan", "Daily News Egypt",
-              "Saudi Press Agency", "Emirates News Agency", "Qatar News Agency", "TASS", "Agence France-Presse",
-              "Reuters", "The Hindu", "Dawn", "Jakarta Post", "Bangkok Post", "Khmer Times", "The Nation",
-              "Gulf News", "Arab News", "Al Ahram", "Premium Times", "Daily Nation", "Mail & Guardian",
-              "Buenos Aires Herald", "Agencia Brasil", "EFE", "ANSA", "Deutsche Welle", "Kazinform"]
+TITLES = [
+    "Prime Minister",
+    "President",
+    "Foreign Minister",
+    "Deputy Prime Minister",
+    "Minister",
+    "Ambassador",
+    "Secretary-General",
+    "Vice President",
+    "Senior Minister",
+    "State Secretary",
+    "Deputy Foreign Minister",
+    "Special Envoy",
+    "Crown Prince",
+    "Chancellor",
+]
+PUBLISHERS = [
+    "Bernama",
+    "Anadolu Agency",
+    "Xinhua",
+    "Kyodo News",
+    "Yonhap",
+    "Press Trust of India",
+    "The Star",
+    "New Straits Times",
+    "Daily Sabah",
+    "Hurriyet Daily News",
+    "Antara",
+    "Philippine News Agency",
+    "The Straits Times",
+    "Vietnam News Agency",
+    "Associated Press of Pakistan",
+    "Daily News Egypt",
+    "Saudi Press Agency",
+    "Emirates News Agency",
+    "Qatar News Agency",
+    "TASS",
+    "Agence France-Presse",
+    "Reuters",
+    "The Hindu",
+    "Dawn",
+    "Jakarta Post",
+    "Bangkok Post",
+    "Khmer Times",
+    "The Nation",
+    "Gulf News",
+    "Arab News",
+    "Al Ahram",
+    "Premium Times",
+    "Daily Nation",
+    "Mail & Guardian",
+    "Buenos Aires Herald",
+    "Agencia Brasil",
+    "EFE",
+    "ANSA",
+    "Deutsche Welle",
+    "Kazinform",
+]
 CITIES = """Putrajaya Kuala Lumpur Ankara Istanbul Beijing Shanghai Tokyo Osaka Seoul New Delhi Mumbai Moscow Paris
 Berlin Rome Madrid Canberra Wellington Jakarta Manila Singapore Phnom Penh Vientiane Hanoi Bangkok Addis Ababa
 Pretoria Abuja Nairobi Dodoma Kampala Accra Dakar Kinshasa Cairo Amman Riyadh Doha Abu Dhabi Baku Astana Tashkent
 Dushanbe Bishkek Islamabad Colombo Kathmandu Thimphu Brasilia Buenos Aires Bogota Santiago Mexico City Lima
 Washington Ottawa London Brussels Geneva Vienna New York Davos Bali Jeddah Muscat Kuwait City Tehran Baghdad
-Algiers Rabat Tunis Tripoli Khartoum Luanda Maputo Harare Lusaka Windhoek Gaborone Dhaka Yangon Ulaanbaatar""".split("\n")
-CITIES = [c for line in CITIES for c in re.findall(r"[A-Z][a-z]+(?: (?:City|Lumpur|Delhi|Penh|Ababa|Dhabi|York|Aires))?", line)]
+Algiers Rabat Tunis Tripoli Khartoum Luanda Maputo Harare Lusaka Windhoek Gaborone Dhaka Yangon Ulaanbaatar""".split(
+    "\n"
+)
+CITIES = [
+    c
+    for line in CITIES
+    for c in re.findall(r"[A-Z][a-z]+(?: (?:City|Lumpur|Delhi|Penh|Ababa|Dhabi|York|Aires))?", line)
+]
 
 ADJECTIVES = """important strong close long-standing comprehensive strategic mutual practical concrete new
 significant broader deeper regional global bilateral multilateral fruitful productive constructive cordial warm
@@ -166,13 +321,29 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 ONSETS = "b br c ch d dr f g gr h j k kh l m n p pr r s sh st t tr v w y z".split()
 VOWELS = "a e i o u a e i o ai ei ou ia".split()
 CODAS = "n r l s m nd rk nt v st th ng".split()
-KINDS = ["consortium", "project", "initiative", "corridor", "industrial park", "institute", "foundation",
-         "port", "group", "holdings", "special economic zone", "programme", "fund", "centre", "terminal"]
+KINDS = [
+    "consortium",
+    "project",
+    "initiative",
+    "corridor",
+    "industrial park",
+    "institute",
+    "foundation",
+    "port",
+    "group",
+    "holdings",
+    "special economic zone",
+    "programme",
+    "fund",
+    "centre",
+    "terminal",
+]
 COUNTRY_EXCLUDE = re.compile(
     r"Island|Territor|Antarctica|Guiana|Réunion|Mayotte|Guadeloupe|Martinique|Greenland|Gibraltar|Bermuda|"
     r"Aruba|Anguilla|Samoa, American|American Samoa|Montserrat|Puerto Rico|Curaçao|Sint Maarten|Saint Barth|"
     r"Saint Martin|Saint Pierre|Wallis|Polynesia|Caledonia|Guam|Macao|Hong Kong|Jersey|Guernsey|Isle of Man|"
-    r"Faroe|Svalbard|Tokelau|Niue|Pitcairn|Norfolk|Bonaire|Saint Helena|Western Sahara|Holy See|Taiwan|Åland")
+    r"Faroe|Svalbard|Tokelau|Niue|Pitcairn|Norfolk|Bonaire|Saint Helena|Western Sahara|Holy See|Taiwan|Åland"
+)
 
 
 def countries() -> list[str]:
@@ -217,7 +388,7 @@ class Zipf:
 
     def __init__(self, items, s: float = 1.07, weights=None):
         self.items = list(items)
-        weights = weights or [1.0 / (rank ** s) for rank in range(1, len(self.items) + 1)]
+        weights = weights or [1.0 / (rank**s) for rank in range(1, len(self.items) + 1)]
         self.cum = list(itertools.accumulate(weights))
         self.total = self.cum[-1]
 
@@ -265,23 +436,51 @@ class Generator:
         return f"{self.adj(rng)} {self.noun(rng)}" if rng.random() < 0.6 else self.noun(rng)
 
     def filler(self, rng, names: list[str], places: list[str]) -> str:
-        who = rng.choice(["The two sides", "Both leaders", "The delegations", "Officials", "The ministers",
-                          "Both countries", "The leaders", "Senior officials"])
+        who = rng.choice(
+            [
+                "The two sides",
+                "Both leaders",
+                "The delegations",
+                "Officials",
+                "The ministers",
+                "Both countries",
+                "The leaders",
+                "Senior officials",
+            ]
+        )
         place = rng.choice(places) if places else "the region"
         forms = [
-            lambda: f"{who} agreed to {self.adv(rng)} {self.verb(rng)} the {self.np_(rng)} and to {self.verb(rng)} the {self.np_(rng)} in the coming months.",
-            lambda: f"The {self.np_(rng)} was described as {a_an(self.adj(rng))} {self.noun(rng)} for the {self.noun(rng)} between {place} and its partners.",
+            lambda: (
+                f"{who} agreed to {self.adv(rng)} {self.verb(rng)} the {self.np_(rng)} and to {self.verb(rng)} the {self.np_(rng)} in the coming months."
+            ),
+            lambda: (
+                f"The {self.np_(rng)} was described as {a_an(self.adj(rng))} {self.noun(rng)} for the {self.noun(rng)} between {place} and its partners."
+            ),
             lambda: f"{who} also reviewed the {self.np_(rng)} and the {self.np_(rng)} since the last {self.noun(rng)}.",
             lambda: f"They noted the {self.adj(rng)} {self.noun(rng)} achieved under the {self.np_(rng)}.",
-            lambda: f"{a_an(self.np_(rng)).capitalize()} will be held in {self.cities(rng)} next year to {self.verb(rng)} the {self.np_(rng)}.",
+            lambda: (
+                f"{a_an(self.np_(rng)).capitalize()} will be held in {self.cities(rng)} next year to {self.verb(rng)} the {self.np_(rng)}."
+            ),
             lambda: f"The meeting took place on {rng.choice(WEEKDAYS)} in {self.cities(rng)}.",
-            lambda: f"{who} stressed that the {self.np_(rng)} should {self.adv(rng)} {self.verb(rng)} the {self.np_(rng)} of both peoples.",
-            lambda: f"Officials said {a_an(self.adj(rng))} {self.noun(rng)} on the {self.np_(rng)} would be finalised by {rng.randint(2016, 2027)}.",
+            lambda: (
+                f"{who} stressed that the {self.np_(rng)} should {self.adv(rng)} {self.verb(rng)} the {self.np_(rng)} of both peoples."
+            ),
+            lambda: (
+                f"Officials said {a_an(self.adj(rng))} {self.noun(rng)} on the {self.np_(rng)} would be finalised by {rng.randint(2016, 2027)}."
+            ),
             lambda: f"The {self.noun(rng)} marks the {rng.randint(2, 75)}th anniversary of the {self.np_(rng)}.",
-            lambda: f"Figures released on {rng.choice(WEEKDAYS)} put the value of the {self.names(rng)} {self.kinds(rng)} at US${rng.randint(1, 99)}.{rng.randint(0, 9)} billion, up {rng.randint(1, 40)} per cent.",
-            lambda: f"The {self.names(rng)} {self.kinds(rng)} in {self.names(rng)} and the {self.names(rng)} {self.kinds(rng)} were cited as examples of the {self.np_(rng)}.",
-            lambda: f"Representatives of the {self.names(rng)} {self.kinds(rng)} joined the {self.np_(rng)} in {self.cities(rng)}.",
-            lambda: f"It was the {rng.choice(['first', 'second', 'third', 'fourth', 'fifth'])} {self.noun(rng)} of its kind since {rng.randint(1990, 2024)}.",
+            lambda: (
+                f"Figures released on {rng.choice(WEEKDAYS)} put the value of the {self.names(rng)} {self.kinds(rng)} at US${rng.randint(1, 99)}.{rng.randint(0, 9)} billion, up {rng.randint(1, 40)} per cent."
+            ),
+            lambda: (
+                f"The {self.names(rng)} {self.kinds(rng)} in {self.names(rng)} and the {self.names(rng)} {self.kinds(rng)} were cited as examples of the {self.np_(rng)}."
+            ),
+            lambda: (
+                f"Representatives of the {self.names(rng)} {self.kinds(rng)} joined the {self.np_(rng)} in {self.cities(rng)}."
+            ),
+            lambda: (
+                f"It was the {rng.choice(['first', 'second', 'third', 'fourth', 'fifth'])} {self.noun(rng)} of its kind since {rng.randint(1990, 2024)}."
+            ),
         ]
         return rng.choice(forms)()
 
@@ -321,7 +520,9 @@ class Generator:
         if sectors:
             sentences.append(self.topic_sentence(rng, sectors, places))
         elif places:
-            sentences.append(f"{places[0]} {rng.choice(['hosted', 'welcomed', 'received'])} the {self.np_(rng)} of the {self.names(rng)} {self.kinds(rng)}.")
+            sentences.append(
+                f"{places[0]} {rng.choice(['hosted', 'welcomed', 'received'])} the {self.np_(rng)} of the {self.names(rng)} {self.kinds(rng)}."
+            )
         for name in names:
             sentences.append(self.speech(rng, name, sectors, name not in introduced))
             introduced.add(name)
@@ -351,16 +552,22 @@ class Generator:
             paragraphs.append(text)
             tags.append(tag)
         topic = rng.choice(TOPICS[self.sector_zipf(rng)])
-        title = rng.choice([
-            f"{' and '.join(article_countries[:2])} agree to {self.verb(rng)} {topic}",
-            f"{article_speakers[0]} calls for {self.adj(rng)} cooperation on {topic}",
-            f"{article_countries[0]} and partners discuss {topic} in {self.cities(rng)}",
-        ])
+        title = rng.choice(
+            [
+                f"{' and '.join(article_countries[:2])} agree to {self.verb(rng)} {topic}",
+                f"{article_speakers[0]} calls for {self.adj(rng)} cooperation on {topic}",
+                f"{article_countries[0]} and partners discuss {topic} in {self.cities(rng)}",
+            ]
+        )
         return {
-            "id": article_id, "title": title, "date": day.isoformat(),
-            "dateline": self.cities(rng).upper(), "source": publisher,
+            "id": article_id,
+            "title": title,
+            "date": day.isoformat(),
+            "dateline": self.cities(rng).upper(),
+            "source": publisher,
             "url": f"https://news.example/{publisher.lower().replace(' ', '-').replace('&', 'and')}/{article_id}",
-            "text": "\n\n".join(paragraphs), "paragraph_tags": tags,
+            "text": "\n\n".join(paragraphs),
+            "paragraph_tags": tags,
         }
 
     def shard(self, shard: int, paragraphs: int) -> list[dict]:
@@ -417,9 +624,15 @@ def generate(folder: str | Path, paragraphs: int, seed: int = 1, procs: int | No
         with get_context("fork").Pool(procs) as pool:
             done = pool.map(_write_shard, jobs, chunksize=1)
     seconds = time.perf_counter() - started
-    manifest = dict(wanted, articles=sum(d[1] for d in done), files=len(done),
-                    bytes=sum(d[2] for d in done), seconds=round(seconds, 2),
-                    countries=len(countries()), speakers_pool=len(speakers(seed=seed)))
+    manifest = dict(
+        wanted,
+        articles=sum(d[1] for d in done),
+        files=len(done),
+        bytes=sum(d[2] for d in done),
+        seconds=round(seconds, 2),
+        countries=len(countries()),
+        speakers_pool=len(speakers(seed=seed)),
+    )
     manifest.update(stats(folder))
     manifest_path.write_text(json.dumps(manifest, indent=1))
     return dict(manifest, reused=False)
@@ -457,11 +670,18 @@ def stats(folder: str | Path, sample_articles: int = 400) -> dict:
     ys = [math.log(c) for c in ranked]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
-    return {"sample": {
-        "paragraphs": n, "words_min": min(lengths), "words_max": max(lengths),
-        "words_mean": round(sum(lengths) / n, 1), "distinct_words": len(words),
-        "zipf_slope": round(slope, 2), "top_words": [w for w, _ in words.most_common(12)],
-        "sector_share": {s: round(c / n, 3) for s, c in sector_counts.most_common()},
-        "sectors_per_paragraph": {str(k): round(v / n, 3) for k, v in sorted(sectors_per.items())},
-        "with_speaker": round(tagged["speakers"] / n, 3), "with_country": round(tagged["countries"] / n, 3),
-    }}
+    return {
+        "sample": {
+            "paragraphs": n,
+            "words_min": min(lengths),
+            "words_max": max(lengths),
+            "words_mean": round(sum(lengths) / n, 1),
+            "distinct_words": len(words),
+            "zipf_slope": round(slope, 2),
+            "top_words": [w for w, _ in words.most_common(12)],
+            "sector_share": {s: round(c / n, 3) for s, c in sector_counts.most_common()},
+            "sectors_per_paragraph": {str(k): round(v / n, 3) for k, v in sorted(sectors_per.items())},
+            "with_speaker": round(tagged["speakers"] / n, 3),
+            "with_country": round(tagged["countries"] / n, 3),
+        }
+    }

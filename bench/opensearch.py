@@ -18,6 +18,7 @@ Each phase runs in its own process (its peak memory is its own). The node is mea
 ``bench/results/opensearch-<size>-<time>.json`` and a table is printed; the last table at 100k
 is in ``search/backends/opensearch/README.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,15 +68,25 @@ def phase_index(args) -> dict:
     before = node_memory(client)
     with TreeSampler() as sampler:
         started = time.perf_counter()
-        report = reindex(OpenSearchBackend(args.url, name), [args.corpus], full=True, progress=False, tag=args.tag,
-                         **kwargs)
+        report = reindex(
+            OpenSearchBackend(args.url, name), [args.corpus], full=True, progress=False, tag=args.tag, **kwargs
+        )
         seconds = time.perf_counter() - started
     stats = client.indices.stats(index=report.build, metric="store,docs")["indices"][report.build]["primaries"]
-    return {"tag": args.tag, "procs": args.procs or "default", "seconds": round(seconds, 2),
-            "paragraphs": report.paragraphs, "articles": report.articles,
-            "paragraphs_per_s": round(report.paragraphs / seconds, 1), "index_bytes": stats["store"]["size_in_bytes"],
-            "index": report.build, "tree_peak_mb": sampler.peak_mb, "node_before": before,
-            "node_after": node_memory(client), **rusage_mb()}
+    return {
+        "tag": args.tag,
+        "procs": args.procs or "default",
+        "seconds": round(seconds, 2),
+        "paragraphs": report.paragraphs,
+        "articles": report.articles,
+        "paragraphs_per_s": round(report.paragraphs / seconds, 1),
+        "index_bytes": stats["store"]["size_in_bytes"],
+        "index": report.build,
+        "tree_peak_mb": sampler.peak_mb,
+        "node_before": before,
+        "node_after": node_memory(client),
+        **rusage_mb(),
+    }
 
 
 def phase_search(args) -> dict:
@@ -93,8 +104,9 @@ def phase_search(args) -> dict:
     client = connect(args.url)
     index = OpenSearchBackend(args.url, args.name, client=client)
     requests = {id(q): build_request(q=q.q, filters={"sector": q.sectors, "country": q.countries}) for q in queries}
-    whoosh = (WhooshBackend(args.whoosh_index) if args.whoosh_index and Path(args.whoosh_index, "CURRENT").exists()
-              else None)
+    whoosh = (
+        WhooshBackend(args.whoosh_index) if args.whoosh_index and Path(args.whoosh_index, "CURRENT").exists() else None
+    )
     mismatches, examples, totals = {k: 0 for k in TYPES}, [], {k: [] for k in TYPES}
     for query in ordered:  # warm-up, and totals compared with Whoosh's
         result = index.search(requests[id(query)])
@@ -116,11 +128,17 @@ def phase_search(args) -> dict:
             index.search(requests[id(query)])
             timings[query.kind].append(time.perf_counter() - started)
     docs = client.count(index=args.name)["count"]
-    out = {"docs": docs, "queries_per_type": args.reps, "passes": args.passes,
-           "total_mismatches_vs_whoosh": mismatches, "mismatch_examples": examples,
-           "mean_total": {k: round(sum(v) / len(v), 1) for k, v in totals.items() if v},
-           "latency": {k: percentiles(v) for k, v in timings.items()},
-           "node": node_memory(client), **rusage_mb()}
+    out = {
+        "docs": docs,
+        "queries_per_type": args.reps,
+        "passes": args.passes,
+        "total_mismatches_vs_whoosh": mismatches,
+        "mismatch_examples": examples,
+        "mean_total": {k: round(sum(v) / len(v), 1) for k, v in totals.items() if v},
+        "latency": {k: percentiles(v) for k, v in timings.items()},
+        "node": node_memory(client),
+        **rusage_mb(),
+    }
     out["latency"]["all"] = percentiles([s for v in timings.values() for s in v])
     return out
 
@@ -136,8 +154,14 @@ def run_phase(name: str, args: list[str], work: Path, timeout: float | None, mod
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     started = time.perf_counter()
     print(f"  [{name}] ...", end="", flush=True, file=sys.stderr)
-    process = subprocess.run([sys.executable, "-m", module, *args, "--out", str(out)], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=timeout)
+    process = subprocess.run(
+        [sys.executable, "-m", module, *args, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     wall = time.perf_counter() - started
     print(f" {wall:.1f} s", file=sys.stderr)
     if process.returncode != 0 or not out.exists():
@@ -168,10 +192,17 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--reps", type=int, default=50)
     parser.add_argument("--passes", type=int, default=1)
     parser.add_argument("--procs", type=int, default=0)
-    parser.add_argument("--opensearch-url", default=os.environ.get("DIPLOSEARCH_OPENSEARCH_URL")
-                        or os.environ.get("DIPLOSEARCH_TEST_OPENSEARCH_URL", ""))
-    parser.add_argument("--skip", action="append", default=[], choices=["whoosh", "tagged"],
-                        help="leave out the Whoosh side or the indexing with tagging")
+    parser.add_argument(
+        "--opensearch-url",
+        default=os.environ.get("DIPLOSEARCH_OPENSEARCH_URL") or os.environ.get("DIPLOSEARCH_TEST_OPENSEARCH_URL", ""),
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["whoosh", "tagged"],
+        help="leave out the Whoosh side or the indexing with tagging",
+    )
     parser.add_argument("--work", default="")
     parser.add_argument("--results", default=str(RESULTS))
     parser.add_argument("--keep-indexes", action="store_true")
@@ -189,34 +220,78 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(args.work or RESULTS / "work" / f"{label}-seed{args.seed}").resolve()
     work.mkdir(parents=True, exist_ok=True)
     corpus_dir = work / "corpus"
-    result: dict = {"size": label, "paragraphs": n, "seed": args.seed, "machine": machine(),
-                    "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "settings": vars(args)}
+    result: dict = {
+        "size": label,
+        "paragraphs": n,
+        "seed": args.seed,
+        "machine": machine(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "settings": vars(args),
+    }
     print(f"Whoosh and OpenSearch: {n:,} paragraphs, work folder {work}", file=sys.stderr)
     result["corpus"] = corpus.generate(corpus_dir, n, seed=args.seed)
     procs = ["--procs", str(args.procs)] if args.procs else []
     url = args.opensearch_url
     whoosh_ix = work / "index-given"
-    for tag in ([True, False] if "tagged" not in args.skip else [False]):
+    for tag in [True, False] if "tagged" not in args.skip else [False]:
         name = "tagged" if tag else "untagged"
         if "whoosh" not in args.skip:
             folder = work / ("index-tagged" if tag else "index-given")
             shutil.rmtree(folder, ignore_errors=True)
             result[f"whoosh_index_{name}"] = run_phase(
-                f"whoosh-index-{name}", ["index", "--corpus", str(corpus_dir), "--index", str(folder),
-                                         *([] if tag else ["--no-tag"]), *procs], work, args.timeout)
+                f"whoosh-index-{name}",
+                ["index", "--corpus", str(corpus_dir), "--index", str(folder), *([] if tag else ["--no-tag"]), *procs],
+                work,
+                args.timeout,
+            )
         result[f"opensearch_index_{name}"] = run_phase(
-            f"opensearch-index-{name}", ["phase", "index", "--url", url, "--corpus", str(corpus_dir),
-                                        *(["--tag"] if tag else []), *procs], work, args.timeout,
-            module="bench.opensearch")
+            f"opensearch-index-{name}",
+            ["phase", "index", "--url", url, "--corpus", str(corpus_dir), *(["--tag"] if tag else []), *procs],
+            work,
+            args.timeout,
+            module="bench.opensearch",
+        )
     if "whoosh" not in args.skip:
-        result["whoosh_search"] = run_phase("whoosh-search", ["search", "--index", str(whoosh_ix), "--reps",
-                                                              str(args.reps), "--passes", str(args.passes), "--seed",
-                                                              str(args.seed), "--naive-reps", "1"], work, args.timeout)
+        result["whoosh_search"] = run_phase(
+            "whoosh-search",
+            [
+                "search",
+                "--index",
+                str(whoosh_ix),
+                "--reps",
+                str(args.reps),
+                "--passes",
+                str(args.passes),
+                "--seed",
+                str(args.seed),
+                "--naive-reps",
+                "1",
+            ],
+            work,
+            args.timeout,
+        )
     result["opensearch_search"] = run_phase(
-        "opensearch-search", ["phase", "search", "--url", url, "--name", f"{NAME}-given",
-                              "--whoosh-index", str(whoosh_ix), "--reps", str(args.reps), "--passes",
-                              str(args.passes), "--seed", str(args.seed)], work, args.timeout,
-        module="bench.opensearch")
+        "opensearch-search",
+        [
+            "phase",
+            "search",
+            "--url",
+            url,
+            "--name",
+            f"{NAME}-given",
+            "--whoosh-index",
+            str(whoosh_ix),
+            "--reps",
+            str(args.reps),
+            "--passes",
+            str(args.passes),
+            "--seed",
+            str(args.seed),
+        ],
+        work,
+        args.timeout,
+        module="bench.opensearch",
+    )
     if not args.keep_indexes:
         shutil.rmtree(work / "index-tagged", ignore_errors=True)
         shutil.rmtree(whoosh_ix, ignore_errors=True)
@@ -230,14 +305,23 @@ def main(argv: list[str] | None = None) -> dict:
     return result
 
 
+def _percentiles(latency: dict) -> str:
+    if not latency.get("n"):
+        return f"{'-':>6} {'-':>7} {'-':>7}"
+    return f"{latency['p50_ms']:>6.1f} {latency['p95_ms']:>7.1f} {latency['p99_ms']:>7.1f}"
+
+
 def report(result: dict) -> str:
     from .queries import TYPE_LABELS, TYPES
 
     m = result["machine"]
-    lines = [f"Whoosh vs OpenSearch — {result['paragraphs']:,} paragraphs "
-             f"({result['corpus'].get('articles', '?'):,} articles), seed {result['seed']}",
-             f"machine: {m.get('nproc')} CPUs ({m.get('cpu_model', '?')}), load {' '.join(m.get('loadavg', []))}",
-             "", "indexing (full build)"]
+    lines = [
+        f"Whoosh vs OpenSearch — {result['paragraphs']:,} paragraphs "
+        f"({result['corpus'].get('articles', '?'):,} articles), seed {result['seed']}",
+        f"machine: {m.get('nproc')} CPUs ({m.get('cpu_model', '?')}), load {' '.join(m.get('loadavg', []))}",
+        "",
+        "indexing (full build)",
+    ]
     for name in ("tagged", "untagged"):
         for engine in ("whoosh", "opensearch"):
             phase = result.get(f"{engine}_index_{name}")
@@ -250,26 +334,31 @@ def report(result: dict) -> str:
             if engine == "opensearch":
                 after = next(iter(phase["node_after"].values()))
                 node = f"; node RSS {after.get('rss_mb')} MB (peak {after.get('peak_rss_mb')} MB)"
-            lines.append(f"  {engine:<10} {name:<9} {phase['paragraphs_per_s']:>8,.0f} paragraphs/s "
-                         f"{phase['seconds']:>8.1f} s  index {phase['index_bytes'] / 1e6:,.0f} MB  "
-                         f"indexer tree peak {phase['tree_peak_mb']:.0f} MB{node}")
+            lines.append(
+                f"  {engine:<10} {name:<9} {phase['paragraphs_per_s']:>8,.0f} paragraphs/s "
+                f"{phase['seconds']:>8.1f} s  index {phase['index_bytes'] / 1e6:,.0f} MB  "
+                f"indexer tree peak {phase['tree_peak_mb']:.0f} MB{node}"
+            )
     w, o = result.get("whoosh_search", {}), result.get("opensearch_search", {})
-    lines += ["", "search latency, ms (top 10, snippets, 3 facets with counts, date facet, timeline)",
-              f"  {'query type':<28} | {'Whoosh':^22} | {'OpenSearch':^22} | totals differ",
-              f"  {'':<28} | {'p50':>6} {'p95':>7} {'p99':>7} | {'p50':>6} {'p95':>7} {'p99':>7} |"]
+    lines += [
+        "",
+        "search latency, ms (top 10, snippets, 3 facets with counts, date facet, timeline)",
+        f"  {'query type':<28} | {'Whoosh':^22} | {'OpenSearch':^22} | totals differ",
+        f"  {'':<28} | {'p50':>6} {'p95':>7} {'p99':>7} | {'p50':>6} {'p95':>7} {'p99':>7} |",
+    ]
     for kind in (*TYPES, "all"):
         a = w.get("product", {}).get(kind, {})
         b = o.get("latency", {}).get(kind, {})
         miss = o.get("total_mismatches_vs_whoosh", {}).get(kind, "")
-        fmt = lambda d: (f"{d['p50_ms']:>6.1f} {d['p95_ms']:>7.1f} {d['p99_ms']:>7.1f}" if d.get("n")  # noqa: E731
-                         else f"{'-':>6} {'-':>7} {'-':>7}")
-        lines.append(f"  {TYPE_LABELS.get(kind, 'all queries'):<28} | {fmt(a)} | {fmt(b)} | {miss}")
+        lines.append(f"  {TYPE_LABELS.get(kind, 'all queries'):<28} | {_percentiles(a)} | {_percentiles(b)} | {miss}")
     if o.get("node"):
         node = next(iter(o["node"].values()))
-        lines.append(f"  memory: Whoosh query process peak {w.get('self_peak_mb', '?')} MB; OpenSearch node RSS "
-                     f"{node.get('rss_mb')} MB (peak {node.get('peak_rss_mb')} MB, "
-                     f"heap used {node.get('heap_used_mb')} MB),"
-                     f" its client process peak {o.get('self_peak_mb', '?')} MB")
+        lines.append(
+            f"  memory: Whoosh query process peak {w.get('self_peak_mb', '?')} MB; OpenSearch node RSS "
+            f"{node.get('rss_mb')} MB (peak {node.get('peak_rss_mb')} MB, "
+            f"heap used {node.get('heap_used_mb')} MB),"
+            f" its client process peak {o.get('self_peak_mb', '?')} MB"
+        )
     return "\n".join(lines)
 
 

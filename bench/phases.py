@@ -8,6 +8,7 @@ and makes the cold searcher open genuinely cold as far as Python is concerned.
 - ``search``: ``Index.search`` and the naive Whoosh baseline over the mixed query set;
 - ``api``: ``diplosearch serve`` (gunicorn) under N concurrent keep-alive clients.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -130,9 +131,14 @@ def percentiles(samples: list[float]) -> dict:
     def rank(p: float) -> float:
         return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
 
-    return {"n": len(ordered), "p50_ms": round(rank(50) * 1000, 2), "p95_ms": round(rank(95) * 1000, 2),
-            "p99_ms": round(rank(99) * 1000, 2), "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
-            "max_ms": round(ordered[-1] * 1000, 2)}
+    return {
+        "n": len(ordered),
+        "p50_ms": round(rank(50) * 1000, 2),
+        "p95_ms": round(rank(95) * 1000, 2),
+        "p99_ms": round(rank(99) * 1000, 2),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
 
 
 # -- index ------------------------------------------------------------------------
@@ -152,14 +158,19 @@ def phase_index(args) -> dict:
     build = IndexStore(args.index).current()
     facets, saved = build / "facets", build / "postings"
     return {
-        "tag": kwargs["tag"], "procs": kwargs.get("procs", "default"), "seconds": round(seconds, 2),
-        "paragraphs": report.paragraphs, "articles": report.articles,
+        "tag": kwargs["tag"],
+        "procs": kwargs.get("procs", "default"),
+        "seconds": round(seconds, 2),
+        "paragraphs": report.paragraphs,
+        "articles": report.articles,
         "paragraphs_per_s": round(report.paragraphs / seconds, 1),
         "skipped_sources": len(report.skipped),
-        "index_bytes": dir_size(build), "facet_cache_bytes": dir_size(facets) if facets.exists() else 0,
+        "index_bytes": dir_size(build),
+        "facet_cache_bytes": dir_size(facets) if facets.exists() else 0,
         "saved_postings_bytes": dir_size(saved) if saved.exists() else 0,
         "segments": len(list(build.glob("*.trm"))) + len(list(build.glob("*.seg"))),
-        "tree_peak_mb": sampler.peak_mb, **rusage_mb(),
+        "tree_peak_mb": sampler.peak_mb,
+        **rusage_mb(),
     }
 
 
@@ -181,12 +192,18 @@ def phase_cold(args) -> dict:
     second = time.perf_counter()
     index.search(request)
     second_search_s = time.perf_counter() - second
-    return {"import_s": round(import_s, 4), "snapshot_s": round(snapshot_s, 4),
-            "first_search_s": round(first_search_s, 4),
-            "ready_s": round(snapshot_s + first_search_s, 4),
-            "second_search_s": round(second_search_s, 4),
-            "process_start_to_ready_s": round(time.perf_counter() - T0, 4),
-            "query": args.q, "total": result.total, "docs": snap.facets.ndocs, **rusage_mb()}
+    return {
+        "import_s": round(import_s, 4),
+        "snapshot_s": round(snapshot_s, 4),
+        "first_search_s": round(first_search_s, 4),
+        "ready_s": round(snapshot_s + first_search_s, 4),
+        "second_search_s": round(second_search_s, 4),
+        "process_start_to_ready_s": round(time.perf_counter() - T0, 4),
+        "query": args.q,
+        "total": result.total,
+        "docs": snap.facets.ndocs,
+        **rusage_mb(),
+    }
 
 
 # -- search -----------------------------------------------------------------------
@@ -219,8 +236,11 @@ def phase_search(args) -> dict:
     searcher = index.searcher(snap)
     ndocs = snap.facets.ndocs
     requests = {id(q): build_request(q=q.q, filters={"sector": q.sectors, "country": q.countries}) for q in queries}
-    facets = [FieldFacet("sector", allow_overlap=True), FieldFacet("speaker", allow_overlap=True),
-              FieldFacet("country", allow_overlap=True)]
+    facets = [
+        FieldFacet("sector", allow_overlap=True),
+        FieldFacet("speaker", allow_overlap=True),
+        FieldFacet("country", allow_overlap=True),
+    ]
     fragmenter = highlight.ContextFragmenter(maxchars=320, surround=90)
 
     def product(query):
@@ -231,13 +251,19 @@ def phase_search(args) -> dict:
         results = searcher.search(q, limit=10, filter=_naive_filter(query), groupedby=facets)
         results.fragmenter = fragmenter
         snippets = [hit.highlights("text", top=2) for hit in results]
-        counts = {name: sorted(((len(docs), value) for value, docs in results.groups(name).items() if value is not None),
-                               reverse=True)[:10] for name in ("sector", "speaker", "country")}
+        counts = {
+            name: sorted(
+                ((len(docs), value) for value, docs in results.groups(name).items() if value is not None), reverse=True
+            )[:10]
+            for name in ("sector", "speaker", "country")
+        }
         return results, snippets, counts
 
     tables = index.snapshot().facets.tables
-    merged = {name: set(tables[name].aliases) | set(tables[name].aliases.values())
-              for name in ("sector", "speaker", "country")}
+    merged = {
+        name: set(tables[name].aliases) | set(tables[name].aliases.values())
+        for name in ("sector", "speaker", "country")
+    }
     # Check pass (also the warm-up): match fractions, and the product against Whoosh's own answer.
     check = {kind: {"matches": [], "total_mismatch": 0, "facet_mismatch": 0, "empty": 0} for kind in TYPES}
     examples: list = []
@@ -262,8 +288,9 @@ def phase_search(args) -> dict:
                 if naive_total != result.total:
                     entry["total_mismatch"] += 1
                     if len(examples) < 5:
-                        examples.append({"query": query.to_dict(), "product_total": result.total,
-                                         "naive_total": naive_total})
+                        examples.append(
+                            {"query": query.to_dict(), "product_total": result.total, "naive_total": naive_total}
+                        )
                 if not query.sectors and not query.countries:
                     product_counts = {f.name: {v.value: v.count for v in f.values} for f in result.facets}
                     for name, pairs in counts.items():
@@ -271,21 +298,32 @@ def phase_search(args) -> dict:
                         # Whoosh counts those raw values apart, so they are not compared
                         naive_counts = {value: n for n, value in pairs if value not in merged[name]}
                         shown = product_counts.get(name, {})
-                        if any(shown.get(v) != n for v, n in naive_counts.items()
-                               if n > min(naive_counts.values(), default=0)):
+                        if any(
+                            shown.get(v) != n
+                            for v, n in naive_counts.items()
+                            if n > min(naive_counts.values(), default=0)
+                        ):
                             entry["facet_mismatch"] += 1
                             if len(examples) < 5:
-                                examples.append({"query": query.to_dict(), "facet": name,
-                                                 "product": sorted(shown.items(), key=lambda kv: -kv[1])[:5],
-                                                 "naive": [(v, n) for n, v in pairs[:5]]})
+                                examples.append(
+                                    {
+                                        "query": query.to_dict(),
+                                        "facet": name,
+                                        "product": sorted(shown.items(), key=lambda kv: -kv[1])[:5],
+                                        "naive": [(v, n) for n, v in pairs[:5]],
+                                    }
+                                )
                             break
     summary = {}
     for kind, entry in check.items():
         matches = entry.pop("matches")
         fractions = [m / ndocs for m in matches]
-        summary[kind] = dict(entry, match_fraction_min=round(min(fractions), 4),
-                             match_fraction_mean=round(statistics.fmean(fractions), 4),
-                             match_fraction_max=round(max(fractions), 4))
+        summary[kind] = dict(
+            entry,
+            match_fraction_min=round(min(fractions), 4),
+            match_fraction_mean=round(statistics.fmean(fractions), 4),
+            match_fraction_max=round(max(fractions), 4),
+        )
 
     timings = {"product": {k: [] for k in TYPES}, "naive": {k: [] for k in TYPES}}
     gc.collect()
@@ -297,8 +335,14 @@ def phase_search(args) -> dict:
                 started = time.perf_counter()
                 run(query)
                 timings[engine][query.kind].append(time.perf_counter() - started)
-    out = {"docs": ndocs, "queries_per_type": args.reps, "naive_queries_per_type": min(naive_reps, args.reps), "passes": args.passes, "checks": summary,
-           "check_examples": examples}
+    out = {
+        "docs": ndocs,
+        "queries_per_type": args.reps,
+        "naive_queries_per_type": min(naive_reps, args.reps),
+        "passes": args.passes,
+        "checks": summary,
+        "check_examples": examples,
+    }
     for engine, by_kind in timings.items():
         out[engine] = {kind: percentiles(samples) for kind, samples in by_kind.items()}
         out[engine]["all"] = percentiles([s for samples in by_kind.values() for s in samples])
@@ -320,9 +364,13 @@ def _profile(product, ordered, top: int) -> list[dict]:
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     rows, product_rows = [], []
-    for (filename, line, name), (cc, nc, tt, ct, callers) in stats.stats.items():
-        row = {"function": f"{Path(filename).name}:{line}({name})", "calls": nc,
-               "tottime_s": round(tt, 4), "cumtime_s": round(ct, 4)}
+    for (filename, line, name), (_cc, nc, tt, ct, _callers) in stats.stats.items():
+        row = {
+            "function": f"{Path(filename).name}:{line}({name})",
+            "calls": nc,
+            "tottime_s": round(tt, 4),
+            "cumtime_s": round(ct, 4),
+        }
         rows.append(row)
         if f"{os.sep}search{os.sep}" in filename:
             product_rows.append(row)
@@ -330,8 +378,13 @@ def _profile(product, ordered, top: int) -> list[dict]:
     cumulative = rows[:top]
     product_rows.sort(key=lambda r: -r["cumtime_s"])
     rows.sort(key=lambda r: -r["tottime_s"])
-    return {"total_s": round(total, 3), "queries": len(ordered), "by_cumtime": cumulative, "by_tottime": rows[:top],
-            "product_functions": product_rows[:top]}
+    return {
+        "total_s": round(total, 3),
+        "queries": len(ordered),
+        "by_cumtime": cumulative,
+        "by_tottime": rows[:top],
+        "product_functions": product_rows[:top],
+    }
 
 
 # -- web API ----------------------------------------------------------------------
@@ -345,8 +398,18 @@ def serve_command(index: str, port: int) -> list[str]:
     script = Path(sys.executable).parent / "diplosearch"
     if script.exists():
         return [str(script), "serve", "--index", index, "--port", str(port), "--host", "127.0.0.1"]
-    return [sys.executable, "-c", "from web.cli import main; main()", "serve", "--index", index,
-            "--port", str(port), "--host", "127.0.0.1"]
+    return [
+        sys.executable,
+        "-c",
+        "from web.cli import main; main()",
+        "serve",
+        "--index",
+        index,
+        "--port",
+        str(port),
+        "--host",
+        "127.0.0.1",
+    ]
 
 
 def _wait_ready(port: int, server: subprocess.Popen, timeout: float, log: Path) -> float:
@@ -387,8 +450,9 @@ def phase_api(args) -> dict:
     log_path = Path(args.out).with_suffix(".server.log")
     log = open(log_path, "w")
     started = time.perf_counter()
-    server = subprocess.Popen(serve_command(args.index, port), stdout=log, stderr=subprocess.STDOUT,
-                              cwd=args.cwd or None)
+    server = subprocess.Popen(
+        serve_command(args.index, port), stdout=log, stderr=subprocess.STDOUT, cwd=args.cwd or None
+    )
     try:
         ready_s = _wait_ready(port, server, args.ready_timeout, log_path)
         startup_s = time.perf_counter() - started
@@ -397,7 +461,7 @@ def phase_api(args) -> dict:
             query = queries[i % len(queries)]
             endpoint = "/api/search" if i % 2 == 0 else "/"
             paths.append((endpoint, f"{endpoint}?{urlencode(query.params())}"))
-        for endpoint, path in paths[: min(12, len(paths))]:  # warm-up, untimed
+        for _endpoint, path in paths[: min(12, len(paths))]:  # warm-up, untimed
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", path)
             conn.getresponse().read()
@@ -437,7 +501,7 @@ def phase_api(args) -> dict:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.close()
 
-        threads = [threading.Thread(target=client, args=(paths[n::args.clients],)) for n in range(args.clients)]
+        threads = [threading.Thread(target=client, args=(paths[n :: args.clients],)) for n in range(args.clients)]
         workers = _descendants(server.pid)
         cpu_before = {pid: cpu_seconds(pid) for pid in workers}
         client_cpu = time.process_time()
@@ -461,14 +525,27 @@ def phase_api(args) -> dict:
         log.close()
     done = sum(len(v) for v in latencies.values())
     failed = sum(n for status, n in statuses.items() if status != "200")
-    return {"clients": args.clients, "requests_planned": args.requests, "requests_done": done,
-            "seconds": round(wall, 2), "requests_per_s": round(done / wall, 1) if wall else 0,
-            "errors": failed, "statuses": statuses, "error_examples": errors,
-            "server_ready_s": round(ready_s, 2), "server_start_to_ready_s": round(startup_s, 2),
-            "server_peak_mb": server_peak, "port": port,
-            "worker_cpu_s": worker_cpu, "client_cpu_s": round(client_cpu, 2),
-            "latency": {"all": percentiles([s for v in latencies.values() for s in v]),
-                        "/api/search": percentiles(latencies["/api/search"]), "/": percentiles(latencies["/"])}}
+    return {
+        "clients": args.clients,
+        "requests_planned": args.requests,
+        "requests_done": done,
+        "seconds": round(wall, 2),
+        "requests_per_s": round(done / wall, 1) if wall else 0,
+        "errors": failed,
+        "statuses": statuses,
+        "error_examples": errors,
+        "server_ready_s": round(ready_s, 2),
+        "server_start_to_ready_s": round(startup_s, 2),
+        "server_peak_mb": server_peak,
+        "port": port,
+        "worker_cpu_s": worker_cpu,
+        "client_cpu_s": round(client_cpu, 2),
+        "latency": {
+            "all": percentiles([s for v in latencies.values() for s in v]),
+            "/api/search": percentiles(latencies["/api/search"]),
+            "/": percentiles(latencies["/"]),
+        },
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

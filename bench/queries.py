@@ -5,6 +5,7 @@ they range from frequent to rare; the set depends only on ``reps`` and the
 seed. Countries for the filtered type come from the most frequent ones so
 that most filtered queries still match something.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,22 +22,84 @@ TYPE_LABELS = {
     "term_2sectors_country": "term + 2 sectors + country",
     "broad": "broad (>=30% of index)",
 }
-SECTOR_TERMS = ["semiconductors", "refugees", "tariffs", "satellite", "vaccine", "fisheries", "scholarships",
-                "ceasefire", "navy", "cybersecurity", "biotechnology", "rail", "climate", "pharmaceutical",
-                "investment", "terrorism", "gas", "university", "ports", "biodiversity", "aviation", "minerals",
-                "tourism", "exercises", "intelligence"]
-AND_PAIRS = [("energy", "transition"), ("defence", "industry"), ("trade", "investment"), ("climate", "finance"),
-             ("cooperation", "semiconductors"), ("human", "rights"), ("public", "health"), ("food", "security"),
-             ("border", "security"), ("remote", "sensing"), ("private", "sector"), ("digital", "economy"),
-             ("palm", "oil"), ("disaster", "relief"), ("cultural", "exchanges"), ("nuclear", "energy")]
-PHRASES = ["joint military exercises", "free trade agreement", "memorandum of understanding",
-           "critical raw minerals", "energy security", "human rights", "people-to-people ties",
-           "artificial intelligence", "the war in Ukraine", "liquefied natural gas", "foreign direct investment",
-           "earth observation satellites", "pandemic preparedness", "high-speed rail", "climate change",
-           "law enforcement cooperation", "strategic partnership", "told reporters"]
+SECTOR_TERMS = [
+    "semiconductors",
+    "refugees",
+    "tariffs",
+    "satellite",
+    "vaccine",
+    "fisheries",
+    "scholarships",
+    "ceasefire",
+    "navy",
+    "cybersecurity",
+    "biotechnology",
+    "rail",
+    "climate",
+    "pharmaceutical",
+    "investment",
+    "terrorism",
+    "gas",
+    "university",
+    "ports",
+    "biodiversity",
+    "aviation",
+    "minerals",
+    "tourism",
+    "exercises",
+    "intelligence",
+]
+AND_PAIRS = [
+    ("energy", "transition"),
+    ("defence", "industry"),
+    ("trade", "investment"),
+    ("climate", "finance"),
+    ("cooperation", "semiconductors"),
+    ("human", "rights"),
+    ("public", "health"),
+    ("food", "security"),
+    ("border", "security"),
+    ("remote", "sensing"),
+    ("private", "sector"),
+    ("digital", "economy"),
+    ("palm", "oil"),
+    ("disaster", "relief"),
+    ("cultural", "exchanges"),
+    ("nuclear", "energy"),
+]
+PHRASES = [
+    "joint military exercises",
+    "free trade agreement",
+    "memorandum of understanding",
+    "critical raw minerals",
+    "energy security",
+    "human rights",
+    "people-to-people ties",
+    "artificial intelligence",
+    "the war in Ukraine",
+    "liquefied natural gas",
+    "foreign direct investment",
+    "earth observation satellites",
+    "pandemic preparedness",
+    "high-speed rail",
+    "climate change",
+    "law enforcement cooperation",
+    "strategic partnership",
+    "told reporters",
+]
 # Words that the templates put in a large share of paragraphs; the search phase checks the fraction.
-BROAD = ["officials", "sides", "cooperation", "agreed", "two", "both", "priority OR agreed",
-         "cooperation OR officials", "leaders OR sides", "priority OR region OR partners"]
+BROAD = [
+    "officials",
+    "sides",
+    "cooperation",
+    "agreed",
+    "two",
+    "both",
+    "priority OR agreed",
+    "cooperation OR officials",
+    "leaders OR sides",
+    "priority OR region OR partners",
+]
 
 
 @dataclass
@@ -50,8 +113,7 @@ class Query:
         return asdict(self)
 
     def params(self) -> list[tuple[str, str]]:
-        return ([("q", self.q)] + [("sector", s) for s in self.sectors]
-                + [("country", c) for c in self.countries])
+        return [("q", self.q)] + [("sector", s) for s in self.sectors] + [("country", c) for c in self.countries]
 
 
 def query_set(reps: int = 50, seed: int = 1) -> list[Query]:
@@ -60,8 +122,13 @@ def query_set(reps: int = 50, seed: int = 1) -> list[Query]:
     gen = Generator(seed)
     sectors = list(TOPICS)
     frequent_countries = gen.countries.items[:25]
-    words = (SECTOR_TERMS + gen.noun.items[:40:2] + gen.noun.items[100::37] + gen.adj.items[::23]
-             + gen.names.items[:2000:250])
+    words = (
+        SECTOR_TERMS
+        + gen.noun.items[:40:2]
+        + gen.noun.items[100::37]
+        + gen.adj.items[::23]
+        + gen.names.items[:2000:250]
+    )
     out: list[Query] = []
     for i in range(reps):
         term = words[i % len(words)]
@@ -71,8 +138,14 @@ def query_set(reps: int = 50, seed: int = 1) -> list[Query]:
         out.append(Query("phrase", f'"{PHRASES[i % len(PHRASES)]}"'))
         out.append(Query("term_sector", words[(i * 7 + 3) % len(words)], [sectors[i % len(sectors)]]))
         two = rng.sample(sectors[:8], 2)
-        out.append(Query("term_2sectors_country", rng.choice(SECTOR_TERMS + ADJECTIVES[:20]), two,
-                         [frequent_countries[i % len(frequent_countries)]]))
+        out.append(
+            Query(
+                "term_2sectors_country",
+                rng.choice(SECTOR_TERMS + ADJECTIVES[:20]),
+                two,
+                [frequent_countries[i % len(frequent_countries)]],
+            )
+        )
         out.append(Query("broad", BROAD[i % len(BROAD)]))
     order = {kind: n for n, kind in enumerate(TYPES)}
     return sorted(out, key=lambda query: order[query.kind])

@@ -7,6 +7,7 @@ with concurrent clients, prints a table and saves everything as JSON in
 ``bench/results/<size>-<timestamp>.json``. Each measured phase runs in its
 own process (``bench.phases``) so its peak memory is its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,10 +73,18 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             pass
     try:
-        info["git_commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                            text=True, timeout=10).stdout.strip()
-        info["git_dirty"] = bool(subprocess.run(["git", "status", "--porcelain", "--", "search", "web"], cwd=ROOT,
-                                                capture_output=True, text=True, timeout=10).stdout.strip())
+        info["git_commit"] = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        info["git_dirty"] = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--", "search", "web"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+        )
     except (OSError, subprocess.SubprocessError):
         pass
     import hashlib
@@ -112,14 +121,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reps", type=int, default=50, help="queries of each of the six types (default 50)")
     parser.add_argument("--passes", type=int, default=1, help="timed passes over the query set (default 1)")
-    parser.add_argument("--naive-reps", type=int, default=0,
-                        help="queries of each type for the slow naive baseline (default: --reps)")
+    parser.add_argument(
+        "--naive-reps", type=int, default=0, help="queries of each type for the slow naive baseline (default: --reps)"
+    )
     parser.add_argument("--api-clients", type=int, default=4)
     parser.add_argument("--api-requests", type=int, default=1000, help="requests in the API phase (default 1000)")
     parser.add_argument("--api-seconds", type=float, default=60, help="time cap of the API phase (default 60)")
     parser.add_argument("--procs", type=int, default=0, help="reindex worker processes (default: the product's)")
-    parser.add_argument("--skip", action="append", default=[], choices=["tagged", "untagged", "search", "api"],
-                        help="skip a phase (repeatable)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["tagged", "untagged", "search", "api"],
+        help="skip a phase (repeatable)",
+    )
     parser.add_argument("--profile", type=int, default=25, help="cProfile rows of Index.search to keep (0: off)")
     parser.add_argument("--work", default="", help="corpus and index folder (default bench/results/work/<size>)")
     parser.add_argument("--results", default=str(RESULTS), help="where the JSON goes (default bench/results)")
@@ -132,8 +147,14 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(args.work or RESULTS / "work" / f"{label}-seed{args.seed}").resolve()
     work.mkdir(parents=True, exist_ok=True)
     corpus_dir, tagged_ix, given_ix = work / "corpus", work / "index-tagged", work / "index-given"
-    result: dict = {"size": label, "paragraphs": n, "seed": args.seed, "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "machine": machine(), "settings": {k: v for k, v in vars(args).items()}}
+    result: dict = {
+        "size": label,
+        "paragraphs": n,
+        "seed": args.seed,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "machine": machine(),
+        "settings": {k: v for k, v in vars(args).items()},
+    }
     print(f"diplosearch benchmark: {n:,} paragraphs, work folder {work}", file=sys.stderr)
 
     print("  [corpus] ...", end="", flush=True, file=sys.stderr)
@@ -146,8 +167,12 @@ def main(argv: list[str] | None = None) -> dict:
         if name in args.skip:
             continue
         shutil.rmtree(folder, ignore_errors=True)
-        phase = run_phase(f"index-{name}", ["index", "--corpus", str(corpus_dir), "--index", str(folder),
-                                            *extra, *procs], work, args.timeout)
+        phase = run_phase(
+            f"index-{name}",
+            ["index", "--corpus", str(corpus_dir), "--index", str(folder), *extra, *procs],
+            work,
+            args.timeout,
+        )
         result[f"index_{name}"] = phase
         if "paragraphs" in phase:
             search_ix = folder  # the last built: the untagged one when there is one (controlled tags)
@@ -157,16 +182,49 @@ def main(argv: list[str] | None = None) -> dict:
     if (search_ix / "CURRENT").exists():
         result["cold"] = run_phase("cold", ["cold", "--index", str(search_ix)], work, args.timeout)
         if "search" not in args.skip:
-            result["search"] = run_phase("search", ["search", "--index", str(search_ix), "--reps", str(args.reps),
-                                                    "--passes", str(args.passes), "--seed", str(args.seed),
-                                                    "--naive-reps", str(args.naive_reps),
-                                                    "--profile", str(args.profile)], work, args.timeout)
+            result["search"] = run_phase(
+                "search",
+                [
+                    "search",
+                    "--index",
+                    str(search_ix),
+                    "--reps",
+                    str(args.reps),
+                    "--passes",
+                    str(args.passes),
+                    "--seed",
+                    str(args.seed),
+                    "--naive-reps",
+                    str(args.naive_reps),
+                    "--profile",
+                    str(args.profile),
+                ],
+                work,
+                args.timeout,
+            )
         if "api" not in args.skip:
-            result["api"] = run_phase("api", ["api", "--index", str(search_ix), "--reps", str(args.reps),
-                                              "--seed", str(args.seed), "--clients", str(args.api_clients),
-                                              "--requests", str(args.api_requests),
-                                              "--seconds", str(args.api_seconds), "--cwd", str(work)],
-                                      work, args.timeout)
+            result["api"] = run_phase(
+                "api",
+                [
+                    "api",
+                    "--index",
+                    str(search_ix),
+                    "--reps",
+                    str(args.reps),
+                    "--seed",
+                    str(args.seed),
+                    "--clients",
+                    str(args.api_clients),
+                    "--requests",
+                    str(args.api_requests),
+                    "--seconds",
+                    str(args.api_seconds),
+                    "--cwd",
+                    str(work),
+                ],
+                work,
+                args.timeout,
+            )
     else:
         result["error"] = "no index was built"
     if not args.keep_indexes:
@@ -193,11 +251,13 @@ def report(result: dict) -> str:
     from .queries import TYPE_LABELS, TYPES
 
     m = result["machine"]
-    lines = [f"diplosearch benchmark — {result['paragraphs']:,} paragraphs "
-             f"({result['corpus'].get('articles', '?'):,} articles), seed {result['seed']}",
-             f"machine: {m.get('nproc')} CPUs ({m.get('cpu_model', '?')}), {m.get('memory_total_mb', '?')} MB, "
-             f"load {' '.join(m.get('loadavg', []))}; Python {m['python']}, whoosh3 {m.get('whoosh3_version', '?')}",
-             ""]
+    lines = [
+        f"diplosearch benchmark — {result['paragraphs']:,} paragraphs "
+        f"({result['corpus'].get('articles', '?'):,} articles), seed {result['seed']}",
+        f"machine: {m.get('nproc')} CPUs ({m.get('cpu_model', '?')}), {m.get('memory_total_mb', '?')} MB, "
+        f"load {' '.join(m.get('loadavg', []))}; Python {m['python']}, whoosh3 {m.get('whoosh3_version', '?')}",
+        "",
+    ]
     lines.append("indexing (search.index.build.reindex, full)")
     for name, title in (("tagged", "with tagging"), ("untagged", "without tagging")):
         phase = result.get(f"index_{name}")
@@ -208,68 +268,107 @@ def report(result: dict) -> str:
             if phase.get("stderr"):
                 lines.append("    " + phase["stderr"].strip().splitlines()[-1])
         else:
-            lines.append(f"  {title:<18} {phase['paragraphs_per_s']:>9,.0f} paragraphs/s  {phase['seconds']:>8.1f} s  "
-                         f"index {_mb(phase['index_bytes'])} (facet arrays {_mb(phase['facet_cache_bytes'])}, "
-                         f"saved postings {_mb(phase.get('saved_postings_bytes', 0))}), "
-                         f"{phase['segments']} segment(s)  peak RSS: process {phase['self_peak_mb']:.0f} MB, "
-                         f"largest child {phase['children_peak_mb']:.0f} MB, tree sum {phase['tree_peak_mb']:.0f} MB")
+            lines.append(
+                f"  {title:<18} {phase['paragraphs_per_s']:>9,.0f} paragraphs/s  {phase['seconds']:>8.1f} s  "
+                f"index {_mb(phase['index_bytes'])} (facet arrays {_mb(phase['facet_cache_bytes'])}, "
+                f"saved postings {_mb(phase.get('saved_postings_bytes', 0))}), "
+                f"{phase['segments']} segment(s)  peak RSS: process {phase['self_peak_mb']:.0f} MB, "
+                f"largest child {phase['children_peak_mb']:.0f} MB, tree sum {phase['tree_peak_mb']:.0f} MB"
+            )
     cold = result.get("cold")
     if cold and "ready_s" in cold:
-        lines += ["", f"new searcher after reindex ({result['search_index']}, fresh process): "
-                      f"snapshot {cold['snapshot_s'] * 1000:.1f} ms + first search {cold['first_search_s'] * 1000:.1f} ms "
-                      f"= {cold['ready_s'] * 1000:.1f} ms (imports {cold['import_s'] * 1000:.0f} ms; "
-                      f"second search {cold['second_search_s'] * 1000:.1f} ms; peak RSS {cold['self_peak_mb']:.0f} MB)"]
+        lines += [
+            "",
+            f"new searcher after reindex ({result['search_index']}, fresh process): "
+            f"snapshot {cold['snapshot_s'] * 1000:.1f} ms + first search {cold['first_search_s'] * 1000:.1f} ms "
+            f"= {cold['ready_s'] * 1000:.1f} ms (imports {cold['import_s'] * 1000:.0f} ms; "
+            f"second search {cold['second_search_s'] * 1000:.1f} ms; peak RSS {cold['self_peak_mb']:.0f} MB)",
+        ]
     elif cold:
         lines += ["", f"cold open failed: {cold.get('failed')}"]
     search = result.get("search")
     if search and "product" in search:
-        lines += ["", f"search latency, ms (top 10 + snippets + 3 facet counts; {search['queries_per_type']} queries "
-                      f"per type x {search['passes']} pass, naive {search['naive_queries_per_type']} per type; query process peak RSS {search['self_peak_mb']:.0f} MB)",
-                  f"  {'query type':<28}{'match %':>14} | {'Index.search':^22} | {'naive groupedby':^22} |",
-                  f"  {'':<28}{'min-mean-max':>14} | {'p50':>6} {'p95':>7} {'p99':>7} | {'p50':>6} {'p95':>7} {'p99':>7} |"]
+        lines += [
+            "",
+            f"search latency, ms (top 10 + snippets + 3 facet counts; {search['queries_per_type']} queries "
+            f"per type x {search['passes']} pass, naive {search['naive_queries_per_type']} per type; "
+            f"query process peak RSS {search['self_peak_mb']:.0f} MB)",
+            f"  {'query type':<28}{'match %':>14} | {'Index.search':^22} | {'naive groupedby':^22} |",
+            f"  {'':<28}{'min-mean-max':>14} | {'p50':>6} {'p95':>7} {'p99':>7} | {'p50':>6} {'p95':>7} {'p99':>7} |",
+        ]
         for kind in (*TYPES, "all"):
             p, b = search["product"][kind], search["naive"][kind]
             check = search["checks"].get(kind)
-            match = (f"{check['match_fraction_min'] * 100:.1f}-{check['match_fraction_mean'] * 100:.1f}-"
-                     f"{check['match_fraction_max'] * 100:.0f}" if check else "")
-            lines.append(f"  {TYPE_LABELS.get(kind, 'all queries'):<28}{match:>14} | {p['p50_ms']:>6.1f} "
-                         f"{p['p95_ms']:>7.1f} {p['p99_ms']:>7.1f} | {b['p50_ms']:>6.1f} {b['p95_ms']:>7.1f} "
-                         f"{b['p99_ms']:>7.1f} |")
+            match = (
+                f"{check['match_fraction_min'] * 100:.1f}-{check['match_fraction_mean'] * 100:.1f}-"
+                f"{check['match_fraction_max'] * 100:.0f}"
+                if check
+                else ""
+            )
+            lines.append(
+                f"  {TYPE_LABELS.get(kind, 'all queries'):<28}{match:>14} | {p['p50_ms']:>6.1f} "
+                f"{p['p95_ms']:>7.1f} {p['p99_ms']:>7.1f} | {b['p50_ms']:>6.1f} {b['p95_ms']:>7.1f} "
+                f"{b['p99_ms']:>7.1f} |"
+            )
         broad = search["checks"]["broad"]["match_fraction_min"]
-        lines.append(f"  broad queries match at least {broad * 100:.1f}% of the index"
-                     + ("" if broad >= 0.30 else "  << BELOW 30%"))
-        mismatches = {k: (c["total_mismatch"], c["facet_mismatch"]) for k, c in search["checks"].items()
-                      if c["total_mismatch"] or c["facet_mismatch"]}
-        lines.append("  product vs Whoosh: " + ("totals and facet counts agree" if not mismatches else
-                                                f"MISMATCHES (total, facet) by type: {mismatches}"))
+        lines.append(
+            f"  broad queries match at least {broad * 100:.1f}% of the index"
+            + ("" if broad >= 0.30 else "  << BELOW 30%")
+        )
+        mismatches = {
+            k: (c["total_mismatch"], c["facet_mismatch"])
+            for k, c in search["checks"].items()
+            if c["total_mismatch"] or c["facet_mismatch"]
+        }
+        lines.append(
+            "  product vs Whoosh: "
+            + (
+                "totals and facet counts agree"
+                if not mismatches
+                else f"MISMATCHES (total, facet) by type: {mismatches}"
+            )
+        )
         profile = search.get("profile")
         if profile:
-            lines.append(f"  profile of one pass of Index.search ({profile['queries']} queries, "
-                         f"{profile['total_s']:.2f} s under cProfile), top own-time functions:")
+            lines.append(
+                f"  profile of one pass of Index.search ({profile['queries']} queries, "
+                f"{profile['total_s']:.2f} s under cProfile), top own-time functions:"
+            )
             for row in profile["by_tottime"][:8]:
-                lines.append(f"    {row['tottime_s']:>7.3f} s own {row['cumtime_s']:>7.3f} s cum  "
-                             f"{row['calls']:>7} calls  {row['function']}")
+                lines.append(
+                    f"    {row['tottime_s']:>7.3f} s own {row['cumtime_s']:>7.3f} s cum  "
+                    f"{row['calls']:>7} calls  {row['function']}"
+                )
             lines.append("  ... and the product's own functions by cumulative time:")
             for row in profile.get("product_functions", [])[:10]:
-                lines.append(f"    {row['tottime_s']:>7.3f} s own {row['cumtime_s']:>7.3f} s cum  "
-                             f"{row['calls']:>7} calls  {row['function']}")
+                lines.append(
+                    f"    {row['tottime_s']:>7.3f} s own {row['cumtime_s']:>7.3f} s cum  "
+                    f"{row['calls']:>7} calls  {row['function']}"
+                )
     elif search:
         lines += ["", f"search phase failed: {search.get('failed')}", search.get("stderr", "")[-800:]]
     api = result.get("api")
     if api and "latency" in api:
         lat = api["latency"]
-        lines += ["", f"web API under {api['clients']} clients (diplosearch serve, gunicorn): "
-                      f"{api['requests_done']} requests in {api['seconds']:.1f} s = {api['requests_per_s']:.1f} req/s, "
-                      f"errors {api['errors']} {api['statuses']}; server ready after "
-                      f"{api['server_start_to_ready_s']:.1f} s, server peak RSS {api['server_peak_mb']} MB"]
+        lines += [
+            "",
+            f"web API under {api['clients']} clients (diplosearch serve, gunicorn): "
+            f"{api['requests_done']} requests in {api['seconds']:.1f} s = {api['requests_per_s']:.1f} req/s, "
+            f"errors {api['errors']} {api['statuses']}; server ready after "
+            f"{api['server_start_to_ready_s']:.1f} s, server peak RSS {api['server_peak_mb']} MB",
+        ]
         if api.get("worker_cpu_s"):
-            lines.append(f"  CPU seconds: workers {', '.join(f'{s:.1f}' for s in api['worker_cpu_s'])}; "
-                         f"the clients {api['client_cpu_s']:.1f}")
+            lines.append(
+                f"  CPU seconds: workers {', '.join(f'{s:.1f}' for s in api['worker_cpu_s'])}; "
+                f"the clients {api['client_cpu_s']:.1f}"
+            )
         for endpoint in ("/api/search", "/", "all"):
             e = lat[endpoint]
             if e.get("n"):
-                lines.append(f"  {endpoint:<12} n={e['n']:<5} p50 {e['p50_ms']:>7.1f}  p95 {e['p95_ms']:>7.1f}  "
-                             f"p99 {e['p99_ms']:>7.1f} ms")
+                lines.append(
+                    f"  {endpoint:<12} n={e['n']:<5} p50 {e['p50_ms']:>7.1f}  p95 {e['p95_ms']:>7.1f}  "
+                    f"p99 {e['p99_ms']:>7.1f} ms"
+                )
         for example in api.get("error_examples", [])[:3]:
             lines.append(f"  error: {example}")
     elif api:

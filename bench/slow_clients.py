@@ -16,6 +16,7 @@ worker used. Latencies are wall-clock on a shared machine: compare runs made
 under similar load (the load average is printed). No figure is asserted
 anywhere (``tests/test_live_server.py`` checks the behaviour).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,18 @@ from pathlib import Path
 from .phases import _descendants, cpu_seconds, free_port, percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
-QUERIES = ["semiconductors", "energy security", '"prime minister"', "trade OR investment", "defence cooperation",
-           "climate", "Malaysia", "agreed", "ports", "students"]
+QUERIES = [
+    "semiconductors",
+    "energy security",
+    '"prime minister"',
+    "trade OR investment",
+    "defence cooperation",
+    "climate",
+    "Malaysia",
+    "agreed",
+    "ports",
+    "students",
+]
 
 
 def serve_command(index: str, port: int, options: list[str]) -> list[str]:
@@ -93,8 +104,12 @@ def normal_clients(port: int, clients: int, seconds: float, timeout: float) -> d
         thread.start()
     for thread in threads:
         thread.join()
-    return {"requests": len(latencies), "failures": len(failures), "failure_kinds": sorted(set(failures))[:5],
-            **percentiles(latencies)}
+    return {
+        "requests": len(latencies),
+        "failures": len(failures),
+        "failure_kinds": sorted(set(failures))[:5],
+        **percentiles(latencies),
+    }
 
 
 class SlowClients:
@@ -177,8 +192,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=0, help="Threads per worker (default: serve's).")
     parser.add_argument("--normal", type=int, default=4)
     parser.add_argument("--slow", type=int, default=20)
-    parser.add_argument("--kind", choices=("both", "senders", "readers"), default="both",
-                        help="Slow senders, slow readers or half of each (default).")
+    parser.add_argument(
+        "--kind",
+        choices=("both", "senders", "readers"),
+        default="both",
+        help="Slow senders, slow readers or half of each (default).",
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="Length of each measured run.")
     parser.add_argument("--timeout", type=float, default=30.0, help="A normal request taking longer fails.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
@@ -192,12 +211,13 @@ def main(argv: list[str] | None = None) -> dict:
 
             index = str(Path(work) / "index")
             reindex(WhooshBackend(index), [ROOT / "seeds"], progress=False)
-        options = [*(["--workers", str(args.workers)] if args.workers else []),
-                   *(["--threads", str(args.threads)] if args.threads else [])]
+        options = [
+            *(["--workers", str(args.workers)] if args.workers else []),
+            *(["--threads", str(args.threads)] if args.threads else []),
+        ]
         port = free_port()
         log = open(Path(work) / "server.log", "w")
-        server = subprocess.Popen(serve_command(index, port, options), stdout=log, stderr=subprocess.STDOUT,
-                                  cwd=ROOT)
+        server = subprocess.Popen(serve_command(index, port, options), stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         try:
             wait_ready(port, server)
             normal_clients(port, args.normal, 2.0, args.timeout)  # warm every worker
@@ -219,10 +239,18 @@ def main(argv: list[str] | None = None) -> dict:
             log.close()
     result = {
         "server": {"workers": args.workers or len(unloaded_cpu), "options": options or ["(defaults)"]},
-        "load_average": os.getloadavg(), "cpus": os.cpu_count(),
-        "unloaded": unloaded, "with_slow_clients": loaded, "slow_clients": {"count": args.slow, "kind": args.kind, **slow_stats},
-        "p95_ratio": round(loaded["p95_ms"] / unloaded["p95_ms"], 2) if loaded.get("p95_ms") and unloaded.get("p95_ms") else None,
-        "worker_cpu_seconds": {"unloaded": sorted(unloaded_cpu.values()), "with_slow_clients": sorted(loaded_cpu.values())},
+        "load_average": os.getloadavg(),
+        "cpus": os.cpu_count(),
+        "unloaded": unloaded,
+        "with_slow_clients": loaded,
+        "slow_clients": {"count": args.slow, "kind": args.kind, **slow_stats},
+        "p95_ratio": round(loaded["p95_ms"] / unloaded["p95_ms"], 2)
+        if loaded.get("p95_ms") and unloaded.get("p95_ms")
+        else None,
+        "worker_cpu_seconds": {
+            "unloaded": sorted(unloaded_cpu.values()),
+            "with_slow_clients": sorted(loaded_cpu.values()),
+        },
     }
     if args.json:
         print(json.dumps(result, indent=1))
@@ -232,17 +260,26 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 def _print(r: dict) -> None:
-    print(f"server: {' '.join(r['server']['options'])}, {r['server']['workers']} workers; "
-          f"{r['cpus']} CPUs, load average {r['load_average'][0]:.2f}")
+    print(
+        f"server: {' '.join(r['server']['options'])}, {r['server']['workers']} workers; "
+        f"{r['cpus']} CPUs, load average {r['load_average'][0]:.2f}"
+    )
     print(f"{'run':<24}{'requests':>9}{'failed':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for name, key in (("unloaded", "unloaded"), (f"{r['slow_clients']['count']} slow clients", "with_slow_clients")):
         run = r[key]
-        print(f"{name:<24}{run['requests']:>9}{run['failures']:>8}{run.get('p50_ms', float('nan')):>9.1f}"
-              f"{run.get('p95_ms', float('nan')):>9.1f}{run.get('max_ms', float('nan')):>9.1f}")
+        print(
+            f"{name:<24}{run['requests']:>9}{run['failures']:>8}{run.get('p50_ms', float('nan')):>9.1f}"
+            f"{run.get('p95_ms', float('nan')):>9.1f}{run.get('max_ms', float('nan')):>9.1f}"
+        )
     print(f"p95 with slow clients / unloaded: {r['p95_ratio']}")
-    print(f"slow clients: {r['slow_clients']['connections']} connections, {r['slow_clients']['dropped']} dropped by the server")
-    print(f"CPU seconds per worker: unloaded {r['worker_cpu_seconds']['unloaded']}, "
-          f"with slow clients {r['worker_cpu_seconds']['with_slow_clients']}")
+    print(
+        f"slow clients: {r['slow_clients']['connections']} connections, "
+        f"{r['slow_clients']['dropped']} dropped by the server"
+    )
+    print(
+        f"CPU seconds per worker: unloaded {r['worker_cpu_seconds']['unloaded']}, "
+        f"with slow clients {r['worker_cpu_seconds']['with_slow_clients']}"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ files (``state``: the manifest of sources, the near-duplicate index, the
 list of other copies of each article), so the next reindex, on any machine
 that reaches the backend, can be incremental.
 """
+
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
@@ -95,8 +96,9 @@ class Backend(Protocol):
     def alternates(self, article_id: str) -> list[dict]:
         """Other copies of an article that were not indexed (id, title, date, source, url)."""
 
-    def facet_values(self, facet: str, prefix: str = "", limit: int = 20,
-                     request: SearchRequest | None = None) -> list[FacetValue]:
+    def facet_values(
+        self, facet: str, prefix: str = "", limit: int = 20, request: SearchRequest | None = None
+    ) -> list[FacetValue]:
         """Values of one facet whose words start with ``prefix``, most frequent first."""
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 
 ``serve`` is added by ``web.cli``, so this package never imports Flask.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,23 +28,45 @@ EXIT_SKIPPED = 3  # the work was done, but some sources (or URLs) could not be r
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT): the unfinished build was deleted
 
 INDEX_OPTIONS = [
-    click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, envvar="DIPLOSEARCH_INDEX",
-                 type=click.Path(file_okay=False), help="Index folder (Whoosh backend)."),
-    click.option("--backend", type=click.Choice(["whoosh", "opensearch"]), default=None,
-                 envvar="DIPLOSEARCH_BACKEND",
-                 help="Where the index is: whoosh (the --index folder; default) or opensearch (a cluster; the "
-                      "default when an OpenSearch URL is given)."),
-    click.option("--opensearch-url", envvar="DIPLOSEARCH_OPENSEARCH_URL", default="", metavar="URL",
-                 help="The OpenSearch cluster (comma-separated URLs for several nodes); "
-                      "$DIPLOSEARCH_OPENSEARCH_URL."),
-    click.option("--opensearch-index", envvar="DIPLOSEARCH_OPENSEARCH_INDEX", default="diplosearch",
-                 show_default=True, metavar="NAME", help="The alias of the live build on the cluster."),
+    click.option(
+        "--index",
+        "index_dir",
+        default=DEFAULT_INDEX,
+        show_default=True,
+        envvar="DIPLOSEARCH_INDEX",
+        type=click.Path(file_okay=False),
+        help="Index folder (Whoosh backend).",
+    ),
+    click.option(
+        "--backend",
+        type=click.Choice(["whoosh", "opensearch"]),
+        default=None,
+        envvar="DIPLOSEARCH_BACKEND",
+        help="Where the index is: whoosh (the --index folder; default) or opensearch (a cluster; the "
+        "default when an OpenSearch URL is given).",
+    ),
+    click.option(
+        "--opensearch-url",
+        envvar="DIPLOSEARCH_OPENSEARCH_URL",
+        default="",
+        metavar="URL",
+        help="The OpenSearch cluster (comma-separated URLs for several nodes); $DIPLOSEARCH_OPENSEARCH_URL.",
+    ),
+    click.option(
+        "--opensearch-index",
+        envvar="DIPLOSEARCH_OPENSEARCH_INDEX",
+        default="diplosearch",
+        show_default=True,
+        metavar="NAME",
+        help="The alias of the live build on the cluster.",
+    ),
 ]
 
 
 def index_options(command):
     """Where the index is (``--index``, or ``--backend opensearch --opensearch-url URL``); the
     command receives it as ``target`` (a ``search.backends.Target``)."""
+
     @functools.wraps(command)
     def wrapper(*args, index_dir, backend, opensearch_url, opensearch_index, **kwargs):
         from search.backends import Target
@@ -55,8 +78,9 @@ def index_options(command):
 
         if backend is None and typed("index_dir"):  # a folder named on the command line is a Whoosh index
             if opensearch_url and typed("opensearch_url"):
-                raise click.UsageError("--index names a Whoosh folder and --opensearch-url a cluster: "
-                                       "say which with --backend")
+                raise click.UsageError(
+                    "--index names a Whoosh folder and --opensearch-url a cluster: say which with --backend"
+                )
             backend = "whoosh"
         try:
             target = Target.choose(index_dir, backend, opensearch_url, opensearch_index)
@@ -78,17 +102,40 @@ def main() -> None:
 @click.argument("sources", nargs=-1, type=click.Path())
 @index_options
 @click.option("--replace", is_flag=True, help="Make the index exactly SOURCES, dropping every other source.")
-@click.option("--remove", "remove", multiple=True, type=click.Path(), metavar="PATH",
-              help="Drop an indexed file, or every indexed file under a folder (repeatable).")
+@click.option(
+    "--remove",
+    "remove",
+    multiple=True,
+    type=click.Path(),
+    metavar="PATH",
+    help="Drop an indexed file, or every indexed file under a folder (repeatable).",
+)
 @click.option("--prune", is_flag=True, help="Drop indexed files that no longer exist.")
 @click.option("--full", is_flag=True, help="Re-read every source instead of keeping unchanged ones.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--shards", type=click.IntRange(min=1), default=None,
-              help="OpenSearch: primary shards of the new build (default 1).")
-@click.option("--replicas", type=click.IntRange(min=0), default=None,
-              help="OpenSearch: replicas of the new build (default 1 on a cluster of several nodes, else 0).")
-def reindex(sources: tuple[str, ...], target, replace: bool, remove: tuple[str, ...], prune: bool,
-            full: bool, as_json: bool, shards: int | None, replicas: int | None) -> None:
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    default=None,
+    help="OpenSearch: primary shards of the new build (default 1).",
+)
+@click.option(
+    "--replicas",
+    type=click.IntRange(min=0),
+    default=None,
+    help="OpenSearch: replicas of the new build (default 1 on a cluster of several nodes, else 0).",
+)
+def reindex(
+    sources: tuple[str, ...],
+    target,
+    replace: bool,
+    remove: tuple[str, ...],
+    prune: bool,
+    full: bool,
+    as_json: bool,
+    shards: int | None,
+    replicas: int | None,
+) -> None:
     """Add or update SOURCES (files or folders) in the index, keeping every other source.
 
     Without SOURCES, re-read the sources the index holds (seeds/ for a new
@@ -100,8 +147,7 @@ def reindex(sources: tuple[str, ...], target, replace: bool, remove: tuple[str, 
     if (shards is not None or replicas is not None) and target.backend != "opensearch":
         raise click.UsageError("--shards and --replicas size an OpenSearch build (--backend opensearch)")
     target = replace_target(target, shards=shards, replicas=replicas)
-    report = run_reindex(target, sources, replace=replace, remove=remove, prune=prune, full=full,
-                         announce=not as_json)
+    report = run_reindex(target, sources, replace=replace, remove=remove, prune=prune, full=full, announce=not as_json)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     else:
@@ -154,6 +200,7 @@ class Stopped(BaseException):
 def stop_on_signals():
     """SIGTERM and SIGHUP raise Stopped in the main thread while the block runs (unless they
     are ignored, as under ``nohup``)."""
+
     def stop(signum, frame):
         raise Stopped(signum)
 
@@ -172,8 +219,7 @@ def stop_on_signals():
 
 
 def stopped(how: str, code: int):
-    click.echo(f"{how}: the reindex was stopped and its unfinished build deleted; the index was not changed.",
-               err=True)
+    click.echo(f"{how}: the reindex was stopped and its unfinished build deleted; the index was not changed.", err=True)
     raise SystemExit(code)
 
 
@@ -185,17 +231,27 @@ def announce_plan(plan) -> None:
 def print_report(report, target) -> None:
     """The human summary of a reindex into ``target`` (an index folder, or a ``search.backends.Target``)."""
     mode = "incremental" if report.incremental else "full"
-    click.echo(f"Indexed {report.articles} articles, {report.paragraphs} paragraphs "
-               f"into {target} ({mode} build {report.build}) in {report.seconds:.1f} s.")
-    click.echo(f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
-               f"{report.duplicates} near-duplicate copies listed under their original; "
-               f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed.")
+    click.echo(
+        f"Indexed {report.articles} articles, {report.paragraphs} paragraphs "
+        f"into {target} ({mode} build {report.build}) in {report.seconds:.1f} s."
+    )
+    click.echo(
+        f"Read {report.read_articles} articles ({report.read_paragraphs} paragraphs); "
+        f"{report.duplicates} near-duplicate copies listed under their original; "
+        f"{report.reused_sources} unchanged sources kept, {report.removed_sources} removed."
+    )
     if report.repaired:
-        click.echo(f"The live build was damaged ({len(report.repaired)} file(s), first: {report.repaired[0]}); "
-                   "every source was read again.", err=True)
+        click.echo(
+            f"The live build was damaged ({len(report.repaired)} file(s), first: {report.repaired[0]}); "
+            "every source was read again.",
+            err=True,
+        )
     if report.missing:
-        click.echo(f"{len(report.missing)} indexed file(s) no longer exist and are still indexed "
-                   f"(first: {report.missing[0]}); `diplosearch reindex --prune` drops them.", err=True)
+        click.echo(
+            f"{len(report.missing)} indexed file(s) no longer exist and are still indexed "
+            f"(first: {report.missing[0]}); `diplosearch reindex --prune` drops them.",
+            err=True,
+        )
     _report_skipped(report.skipped)
 
 
@@ -227,11 +283,16 @@ def check(target, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"ok": not report.damaged, **asdict(report)}, ensure_ascii=False, indent=1))
     elif not report.damaged:
-        click.echo(f"The index at {target} is intact: build {report.build}, {report.files} files "
-                   f"({report.bytes / 1e6:.1f} MB) verified.")
+        click.echo(
+            f"The index at {target} is intact: build {report.build}, {report.files} files "
+            f"({report.bytes / 1e6:.1f} MB) verified."
+        )
     else:
-        click.echo(f"The index at {target} is damaged: {len(report.damaged)} of {report.files} file(s) "
-                   f"of build {report.build}:", err=True)
+        click.echo(
+            f"The index at {target} is damaged: {len(report.damaged)} of {report.files} file(s) "
+            f"of build {report.build}:",
+            err=True,
+        )
         for line in report.damaged:
             click.echo(f"  {line}", err=True)
         click.echo(f"Fix: `{report.fix}` builds it again from its sources.", err=True)
@@ -254,14 +315,21 @@ def facet_options(command):
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True)
 @click.option("--sort", default="", help="relevance (default with a query), date, date-asc.")
-@click.option("--group/--no-group", default=True, show_default=True,
-              help="At most 2 paragraphs of one article per page (--no-group: every paragraph in rank order).")
-@click.option("--correct/--no-correct", default=True, show_default=True,
-              help="Search the corrected query when a word is in no paragraph (--no-correct: as typed).")
+@click.option(
+    "--group/--no-group",
+    default=True,
+    show_default=True,
+    help="At most 2 paragraphs of one article per page (--no-group: every paragraph in rank order).",
+)
+@click.option(
+    "--correct/--no-correct",
+    default=True,
+    show_default=True,
+    help="Search the corrected query when a word is in no paragraph (--no-correct: as typed).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
 @index_options
-def search_command(query, date_from, date_to, limit, page, sort, group, correct, as_json, target,
-                   **filters) -> None:
+def search_command(query, date_from, date_to, limit, page, sort, group, correct, as_json, target, **filters) -> None:
     """Search the index: words (paragraphs with all of them first, then most of them), "phrases",
     AND/OR/NOT, field:value, wildcards; and facet filters in the forms users type."""
     from search.query.params import build_request
@@ -269,8 +337,7 @@ def search_command(query, date_from, date_to, limit, page, sort, group, correct,
     try:
         backend = target.open()
         try:
-            request = build_request(query, filters, date_from, date_to, page, limit, sort, group=group,
-                                    correct=correct)
+            request = build_request(query, filters, date_from, date_to, page, limit, sort, group=group, correct=correct)
             result = backend.search(request)
         finally:
             backend.close()
@@ -282,23 +349,27 @@ def search_command(query, date_from, date_to, limit, page, sort, group, correct,
     for note in result.filter_notes:
         click.echo(note.message[:1].upper() + note.message[1:] + ".", err=not note.matched)
     if result.corrected_query:
-        click.echo(f"Showing results for: {result.corrected_query} "
-                   f"(search instead for {query!r} with --no-correct)")
-    click.echo(f"{result.total} paragraph(s) match; page {request.page} of {result.pages}"
-               f"{' (at most 2 of an article per page; --no-group for every paragraph)' if group and result.total else ''}.")
+        click.echo(f"Showing results for: {result.corrected_query} (search instead for {query!r} with --no-correct)")
+    click.echo(
+        f"{result.total} paragraph(s) match; page {request.page} of {result.pages}"
+        f"{' (at most 2 of an article per page; --no-group for every paragraph)' if group and result.total else ''}."
+    )
     if result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for number, hit in enumerate(result.hits, (request.page - 1) * request.per_page + 1):
         p = hit.paragraph
-        click.echo(f"\n{number}. {p.title or p.article_id} ({p.date or 'undated'}; {p.source or 'unknown source'}) "
-                   f"[{p.article_id} ¶{p.n}]")
+        click.echo(
+            f"\n{number}. {p.title or p.article_id} ({p.date or 'undated'}; {p.source or 'unknown source'}) "
+            f"[{p.article_id} ¶{p.n}]"
+        )
         click.echo("   " + _plain(hit.snippet))
         tags = "; ".join(f"{key}: {', '.join(values)}" for key, values in p.tags.items() if values)
         if tags:
             click.echo(f"   {tags}")
         if hit.more:
-            click.echo(f"   {hit.more} more from this article (diplosearch search ... --no-group, "
-                       f"or /article/{p.article_id})")
+            click.echo(
+                f"   {hit.more} more from this article (diplosearch search ... --no-group, or /article/{p.article_id})"
+            )
     for facet in result.facets:
         if facet.values:
             listed = ", ".join(f"{'*' if v.selected else ''}{v.value} ({v.count})" for v in facet.values)
@@ -340,8 +411,10 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
             count += 1
     _report_skipped(skipped)
     seconds = time.perf_counter() - started
-    click.echo(f"annotated {count} paragraphs in {seconds:.2f} s "
-               f"({count / seconds if seconds else 0:.0f} paragraphs/s)", err=True)
+    click.echo(
+        f"annotated {count} paragraphs in {seconds:.2f} s ({count / seconds if seconds else 0:.0f} paragraphs/s)",
+        err=True,
+    )
     if not count:
         if not skipped:
             click.echo(f"Error: no .txt, .html or .jsonl file to annotate in {' '.join(paths)}", err=True)
@@ -352,33 +425,100 @@ def annotate(paths: tuple[str, ...], no_evidence: bool) -> None:
 
 @main.command()
 @click.argument("urls", nargs=-1)
-@click.option("--feed", "feeds", multiple=True, metavar="FEED_URL",
-              help="An RSS or Atom feed whose item pages are fetched (repeatable).")
-@click.option("--sources", "sources_dir", default="sources", show_default=True, envvar="DIPLOSEARCH_SOURCES",
-              type=click.Path(file_okay=False), help="Where fetched pages are stored ($DIPLOSEARCH_SOURCES).")
-@click.option("--reindex/--no-reindex", "then_reindex", default=True, show_default=True,
-              help="Reindex the sources folder into the index after fetching.")
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="FEED_URL",
+    help="An RSS or Atom feed whose item pages are fetched (repeatable).",
+)
+@click.option(
+    "--sources",
+    "sources_dir",
+    default="sources",
+    show_default=True,
+    envvar="DIPLOSEARCH_SOURCES",
+    type=click.Path(file_okay=False),
+    help="Where fetched pages are stored ($DIPLOSEARCH_SOURCES).",
+)
+@click.option(
+    "--reindex/--no-reindex",
+    "then_reindex",
+    default=True,
+    show_default=True,
+    help="Reindex the sources folder into the index after fetching.",
+)
 @index_options
 @click.option("--refresh", is_flag=True, help="Fetch again URLs that were fetched before.")
-@click.option("--limit", "max_items", type=click.IntRange(min=0), default=DEFAULT_FEED_ITEMS, show_default=True,
-              help="Read at most N items of each feed.")
-@click.option("--allow-private", is_flag=True,
-              help="Also fetch from loopback, private and link-local addresses (refused by default).")
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds between requests to one host (a longer robots.txt Crawl-delay wins).")
-@click.option("--timeout", default=15.0, show_default=True, type=click.FloatRange(min=0.01),
-              help="Seconds to wait to connect and for each piece of data.")
-@click.option("--deadline", default=120.0, show_default=True, type=click.FloatRange(min=0.01),
-              help="Seconds for a whole page, however slowly the server sends it.")
-@click.option("--retries", default=3, show_default=True, type=click.IntRange(min=0),
-              help="Retries after connection errors, timeouts, 429 and 5xx.")
-@click.option("--backoff", default=1.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds before the first retry, doubled each time (Retry-After wins).")
+@click.option(
+    "--limit",
+    "max_items",
+    type=click.IntRange(min=0),
+    default=DEFAULT_FEED_ITEMS,
+    show_default=True,
+    help="Read at most N items of each feed.",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also fetch from loopback, private and link-local addresses (refused by default).",
+)
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between requests to one host (a longer robots.txt Crawl-delay wins).",
+)
+@click.option(
+    "--timeout",
+    default=15.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds to wait to connect and for each piece of data.",
+)
+@click.option(
+    "--deadline",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds for a whole page, however slowly the server sends it.",
+)
+@click.option(
+    "--retries",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Retries after connection errors, timeouts, 429 and 5xx.",
+)
+@click.option(
+    "--backoff",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds before the first retry, doubled each time (Retry-After wins).",
+)
 @click.option("--max-redirects", default=5, show_default=True, type=click.IntRange(min=0))
-@click.option("--max-size", "max_mb", default=5.0, show_default=True, type=click.FloatRange(min=0.001),
-              help="Largest page in MB.")
-def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, allow_private, delay, timeout,
-        deadline, retries, backoff, max_redirects, max_mb) -> None:
+@click.option(
+    "--max-size", "max_mb", default=5.0, show_default=True, type=click.FloatRange(min=0.001), help="Largest page in MB."
+)
+def add(
+    urls,
+    feeds,
+    sources_dir,
+    then_reindex,
+    target,
+    refresh,
+    max_items,
+    allow_private,
+    delay,
+    timeout,
+    deadline,
+    retries,
+    backoff,
+    max_redirects,
+    max_mb,
+) -> None:
     """Fetch web pages (URLS, and the items of each --feed) into the sources folder, then reindex.
 
     Pages are stored as SOURCES/<host>/<name>.html with a <name>.json record
@@ -393,9 +533,18 @@ def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, allo
 
     if not urls and not feeds:
         raise click.UsageError("give at least one URL or --feed FEED_URL")
-    options = FetchOptions(timeout=timeout, deadline=deadline, retries=retries, backoff=backoff, delay=delay,
-                           max_redirects=max_redirects, max_bytes=int(max_mb * 1024 * 1024),
-                           refresh=refresh, max_items=max_items, allow_private=allow_private)
+    options = FetchOptions(
+        timeout=timeout,
+        deadline=deadline,
+        retries=retries,
+        backoff=backoff,
+        delay=delay,
+        max_redirects=max_redirects,
+        max_bytes=int(max_mb * 1024 * 1024),
+        refresh=refresh,
+        max_items=max_items,
+        allow_private=allow_private,
+    )
 
     def show(result) -> None:
         click.echo(result.line(), err=not result.ok)
@@ -413,8 +562,9 @@ def add(urls, feeds, sources_dir, then_reindex, target, refresh, max_items, allo
     try:
         build = run_reindex(target, [sources_dir])
     except click.ClickException as error:
-        error.message += (f" (the fetched pages are stored in {sources_dir}; "
-                          f"run `diplosearch reindex {sources_dir}` later)")
+        error.message += (
+            f" (the fetched pages are stored in {sources_dir}; run `diplosearch reindex {sources_dir}` later)"
+        )
         raise
     print_report(build, target)
     raise SystemExit(EXIT_SKIPPED if build.skipped else status)

@@ -10,6 +10,7 @@ field, the query field and the key of the API's ``facets`` and ``filters``;
 ``key``, plural, is where a paragraph's values are (``Paragraph.tags``, the
 API's hits, the export's columns, the tags' evidence).
 """
+
 from __future__ import annotations
 
 import json
@@ -84,15 +85,38 @@ class FacetRegistry:
         self._facets = [facet for facet in self._facets if facet.name != name]
 
 
-FACETS = FacetRegistry([
-    FacetSpec("sector", "sectors", "Sector", "Sector id or label, in either spelling (repeat for any of several).",
-          lambda text, tags: tags.sectors, value_labels=sector_labels, typed_forms="sector"),
-    FacetSpec("speaker", "speakers", "Speaker", "Speaker name, or some of its words: a surname, "
-              "without accents (repeatable).",
-          lambda text, tags: tags.speakers, merge_names=True, searchable=True, hit_prefix="said"),
-    FacetSpec("country", "countries", "Country", "Country name or alias (Turkey, UK, Burma) (repeatable).",
-          lambda text, tags: tags.countries, searchable=True, typed_forms="country"),
-])
+FACETS = FacetRegistry(
+    [
+        FacetSpec(
+            "sector",
+            "sectors",
+            "Sector",
+            "Sector id or label, in either spelling (repeat for any of several).",
+            lambda text, tags: tags.sectors,
+            value_labels=sector_labels,
+            typed_forms="sector",
+        ),
+        FacetSpec(
+            "speaker",
+            "speakers",
+            "Speaker",
+            "Speaker name, or some of its words: a surname, without accents (repeatable).",
+            lambda text, tags: tags.speakers,
+            merge_names=True,
+            searchable=True,
+            hit_prefix="said",
+        ),
+        FacetSpec(
+            "country",
+            "countries",
+            "Country",
+            "Country name or alias (Turkey, UK, Burma) (repeatable).",
+            lambda text, tags: tags.countries,
+            searchable=True,
+            typed_forms="country",
+        ),
+    ]
+)
 
 
 def export_fields() -> list[str]:

@@ -1,4 +1,5 @@
 """Writing files so that a reader sees the old content or the new, never a half-written file."""
+
 from __future__ import annotations
 
 import os

@@ -3,11 +3,13 @@
 Everything here is plain data (dataclasses) so the CLI can print it as JSON
 and the web layer can render it without knowing about Whoosh.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import cache
 from typing import Any
+
 
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
@@ -141,8 +143,13 @@ class FilterNote:
         return f"no {self.facet} {self.value!r} in the index, so nothing matches this filter{closest}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"facet": self.facet, "value": self.value, "matched": list(self.matched),
-                "closest": list(self.closest), "message": self.message}
+        return {
+            "facet": self.facet,
+            "value": self.value,
+            "matched": list(self.matched),
+            "closest": list(self.closest),
+            "message": self.message,
+        }
 
 
 @dataclass

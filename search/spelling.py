@@ -5,6 +5,7 @@ one (``defence`` -> ``defense``, ``organisation`` -> ``organization``,
 ``labourers`` -> ``laborers``), so either spelling finds both, phrases included.
 The sector filter reads typed values through it too (``--sector defense``).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -14,11 +15,32 @@ SPELLING_PATH = Path(__file__).resolve().parent / "data" / "spelling.txt"
 
 # endings generated for each stem of a family: (british ending, american ending)
 FAMILIES = {
-    "our": [("our" + end, "or" + end) for end in (
-        "", "s", "ed", "ing", "er", "ers", "ite", "ites", "able", "ably", "al", "ally", "ful", "less", "ly",
-        "hood", "hoods", "ism", "ist", "ists")],
-    "ise": [("is" + end, "iz" + end) for end in (
-        "e", "es", "ed", "ing", "ation", "ations", "er", "ers", "able")],
+    "our": [
+        ("our" + end, "or" + end)
+        for end in (
+            "",
+            "s",
+            "ed",
+            "ing",
+            "er",
+            "ers",
+            "ite",
+            "ites",
+            "able",
+            "ably",
+            "al",
+            "ally",
+            "ful",
+            "less",
+            "ly",
+            "hood",
+            "hoods",
+            "ism",
+            "ist",
+            "ists",
+        )
+    ],
+    "ise": [("is" + end, "iz" + end) for end in ("e", "es", "ed", "ing", "ation", "ations", "er", "ers", "able")],
     "yse": [("ys" + end, "yz" + end) for end in ("e", "es", "ed", "ing", "er", "ers")],
     "re": [("re", "er"), ("res", "ers"), ("red", "ered")],
 }

@@ -3,6 +3,7 @@
 One definition each, so the ingester, the taggers, facet search and the
 query side agree on what "the same word" and "a sentence" mean.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,10 +14,58 @@ MONTH_ABBREVIATIONS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 # Words ending in a period that end no sentence ("Mr. Biden", "the U.S. side").
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "lt", "col", "gen", "no", "sen", "rep",
-    "gov", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "vs", "etc", "inc", "ltd", "co", "corp", "hon", "capt", "maj", "adm", "cdr", "brig", "u.s",
-    "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "h.e", "mt", "ft", "approx", "dept", "govt",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "jr",
+    "sr",
+    "lt",
+    "col",
+    "gen",
+    "no",
+    "sen",
+    "rep",
+    "gov",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "hon",
+    "capt",
+    "maj",
+    "adm",
+    "cdr",
+    "brig",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "h.e",
+    "mt",
+    "ft",
+    "approx",
+    "dept",
+    "govt",
 }
 _SENTENCE_END = re.compile(r"[.!?][”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
 _DOTTED_LETTERS = re.compile(r"^(?:[a-z]\.)*[a-z]$")
@@ -51,9 +100,27 @@ def strip_accents(text: str) -> str:
 
 
 # Letters that Unicode does not decompose into a base letter and a mark.
-_LETTERS = str.maketrans({"ı": "i", "İ": "I", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
-                          "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ß": "ss", "æ": "ae", "Æ": "Ae",
-                          "œ": "oe", "Œ": "Oe"})
+_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "İ": "I",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+    }
+)
 
 
 def ascii_letters(text: str) -> str:
@@ -85,14 +152,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         dot = match.start()
         w = _last_word(text, start, dot + 1)
-        key = w.lower().rstrip(".").lstrip("(“\"")
-        if text[dot] == "." and (key in ABBREVIATIONS or _DOTTED_LETTERS.match(key)
-                                 or _INITIAL.match(w.rstrip("."))):
+        key = w.lower().rstrip(".").lstrip('(“"')
+        if text[dot] == "." and (key in ABBREVIATIONS or _DOTTED_LETTERS.match(key) or _INITIAL.match(w.rstrip("."))):
             continue
         spans.append((start, match.end()))
         start = match.end()
     spans.append((start, len(text)))
-    return [s for s in spans if text[s[0]:s[1]].strip()]
+    return [s for s in spans if text[s[0] : s[1]].strip()]
 
 
 _WORDS = re.compile(r"\w+")

@@ -1,4 +1,5 @@
 """Shared fixtures: real indexes built in temporary folders, real apps, real servers."""
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,10 @@ def seeds_index_dir(tmp_path_factory) -> Path:
 @pytest.fixture()
 def make_articles(tmp_path):
     """Write small JSON Lines articles for a test and return the file."""
+
     def make(articles: list[dict], name: str = "articles.jsonl") -> Path:
         return write_jsonl(tmp_path / name, articles)
+
     return make
 
 

@@ -1,4 +1,5 @@
 """Finding the OpenSearch test node, building into it, and cleaning up after a test's indices."""
+
 from __future__ import annotations
 
 import os
@@ -7,8 +8,10 @@ import uuid
 import pytest
 
 URL_VARIABLE = "DIPLOSEARCH_TEST_OPENSEARCH_URL"
-SKIP_MESSAGE = (f"{URL_VARIABLE} is not set: these tests need a real OpenSearch node "
-                f"(`.ci/opensearch start` prints its URL; CI always sets it)")
+SKIP_MESSAGE = (
+    f"{URL_VARIABLE} is not set: these tests need a real OpenSearch node "
+    f"(`.ci/opensearch start` prints its URL; CI always sets it)"
+)
 
 
 def node_url() -> str:

@@ -1,5 +1,6 @@
 """The code's shape holds: stages import only earlier stages, Whoosh's internals stay fenced,
 the engine never imports Flask, and the README's layout is the layout there is."""
+
 from __future__ import annotations
 
 import ast
@@ -13,8 +14,14 @@ STAGES = ["base", "ingest", "tagging", "index", "query", "backends", "cli"]
 WHOOSH_FENCE = "search.backends.whoosh"
 # the query language: its tree and parser, and (for a backend that parses with the engine's parser
 # and stems on its own side) the public field types and analyzers a parsing schema is made of
-PUBLIC_WHOOSH = {"whoosh", "whoosh.query", "whoosh.qparser", "whoosh.qparser.dateparse", "whoosh.fields",
-                 "whoosh.analysis"}
+PUBLIC_WHOOSH = {
+    "whoosh",
+    "whoosh.query",
+    "whoosh.qparser",
+    "whoosh.qparser.dateparse",
+    "whoosh.fields",
+    "whoosh.analysis",
+}
 
 
 def module_name(path: Path) -> str:
@@ -63,8 +70,12 @@ def test_no_module_imports_from_a_later_stage():
 
 
 def test_the_engine_never_imports_flask_or_the_web_layer():
-    wrong = [f"{path.relative_to(ROOT)}:{line} imports {module}" for path in python_files("search")
-             for line, module, _ in imports(path) if module.split(".")[0] in ("flask", "web", "werkzeug")]
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for path in python_files("search")
+        for line, module, _ in imports(path)
+        if module.split(".")[0] in ("flask", "web", "werkzeug")
+    ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -92,5 +103,6 @@ def test_the_readme_layout_is_the_code_layout():
     finally:
         sys.path.remove(str(ROOT / "tools"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert layout.readme_section(readme) == layout.section(), \
+    assert layout.readme_section(readme) == layout.section(), (
         "README.md's layout is out of date: run `.venv/bin/python tools/layout.py --write`"
+    )

@@ -1,4 +1,5 @@
 """The benchmark runs end to end at a tiny size and saves every figure (no times are asserted)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,24 @@ pytestmark = pytest.mark.slow  # a real browser / server / benchmark: seconds pe
 
 
 def test_benchmark_smoke(tmp_path, capsys):
-    result = run.main(["--paragraphs", "2000", "--reps", "3", "--api-requests", "24", "--api-seconds", "20",
-                       "--profile", "5", "--work", str(tmp_path / "work"), "--results", str(tmp_path / "results")])
+    result = run.main(
+        [
+            "--paragraphs",
+            "2000",
+            "--reps",
+            "3",
+            "--api-requests",
+            "24",
+            "--api-seconds",
+            "20",
+            "--profile",
+            "5",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(tmp_path / "results"),
+        ]
+    )
     saved = list((tmp_path / "results").glob("2k-*.json"))
     assert len(saved) == 1
     data = json.loads(saved[0].read_text())
@@ -28,8 +45,7 @@ def test_benchmark_smoke(tmp_path, capsys):
         if name == "index_untagged" and "skipped" in phase:
             continue  # reindex(..., tag=False) not there yet
         assert phase["paragraphs"] == 2000, phase
-        for key in ("paragraphs_per_s", "seconds", "index_bytes", "self_peak_mb", "children_peak_mb",
-                    "tree_peak_mb"):
+        for key in ("paragraphs_per_s", "seconds", "index_bytes", "self_peak_mb", "children_peak_mb", "tree_peak_mb"):
             assert phase[key] > 0 or key == "children_peak_mb", (name, key)
 
     cold = data["cold"]

@@ -2,6 +2,7 @@
 
 Inputs are generated here; each test runs in a second or two.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ from web.cli import main
 
 from conftest import SEED_FILE, write_jsonl
 
-SENTENCE = ("The foreign ministers met in the capital on Tuesday to discuss trade, energy and defence "
-            "cooperation between the two countries. ")
+SENTENCE = (
+    "The foreign ministers met in the capital on Tuesday to discuss trade, energy and defence "
+    "cooperation between the two countries. "
+)
 
 
 def run(*args, env=None):
@@ -52,6 +55,7 @@ def timed(function, *args):
 
 
 # ---------------------------------------------------------------- HTML
+
 
 def test_100000_nested_divs_are_refused_at_once(tmp_path):
     path = tmp_path / "deep.html"
@@ -124,6 +128,7 @@ def test_the_shape_check_never_refuses_the_real_pages():
 
 # ---------------------------------------------------------------- text, paragraphs, JSON Lines
 
+
 def test_a_text_file_over_the_size_limit_is_skipped(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_bytes((SENTENCE * 100 + "\n\n").encode() * 1200)  # 11.6 MB
@@ -181,13 +186,16 @@ def test_a_paragraph_of_abbreviations_is_tagged_in_linear_time():
 
 
 def test_jsonl_lines_are_held_to_the_limit_one_by_one(tmp_path):
-    path = write_jsonl(tmp_path / "a.jsonl", [
-        {"id": "small", "title": "Small", "text": "One paragraph about trade."},
-        {"id": "big", "title": "Big", "text": "word " * 3000},
-        {"id": "many", "text": "\n\n".join(f"Paragraph {i}." for i in range(30))},
-        {"id": "long-title", "title": "T " * 1000, "url": "https://e.org/" + "x" * 5000, "text": "Fine."},
-        {"id": "i" * 1200, "text": "Fine."},
-    ])
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "small", "title": "Small", "text": "One paragraph about trade."},
+            {"id": "big", "title": "Big", "text": "word " * 3000},
+            {"id": "many", "text": "\n\n".join(f"Paragraph {i}." for i in range(30))},
+            {"id": "long-title", "title": "T " * 1000, "url": "https://e.org/" + "x" * 5000, "text": "Fine."},
+            {"id": "i" * 1200, "text": "Fine."},
+        ],
+    )
     items = read_file(path, Limits(max_source_bytes=8 * 1024, max_paragraphs=20))
     articles = {a.id: a for a in items if isinstance(a, Article)}
     reasons = {i.path.rsplit(":", 1)[-1]: i.reason for i in items if isinstance(i, Skipped)}
@@ -201,9 +209,16 @@ def test_jsonl_lines_are_held_to_the_limit_one_by_one(tmp_path):
 
 def test_a_jsonl_line_with_its_own_tags_keeps_them_on_each_piece(tmp_path):
     long_paragraph = SENTENCE * 200  # 24 kB
-    path = write_jsonl(tmp_path / "t.jsonl", [{
-        "id": "tagged", "text": f"Short one.\n\n{long_paragraph}",
-        "paragraph_tags": [{"sectors": ["trade"]}, {"sectors": ["energy"]}]}])
+    path = write_jsonl(
+        tmp_path / "t.jsonl",
+        [
+            {
+                "id": "tagged",
+                "text": f"Short one.\n\n{long_paragraph}",
+                "paragraph_tags": [{"sectors": ["trade"]}, {"sectors": ["energy"]}],
+            }
+        ],
+    )
     [article] = read_file(path)
     assert len(article.paragraphs) == 4 and len(article.given_tags) == 4
     assert [t["sectors"] for t in article.given_tags] == [["trade"], ["energy"], ["energy"], ["energy"]]
@@ -236,6 +251,7 @@ def test_a_huge_paragraph_never_makes_a_huge_answer(tmp_path):
 
 
 # ---------------------------------------------------------------- unreadable entries
+
 
 @pytest.fixture()
 def odd_folder(tmp_path):
@@ -300,8 +316,7 @@ def test_reindex_of_a_named_pipe_or_a_broken_link_changes_nothing(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
     index = tmp_path / "index"
-    for path, reason in (("pipe.txt", "not a regular file: a named pipe (FIFO)"),
-                         ("link.txt", "broken symbolic link")):
+    for path, reason in (("pipe.txt", "not a regular file: a named pipe (FIFO)"), ("link.txt", "broken symbolic link")):
         result = run("reindex", tmp_path / path, "--index", index)
         assert result.exit_code == 1 and reason in result.output, result.output
     only_bad = tmp_path / "only-bad"
@@ -326,6 +341,7 @@ def test_a_pipe_that_appears_after_discovery_does_not_block(tmp_path):
 
 # ---------------------------------------------------------------- annotate's exit status
 
+
 def test_annotate_exit_status(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("A paragraph about trade between Malaysia and Turkiye.", encoding="utf-8")
@@ -334,8 +350,11 @@ def test_annotate_exit_status(tmp_path):
     (tmp_path / "nothing").mkdir()
     ok = run("annotate", good)
     assert ok.exit_code == 0 and json.loads(ok.stdout.splitlines()[0])["article_id"] == "good"
-    for name, reason in (("missing.txt", "no such file or folder"), ("empty.txt", "empty file"),
-                         ("binary.txt", "binary file")):
+    for name, reason in (
+        ("missing.txt", "no such file or folder"),
+        ("empty.txt", "empty file"),
+        ("binary.txt", "binary file"),
+    ):
         result = run("annotate", tmp_path / name)
         assert result.exit_code == 1, (name, result.output)
         assert f"{tmp_path / name}: {reason}" in result.stderr

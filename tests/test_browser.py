@@ -5,6 +5,7 @@ the repository's seeds/ built in a temporary folder. Screenshots of the main
 states go to test-artifacts/ (gitignored). Skipped, with the reason, where
 Playwright or Chromium is missing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,15 +22,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("DIPLOSEARCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
-    reason="Playwright for Python is not installed (pip install playwright==1.65.2); browser tests skipped")
+    reason="Playwright for Python is not installed (pip install playwright==1.65.2); browser tests skipped",
+)
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); browser tests skipped",
-                allow_module_level=True)
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); browser tests skipped", allow_module_level=True)
 expect = sync_api.expect
 
 
@@ -61,13 +70,18 @@ def browser():
 @pytest.fixture()
 def page(browser, server):
     """A fresh page at desktop size that fails the test on any console error or page error."""
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True)
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text} ({msg.location})")
-            if msg.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text} ({msg.location})")
+            if msg.type in ("error", "warning")
+            else None
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.problems = problems
     yield page
@@ -165,8 +179,9 @@ def test_timeline_bar_filters_by_its_dates(page, server):
     page.goto("/?q=energy")
     bars = page.locator("svg.timeline-chart a.bar")
     assert bars.count() > 3
-    best = max(range(bars.count()), key=lambda i: int(bars.nth(i).get_attribute("aria-label")
-                                                        .split(": ")[1].split()[0]))
+    best = max(
+        range(bars.count()), key=lambda i: int(bars.nth(i).get_attribute("aria-label").split(": ")[1].split()[0])
+    )
     bar = bars.nth(best)
     start, end = bar.get_attribute("data-start"), bar.get_attribute("data-end")
     label = bar.get_attribute("aria-label")
@@ -216,10 +231,22 @@ def test_download_the_csv(page, server):
     assert download.suggested_filename.startswith("diplosearch-semiconductors-")
     assert download.suggested_filename.endswith(".csv")
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    data = api(server, "/api/search?q=semiconductors&sector=science-technology&per_page=100&group=off")  # exports are not grouped
+    data = api(
+        server, "/api/search?q=semiconductors&sector=science-technology&per_page=100&group=off"
+    )  # exports are not grouped
     assert len(rows) == data["total"] > 0
-    assert list(rows[0]) == ["article_id", "n", "title", "date", "source", "url", "text",
-                             "sectors", "speakers", "countries"]
+    assert list(rows[0]) == [
+        "article_id",
+        "n",
+        "title",
+        "date",
+        "source",
+        "url",
+        "text",
+        "sectors",
+        "speakers",
+        "countries",
+    ]
     assert [(r["article_id"], int(r["n"])) for r in rows] == [(h["article_id"], h["n"]) for h in data["hits"]]
     assert all("science-technology" in r["sectors"].split("; ") for r in rows)
 
@@ -259,7 +286,7 @@ def test_facet_search_box_filters_speakers(page, server):
     expect(box).to_be_visible()
     box.fill("bid")
     page.wait_for_selector('.facet-speaker ul.facet-values[data-filtered="bid"]')
-    items = page.locator('.facet-speaker ul.facet-values li')
+    items = page.locator(".facet-speaker ul.facet-values li")
     expect(items.first).to_contain_text("Biden")
     for label in items.locator(".label").all_inner_texts():
         assert "bid" in label.lower()
@@ -290,14 +317,18 @@ def test_without_javascript_facets_still_search_and_expand(browser, server):
 
 
 def test_phone_width_layout(browser, server):
-    context = browser.new_context(base_url=server, viewport={"width": 375, "height": 740},
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        base_url=server, viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     try:
-        for path, name in (("/?q=energy", "09-phone-results"), ("/article/000_c346cf18d6c898db?p=12&q=semiconductors#p12", "10-phone-article"),
-                           ("/help", "11-phone-help")):
+        for path, name in (
+            ("/?q=energy", "09-phone-results"),
+            ("/article/000_c346cf18d6c898db?p=12&q=semiconductors#p12", "10-phone-article"),
+            ("/help", "11-phone-help"),
+        ):
             page.goto(path)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 375, f"{path} scrolls sideways at 375px ({width}px wide)"
@@ -314,9 +345,15 @@ def test_phone_width_layout(browser, server):
 
 
 def test_no_console_errors_on_the_main_pages(page, server):
-    for path in ("/", "/?q=semiconducters", "/?q=energy&more=speaker", "/help",
-                 "/article/000_c346cf18d6c898db?p=3&q=energy#p3", "/?q=energy&from=2022&to=2022",
-                 "/?q=energy&from=2022-03&to=2022-03"):
+    for path in (
+        "/",
+        "/?q=semiconducters",
+        "/?q=energy&more=speaker",
+        "/help",
+        "/article/000_c346cf18d6c898db?p=3&q=energy#p3",
+        "/?q=energy&from=2022&to=2022",
+        "/?q=energy&from=2022-03&to=2022-03",
+    ):
         page.goto(path)
         page.wait_for_load_state("load")
     assert not page.problems
@@ -336,19 +373,33 @@ document.addEventListener('securitypolicyviolation', function (e) {
 def test_the_pages_work_under_the_content_security_policy(page, server):
     """Every main page, the facet search box (fetch) and the timeline, with no CSP violation."""
     page.add_init_script(CSP_WATCH)
-    for path in ("/", "/?q=energy", "/?q=semiconducters", "/?q=energy&more=speaker", "/help",
-                 "/article/000_c346cf18d6c898db?p=3&q=energy#p3", "/?q=%22open", "/article/nope"):
+    for path in (
+        "/",
+        "/?q=energy",
+        "/?q=semiconducters",
+        "/?q=energy&more=speaker",
+        "/help",
+        "/article/000_c346cf18d6c898db?p=3&q=energy#p3",
+        "/?q=%22open",
+        "/article/nope",
+    ):
         response = page.goto(path)
         policy = response.headers.get("content-security-policy", "")
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
-        assert response.headers.get("x-frame-options") == "DENY" and response.headers.get("x-content-type-options") == "nosniff"
+        assert (
+            response.headers.get("x-frame-options") == "DENY"
+            and response.headers.get("x-content-type-options") == "nosniff"
+        )
         page.wait_for_load_state("load")
         assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
     # the two error pages are logged as failed loads (400, 404), as they should be; nothing else
-    page.problems[:] = [p for p in page.problems
-                        if not ("Failed to load resource" in p and ("%22open" in p or "/article/nope" in p))]
+    page.problems[:] = [
+        p for p in page.problems if not ("Failed to load resource" in p and ("%22open" in p or "/article/nope" in p))
+    ]
     page.goto("/?q=energy")
-    expect(page.locator("svg.ticks text").first).to_be_visible()  # the timeline's labels, drawn without style attributes
+    expect(
+        page.locator("svg.ticks text").first
+    ).to_be_visible()  # the timeline's labels, drawn without style attributes
     page.get_by_role("searchbox", name="Find a speaker").fill("bid")  # site.js fetches /api/facets
     page.wait_for_selector('.facet-speaker ul.facet-values[data-filtered="bid"]')
     assert page.evaluate("window.__csp") == []
@@ -387,17 +438,28 @@ def test_a_script_url_from_a_source_is_never_the_original_article_link(browser, 
     from unittest import mock
 
     import search.ingest.sources as sources_module
+
     from conftest import write_jsonl
 
     text = "Energy ministers met to discuss a grid interconnection and trade in power, officials said."
-    articles = [{"id": "js", "title": "Grid talks", "url": "javascript:document.title='pwned'", "text": text},
-                {"id": "data", "title": "Power talks", "url": "data:text/html,<script>alert(1)</script>",
-                 "text": "Trade ministers agreed on tariffs and customs cooperation at the border, both sides said."}]
+    articles = [
+        {"id": "js", "title": "Grid talks", "url": "javascript:document.title='pwned'", "text": text},
+        {
+            "id": "data",
+            "title": "Power talks",
+            "url": "data:text/html,<script>alert(1)</script>",
+            "text": "Trade ministers agreed on tariffs and customs cooperation at the border, both sides said.",
+        },
+    ]
     sources = write_jsonl(tmp_path / "hostile.jsonl", articles)
     for built_before_the_fix in (False, True):
         index = tmp_path / f"index-{built_before_the_fix}"
-        with mock.patch.object(sources_module, "http_url", (lambda url: url) if built_before_the_fix
-                               else getattr(sources_module, "http_url", lambda url: url), create=True):
+        with mock.patch.object(
+            sources_module,
+            "http_url",
+            (lambda url: url) if built_before_the_fix else getattr(sources_module, "http_url", lambda url: url),
+            create=True,
+        ):
             reindex([sources], index, progress=False)
         process, base = start_server(index, tmp_path / f"server-{built_before_the_fix}.log")
         context = browser.new_context(base_url=base)

@@ -9,6 +9,7 @@ answers, for a change it cannot see without reading the whole build, never
 500), and a reindex either re-reads every source and leaves an intact index,
 or changes nothing and says what to run.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,10 +65,20 @@ def small_min_docs():
 def pristine(tmp_path_factory) -> Path:
     """A small index holding every kind of file: the seed article and 40 wire items."""
     folder = tmp_path_factory.mktemp("pristine")
-    wire = write_jsonl(folder / "wire.jsonl", [
-        {"id": f"w{i}", "title": f"Talks {i}", "date": f"2024-0{1 + i % 9}-15", "source": "Test Wire",
-         "text": f"The prime minister said trade and energy talks with Malaysia went well ({i}).\n\n"
-                 f"Both sides agreed to meet again on ports and fisheries, number {i}."} for i in range(40)])
+    wire = write_jsonl(
+        folder / "wire.jsonl",
+        [
+            {
+                "id": f"w{i}",
+                "title": f"Talks {i}",
+                "date": f"2024-0{1 + i % 9}-15",
+                "source": "Test Wire",
+                "text": f"The prime minister said trade and energy talks with Malaysia went well ({i}).\n\n"
+                f"Both sides agreed to meet again on ports and fisheries, number {i}.",
+            }
+            for i in range(40)
+        ],
+    )
     reindex([SEED_FILE, wire], folder / "ix", progress=False)
     assert list(IndexStore(folder / "ix").current().glob("postings/*/docs.npy"))
     return folder / "ix"
@@ -84,7 +95,7 @@ def damage(index_dir: Path, kind: str, how: str) -> str:
         name = path.relative_to(build).as_posix()
     data = bytearray(path.read_bytes())
     if how == "truncate":
-        data = data[:len(data) // 2]
+        data = data[: len(data) // 2]
     else:
         middle = len(data) // 2
         for i in range(middle, min(len(data), middle + 8)):
@@ -117,8 +128,13 @@ def test_a_damaged_file_is_reported_with_the_fix(pristine, tmp_path, kind, how):
 
     # the site: 503 with the fix, or (a change seen only by reading every byte) answers; never 500
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": False}).test_client()
-    for path in ("/?q=semiconductors", "/api/search?q=prime+minister", f"/article/{SEED_ID}",
-                 "/api/facets/sector", "/export.csv?q=trade"):
+    for path in (
+        "/?q=semiconductors",
+        "/api/search?q=prime+minister",
+        f"/article/{SEED_ID}",
+        "/api/facets/sector",
+        "/export.csv?q=trade",
+    ):
         response = client.get(path)
         assert response.status_code in (200, 503), (path, response.status_code)
         if response.status_code == 503:

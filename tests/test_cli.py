@@ -16,8 +16,9 @@ def test_search_prints_readable_hits(seed_index_dir):
 
 
 def test_search_json_is_the_api_structure(seed_index_dir, client):
-    result = CliRunner().invoke(main, ["search", "energy", "--sector", "energy", "--json",
-                                       "--index", str(seed_index_dir)])
+    result = CliRunner().invoke(
+        main, ["search", "energy", "--sector", "energy", "--json", "--index", str(seed_index_dir)]
+    )
     assert result.exit_code == 0, result.output
     cli = json.loads(result.output)
     api = client.get("/api/search?q=energy&sector=energy").get_json()
@@ -40,7 +41,6 @@ def test_annotate_prints_one_json_line_per_paragraph():
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 15
-    assert set(rows[0]) >= {"article_id", "n", "title", "date", "text", "sectors", "speakers",
-                            "countries", "evidence"}
+    assert set(rows[0]) >= {"article_id", "n", "title", "date", "text", "sectors", "speakers", "countries", "evidence"}
     assert rows[11]["n"] == 12 and "science-technology" in rows[11]["sectors"]
     assert "annotated 15 paragraphs" in result.stderr

@@ -1,4 +1,5 @@
 """Near-duplicate detection (search.index.dedup): copies are caught, different articles are not."""
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,11 @@ def text(paragraphs: list[str]) -> str:
 
 def jaccard(a: str, b: str) -> tuple[float, float]:
     """Exact Jaccard similarity and containment of the smaller, of word 5-shingles."""
+
     def shingles(t):
         w = normalise(t)
-        return {tuple(w[i:i + 5]) for i in range(len(w) - 4)}
+        return {tuple(w[i : i + 5]) for i in range(len(w) - 4)}
+
     sa, sb = shingles(a), shingles(b)
     inter = len(sa & sb)
     return inter / len(sa | sb), inter / min(len(sa), len(sb))
@@ -60,13 +63,15 @@ def test_exact_copy_and_normalisation(seed):
 def test_syndicated_copy_with_other_headline_dateline_and_boilerplate(seed):
     index = DuplicateIndex()
     original = "date 2025-11-02 PUTRAJAYA: " + text(seed)
-    syndicated = text([
-        "Malaysia, Türkiye pledge closer defence and energy ties | Regional Wire",
-        "KUALA LUMPUR (Regional Wire) — " + seed[0],
-        *seed[1:],
-        "© 2025 Regional Wire. All rights reserved. This article may not be republished, "
-        "rebroadcast or redistributed without permission. Follow us on social media for more news.",
-    ])
+    syndicated = text(
+        [
+            "Malaysia, Türkiye pledge closer defence and energy ties | Regional Wire",
+            "KUALA LUMPUR (Regional Wire) — " + seed[0],
+            *seed[1:],
+            "© 2025 Regional Wire. All rights reserved. This article may not be republished, "
+            "rebroadcast or redistributed without permission. Follow us on social media for more news.",
+        ]
+    )
     assert index.check_and_add("bernama/1", original) is None
     assert index.check_and_add("wire/7", syndicated) == "bernama/1"
 
@@ -100,8 +105,9 @@ def test_same_event_reported_by_two_outlets_is_not_a_copy():
     (containment 0.49) but are different articles."""
     path = shared_path("corpus", "articles.jsonl")
     wanted = ("lk-adaderanalk-2024-01-29-a484ee0e", "lk-economynextcom-2024-01-29-855b062a")
-    rows = {row["id"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines())
-            if row["id"] in wanted}
+    rows = {
+        row["id"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if row["id"] in wanted
+    }
     if len(rows) < 2:
         pytest.skip("the two articles are no longer in the corpus")
     a, b = (rows[i]["text"] for i in wanted)
@@ -228,20 +234,29 @@ def test_lsh_catches_the_pairs_the_rules_accept():
     index = DuplicateIndex()
     bands, rows = index.bands, index.rows
     assert (bands, rows) == lsh_params(index.candidate_threshold, index.num_perm)
-    p = 1 - (1 - index.candidate_threshold ** rows) ** bands
+    p = 1 - (1 - index.candidate_threshold**rows) ** bands
     assert p > 0.95  # the lowest similarity a rule accepts is found ≥ 95 % of the time
-    assert 1 - (1 - 0.05 ** rows) ** bands < 0.01  # unrelated articles are rarely compared
+    assert 1 - (1 - 0.05**rows) ** bands < 0.01  # unrelated articles are rarely compared
 
 
 def test_deterministic_across_processes(seed):
     """Signatures do not depend on Python's per-process string hash seed."""
-    code = ("import sys; from search.index.dedup import DuplicateIndex;"
-            "print(DuplicateIndex().signature(sys.stdin.read())[0].tolist())")
+    code = (
+        "import sys; from search.index.dedup import DuplicateIndex;"
+        "print(DuplicateIndex().signature(sys.stdin.read())[0].tolist())"
+    )
     outputs = set()
     for hash_seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=hash_seed)
-        out = subprocess.run([sys.executable, "-c", code], input=text(seed), capture_output=True,
-                             text=True, cwd=ROOT, env=env, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            input=text(seed),
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            check=True,
+        ).stdout
         outputs.add(out)
     assert len(outputs) == 1
     assert json.loads(outputs.pop()) == DuplicateIndex().signature(text(seed))[0].tolist()

@@ -1,4 +1,5 @@
 """Near-duplicate articles are indexed once, the other copies listed as alternatives."""
+
 from search.backends.whoosh import WhooshBackend
 from search.query.params import build_request
 
@@ -8,15 +9,27 @@ STORY = "\n\n".join(
     f"Paragraph {i}: the foreign ministers of Malaysia and Türkiye met in Putrajaya on Tuesday and "
     f"agreed to expand cooperation on defence procurement, renewable energy and semiconductor research, "
     f"according to a joint statement issued after talks number {i}."
-    for i in range(6))
+    for i in range(6)
+)
 
 
 def test_syndicated_copies_are_indexed_once_with_alternatives(tmp_path, make_articles):
-    original = make_articles([{"id": "wire-1", "source": "Wire", "url": "https://wire.example/1",
-                               "title": "Ministers meet", "text": STORY}], "a.jsonl")
-    make_articles([{"id": "paper-1", "source": "Daily Paper", "url": "https://paper.example/x",
-                    "title": "Malaysia, Türkiye expand ties",
-                    "text": STORY + "\n\nCopyright Daily Paper. All rights reserved."}], "b.jsonl")
+    original = make_articles(
+        [{"id": "wire-1", "source": "Wire", "url": "https://wire.example/1", "title": "Ministers meet", "text": STORY}],
+        "a.jsonl",
+    )
+    make_articles(
+        [
+            {
+                "id": "paper-1",
+                "source": "Daily Paper",
+                "url": "https://paper.example/x",
+                "title": "Malaysia, Türkiye expand ties",
+                "text": STORY + "\n\nCopyright Daily Paper. All rights reserved.",
+            }
+        ],
+        "b.jsonl",
+    )
     report = reindex([tmp_path], tmp_path / "ix", progress=False)
     assert report.articles == 1 and report.duplicates == 1
     index = WhooshBackend(tmp_path / "ix")
@@ -43,8 +56,18 @@ def test_article_page_lists_the_other_copies(tmp_path, make_articles):
     from web import create_app
 
     make_articles([{"id": "wire-1", "source": "Wire", "title": "Ministers meet", "text": STORY}], "a.jsonl")
-    make_articles([{"id": "paper-1", "source": "Daily Paper", "url": "https://paper.example/x",
-                    "title": "Malaysia, Türkiye expand ties", "text": STORY}], "b.jsonl")
+    make_articles(
+        [
+            {
+                "id": "paper-1",
+                "source": "Daily Paper",
+                "url": "https://paper.example/x",
+                "title": "Malaysia, Türkiye expand ties",
+                "text": STORY,
+            }
+        ],
+        "b.jsonl",
+    )
     reindex([tmp_path], tmp_path / "ix", progress=False)
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     html = client.get("/article/wire-1").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """/export.csv and /export.json: every page of a search, capped, with the page's parameters."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,9 @@ def test_csv_has_every_matching_paragraph_with_the_documented_columns(client):
     assert total > 1
     response = client.get("/export.csv?q=energy&per_page=1&page=1")  # paging is ignored
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert re.fullmatch(r'attachment; filename="diplosearch-energy-\d{4}-\d{2}-\d{2}\.csv"',
-                        response.headers["Content-Disposition"])
+    assert re.fullmatch(
+        r'attachment; filename="diplosearch-energy-\d{4}-\d{2}-\d{2}\.csv"', response.headers["Content-Disposition"]
+    )
     assert response.headers["X-Total-Count"] == str(total)
     assert response.get_data(as_text=True).splitlines()[0] == ",".join(COLUMNS)
     rows = read_csv(response)
@@ -52,9 +54,18 @@ def test_json_export_has_the_same_rows_and_says_how_many_matched(client):
 
 def test_csv_quotes_commas_quotes_and_newlines(tmp_path, make_articles):
     tricky = 'Trade "deals", tariffs; and\nmore, said the minister of Malaysia.'
-    source = make_articles([{"id": "tricky,id", "title": 'A "quoted", title', "date": "2024-03-01",
-                             "source": "Wire; Service", "url": "https://example.org/a?b=1,2",
-                             "text": tricky + "\n\nSecond trade paragraph."}])
+    source = make_articles(
+        [
+            {
+                "id": "tricky,id",
+                "title": 'A "quoted", title',
+                "date": "2024-03-01",
+                "source": "Wire; Service",
+                "url": "https://example.org/a?b=1,2",
+                "text": tricky + "\n\nSecond trade paragraph.",
+            }
+        ]
+    )
     reindex([source], tmp_path / "ix", progress=False)
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     rows = read_csv(client.get("/export.csv?q=trade&sort=date"))
@@ -75,7 +86,7 @@ def test_export_stops_at_the_configured_cap(seed_index_dir):
     assert "first 3 of these" in page
 
 
-@pytest.mark.parametrize("query", ['q=%22open', "from=yesterday", "sort=best"])
+@pytest.mark.parametrize("query", ["q=%22open", "from=yesterday", "sort=best"])
 def test_bad_export_parameters_are_400_with_a_message(client, query):
     response = client.get(f"/export.json?{query}")
     assert response.status_code == 400 and response.get_json()["error"]

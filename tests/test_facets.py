@@ -1,4 +1,5 @@
 """The facet registry drives every use of a facet: one added there alone shows everywhere."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,13 @@ from web import create_app
 
 from conftest import SEED_FILE, reindex
 
-LENGTH = FacetSpec("length", "lengths", "Length", "Paragraph length: short or long.",
-                   lambda text, tags: ["long" if len(text) > 300 else "short"])
+LENGTH = FacetSpec(
+    "length",
+    "lengths",
+    "Length",
+    "Paragraph length: short or long.",
+    lambda text, tags: ["long" if len(text) > 300 else "short"],
+)
 
 
 @pytest.fixture()

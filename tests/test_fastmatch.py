@@ -1,4 +1,5 @@
 """The numpy matcher finds exactly Whoosh's documents and ranks them as Whoosh does."""
+
 import numpy as np
 import pytest
 
@@ -9,12 +10,26 @@ from search.query.params import build_request
 from conftest import SEEDS, reindex
 
 QUERIES = [
-    "president", "trade investment", "energy OR climate", "defence NOT security",
-    '"joint statement"', "semicond*", "title:readout", "sector:energy",
-    "country:India AND climate", "(oil OR gas) AND security", "date:2023", "NOT president",
-    "visit^3 summit", "speaker:Trudeau energy",  # a speaker without other spellings (those match as one)
-    '"prime minister"', '"minister of foreign affairs"', '"united states government"',
-    '"energy security" AND trade', 'title:"joint statement"', '"the president said"',
+    "president",
+    "trade investment",
+    "energy OR climate",
+    "defence NOT security",
+    '"joint statement"',
+    "semicond*",
+    "title:readout",
+    "sector:energy",
+    "country:India AND climate",
+    "(oil OR gas) AND security",
+    "date:2023",
+    "NOT president",
+    "visit^3 summit",
+    "speaker:Trudeau energy",  # a speaker without other spellings (those match as one)
+    '"prime minister"',
+    '"minister of foreign affairs"',
+    '"united states government"',
+    '"energy security" AND trade',
+    'title:"joint statement"',
+    '"the president said"',
 ]
 
 
@@ -71,6 +86,11 @@ def test_deleted_documents_never_match(tmp_path, make_articles):
     index = WhooshBackend(tmp_path / "ix")
     assert index.search(build_request("fisheries")).total == 1
     assert index.search(build_request("aviation")).total == 2
-    assert np.all(index.snapshot().facets.live[index.snapshot().matcher.match(
-        index.snapshot().parser.parse("fisheries OR aviation"), index.searcher(index.snapshot())).docs])
+    assert np.all(
+        index.snapshot().facets.live[
+            index.snapshot()
+            .matcher.match(index.snapshot().parser.parse("fisheries OR aviation"), index.searcher(index.snapshot()))
+            .docs
+        ]
+    )
     assert other.exists()

@@ -6,6 +6,7 @@ checks what a user would: the old index still answers, no worker outlived
 its reindex, no unfinished build is left, the message is one line, and the
 next reindex works at once.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,10 +66,14 @@ def index_dir(tmp_path) -> Path:
 
 def start(index_dir: Path, sources, procs: int = 2, tagger: str = "real") -> subprocess.Popen:
     """``diplosearch reindex SOURCES`` in a session of its own (a terminal's process group)."""
-    return subprocess.Popen([sys.executable, "-c", DRIVER, str(procs), tagger, "reindex",
-                             *map(str, sources), "--index", str(index_dir)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(procs), tagger, "reindex", *map(str, sources), "--index", str(index_dir)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def children(pid: int) -> list[int]:
@@ -133,16 +138,22 @@ def assert_old_index_serves(index_dir: Path, live: str) -> None:
 
 def assert_next_reindex_works(index_dir: Path, tmp_path: Path) -> None:
     more = write_jsonl(tmp_path / "more.jsonl", [{"id": "m1", "text": "Fisheries talks opened in Oslo."}])
-    result = subprocess.run([sys.executable, "-c", DRIVER, "1", "real", "reindex", str(more), "--index",
-                             str(index_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", DRIVER, "1", "real", "reindex", str(more), "--index", str(index_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     backend = WhooshBackend(index_dir)
     assert backend.search(SearchRequest(q="fisheries")).total == 1
     assert backend.search(SearchRequest(q="semiconductors")).total == 1
     live = IndexStore(index_dir).current_name()
     builds = [p.name for p in (index_dir / "builds").iterdir()]
-    assert all(name == live or (index_dir / "builds" / name / "format.json").exists() for name in builds), \
+    assert all(name == live or (index_dir / "builds" / name / "format.json").exists() for name in builds), (
         f"an unfinished build was left: {builds}"
+    )
 
 
 def one_line(err: str) -> str:
@@ -255,8 +266,11 @@ def test_a_lock_held_for_a_dead_reindex_is_taken_over(index_dir, tmp_path):
     """What an older version left: its workers outlived a killed reindex, holding its lock."""
     dead = subprocess.Popen(["true"])
     dead.wait()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(index_dir / ".reindex.lock"), str(dead.pid)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(index_dir / ".reindex.lock"), str(dead.pid)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         more = write_jsonl(tmp_path / "more.jsonl", [{"id": "m1", "text": "Fisheries talks opened."}])
@@ -270,8 +284,11 @@ def test_a_lock_held_for_a_dead_reindex_is_taken_over(index_dir, tmp_path):
 def test_a_lock_held_by_a_live_reindex_is_respected(index_dir, tmp_path):
     from search.errors import ReindexBusy
 
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(index_dir / ".reindex.lock"), str(os.getpid())],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(index_dir / ".reindex.lock"), str(os.getpid())],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(ReindexBusy, match=f"pid {os.getpid()} since"):
@@ -286,8 +303,7 @@ def test_workers_do_not_hold_the_lock(index_dir, make_articles):
     if the parent dies first, the worker closes it and exits)."""
     from search.backends.whoosh import store
 
-    source = make_articles([{"id": f"a{i}", "date": "2024-05-01", "text": f"Fisheries talks {i}."}
-                            for i in range(20)])
+    source = make_articles([{"id": f"a{i}", "date": "2024-05-01", "text": f"Fisheries talks {i}."} for i in range(20)])
     seen = []
 
     def look(article):
@@ -325,11 +341,13 @@ def small_disk(tmp_path):
     folder.mkdir()
     if os.geteuid() != 0 or not shutil.which("mount"):
         pytest.skip("a full disk is made with a small tmpfs, and mounting one needs root")
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(folder)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(folder)], capture_output=True, text=True
+    )
     if result.returncode:
-        pytest.skip(f"cannot mount a small tmpfs here ({result.stderr.strip()}): "
-                    "a container needs CAP_SYS_ADMIN for this test")
+        pytest.skip(
+            f"cannot mount a small tmpfs here ({result.stderr.strip()}): a container needs CAP_SYS_ADMIN for this test"
+        )
     try:
         yield folder
     finally:

@@ -1,4 +1,5 @@
 """`diplosearch add`: fetching pages and feeds from a local HTTP server, politely, into sources/."""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search.ingest.feeds import FeedError, parse_feed
 from search.ingest import fetch as fetch_module
-from search.ingest.fetch import (USER_AGENT, Fetcher, FetchOptions, address_problem, charset_prefix, fetch,
-                                 normalize_url, page_path, read_sidecars)
+from search.ingest.feeds import FeedError, parse_feed
+from search.ingest.fetch import (
+    USER_AGENT,
+    Fetcher,
+    FetchOptions,
+    address_problem,
+    charset_prefix,
+    fetch,
+    normalize_url,
+    page_path,
+    read_sidecars,
+)
 from web.cli import main
 
 from conftest import SEED_FILE
@@ -21,19 +31,27 @@ from conftest import SEED_FILE
 
 def article(title: str, words: str, charset_meta: bool = True) -> str:
     meta = '<meta charset="utf-8">' if charset_meta else ""
-    body = "".join(f"<p>{words} Paragraph {n} of the report on the visit, with ministers meeting "
-                   f"officials and signing several agreements on cooperation and investment.</p>"
-                   for n in range(1, 4))
-    return (f"<!doctype html><html><head>{meta}<title>{title}</title>"
-            f'<meta property="article:published_time" content="2025-03-04"></head>'
-            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
+    body = "".join(
+        f"<p>{words} Paragraph {n} of the report on the visit, with ministers meeting "
+        f"officials and signing several agreements on cooperation and investment.</p>"
+        for n in range(1, 4)
+    )
+    return (
+        f"<!doctype html><html><head>{meta}<title>{title}</title>"
+        f'<meta property="article:published_time" content="2025-03-04"></head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
 
 
 class Site:
     """A tiny web site on 127.0.0.1 in a thread: routes, a request log, per-path hit counts."""
 
-    def __init__(self, robots: str | None = "User-agent: *\nDisallow: /private/\n", robots_status: int = 200,
-                 host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        robots: str | None = "User-agent: *\nDisallow: /private/\n",
+        robots_status: int = 200,
+        host: str = "127.0.0.1",
+    ):
         self.routes: dict[str, callable] = {}
         self.log: list[tuple[str, str, dict]] = []  # (path, user agent, headers)
         self.hits: dict[str, int] = {}
@@ -75,15 +93,13 @@ class Site:
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.base = f"http://{host}:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:
         return self.base + path
 
-    def page(self, path: str, body: str | bytes, content_type="text/html; charset=utf-8", status=200,
-             headers=()):
+    def page(self, path: str, body: str | bytes, content_type="text/html; charset=utf-8", status=200, headers=()):
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.routes[path] = lambda h, n: h.reply(status, data, content_type, headers)
 
@@ -99,8 +115,11 @@ class Site:
 def site():
     s = Site()
     # plain article pages
-    s.page("/news/zanzibar-summit.html", article("Zanzibar summit", "Zanzibar desalination accord."),
-           headers=[("ETag", '"v1"')])
+    s.page(
+        "/news/zanzibar-summit.html",
+        article("Zanzibar summit", "Zanzibar desalination accord."),
+        headers=[("ETag", '"v1"')],
+    )
     s.page("/news/second.html", article("Second visit", "Quokka observatory partnership."))
     s.page("/news/third.html", article("Third visit", "Xylophone conservatory exchange."))
     s.page("/news/redirected.html", article("Moved", "Narwhal fisheries dialogue."))
@@ -114,27 +133,30 @@ def site():
     s.page("/big.html", article("Big", "Big page. " * 500))
 
     # a cp1252 page whose charset is only in the HTTP header
-    cp1252 = article("Türkiye talks", "Türkiye’s minister praised the café diplomacy — Ankara pact.",
-                     charset_meta=False).encode("cp1252")
+    cp1252 = article(
+        "Türkiye talks", "Türkiye’s minister praised the café diplomacy — Ankara pact.", charset_meta=False
+    ).encode("cp1252")
     s.page("/news/cp1252.html", cp1252, "text/html; charset=windows-1252")
 
     def summit_etag(h, n):  # 304 when the client already has version "v1"
         if h.headers.get("If-None-Match") == '"v1"':
             return h.reply(304, b"", None, [("ETag", '"v1"')])
-        h.reply(200, article("Zanzibar summit", "Zanzibar desalination accord.").encode(),
-                headers=[("ETag", '"v1"')])
+        h.reply(200, article("Zanzibar summit", "Zanzibar desalination accord.").encode(), headers=[("ETag", '"v1"')])
+
     s.routes["/news/zanzibar-summit.html"] = summit_etag
 
     def flaky(h, n):  # 500 the first time, then the page
         if n == 1:
             return h.reply(500, b"oops", "text/plain")
         h.reply(200, article("Flaky", "Okapi rainforest treaty.").encode())
+
     s.routes["/flaky.html"] = flaky
 
     def busy(h, n):  # 429 with Retry-After the first time
         if n == 1:
             return h.reply(429, b"slow down", "text/plain", [("Retry-After", "2")])
         h.reply(200, article("Busy", "Busy page.").encode())
+
     s.routes["/busy.html"] = busy
 
     s.routes["/down.html"] = lambda h, n: h.reply(503, b"down", "text/plain")
@@ -143,6 +165,7 @@ def site():
     def slow(h, n):
         time.sleep(1.5)
         h.reply(200, article("Slow", "Too slow.").encode())
+
     s.routes["/slow.html"] = slow
 
     rss = f"""<?xml version="1.0" encoding="utf-8"?>
@@ -179,15 +202,38 @@ FAST = ["--delay", "0", "--timeout", "0.4", "--retries", "1", "--backoff", "0", 
 
 # ---------------------------------------------------------------- the command end to end
 
+
 def test_add_fetches_pages_and_feeds_reports_failures_and_search_finds_them(site, tmp_path):
     sources, index = tmp_path / "sources", tmp_path / "index"
     seeded = invoke("reindex", SEED_FILE, "--index", index)
     assert seeded.exit_code == 0, seeded.output
-    urls = [site.url(p) for p in ("/news/zanzibar-summit.html", "/flaky.html", "/missing.html", "/slow.html",
-                                  "/redirect", "/report.pdf", "/news/cp1252.html", "/private/secret.html")]
+    urls = [
+        site.url(p)
+        for p in (
+            "/news/zanzibar-summit.html",
+            "/flaky.html",
+            "/missing.html",
+            "/slow.html",
+            "/redirect",
+            "/report.pdf",
+            "/news/cp1252.html",
+            "/private/secret.html",
+        )
+    ]
     started = time.perf_counter()
-    result = invoke("add", *urls, "--feed", site.url("/feed.rss"), "--feed", site.url("/feed.atom"),
-                    "--sources", sources, "--index", index, *FAST)
+    result = invoke(
+        "add",
+        *urls,
+        "--feed",
+        site.url("/feed.rss"),
+        "--feed",
+        site.url("/feed.atom"),
+        "--sources",
+        sources,
+        "--index",
+        index,
+        *FAST,
+    )
     assert time.perf_counter() - started < 8
     assert result.exit_code == 3, result.output  # indexed, but some URLs failed
     out = result.output
@@ -233,8 +279,14 @@ def test_add_fetches_pages_and_feeds_reports_failures_and_search_finds_them(site
     assert "Türkiye’s".encode("cp1252") in stored
 
     # searching finds the fetched articles, and what was indexed before is still there
-    for query, title in (("desalination", "Zanzibar summit"), ("okapi", "Flaky"), ("quokka", "Second visit"),
-                         ("xylophone", "Third visit"), ("narwhal", "Moved"), ("ankara", "Türkiye talks")):
+    for query, title in (
+        ("desalination", "Zanzibar summit"),
+        ("okapi", "Flaky"),
+        ("quokka", "Second visit"),
+        ("xylophone", "Third visit"),
+        ("narwhal", "Moved"),
+        ("ankara", "Türkiye talks"),
+    ):
         found = invoke("search", query, "--json", "--index", index)
         assert found.exit_code == 0, found.output
         hits = json.loads(found.output)["hits"]
@@ -261,8 +313,17 @@ def test_fetched_urls_are_not_fetched_again_unless_refresh(site, tmp_path):
 
 def test_exit_code_is_1_only_when_nothing_could_be_fetched(site, tmp_path):
     sources = tmp_path / "s"
-    result = invoke("add", site.url("/missing.html"), site.url("/private/x.html"), "ftp://example.org/x",
-                    "--sources", sources, "--index", tmp_path / "ix", *FAST)
+    result = invoke(
+        "add",
+        site.url("/missing.html"),
+        site.url("/private/x.html"),
+        "ftp://example.org/x",
+        "--sources",
+        sources,
+        "--index",
+        tmp_path / "ix",
+        *FAST,
+    )
     assert result.exit_code == 1
     assert f"failed {site.url('/missing.html')}: HTTP 404 Not Found" in result.output
     assert f"failed {site.url('/private/x.html')}: disallowed by robots.txt" in result.output
@@ -275,15 +336,26 @@ def test_exit_code_is_1_only_when_nothing_could_be_fetched(site, tmp_path):
 
 def test_sources_folder_from_the_environment(site, tmp_path):
     folder = tmp_path / "elsewhere"
-    result = invoke("add", site.url("/news/second.html"), "--no-reindex", *FAST,
-                    env={"DIPLOSEARCH_SOURCES": str(folder)})
+    result = invoke(
+        "add", site.url("/news/second.html"), "--no-reindex", *FAST, env={"DIPLOSEARCH_SOURCES": str(folder)}
+    )
     assert result.exit_code == 0, result.output
     assert [r["url"] for r in read_sidecars(folder)] == [site.url("/news/second.html")]
 
 
 def test_a_bad_feed_is_reported_and_the_rest_fetched(site, tmp_path):
-    result = invoke("add", site.url("/news/third.html"), "--feed", site.url("/not-a-feed"),
-                    "--feed", site.url("/nofeed.xml"), "--sources", tmp_path / "s", "--no-reindex", *FAST)
+    result = invoke(
+        "add",
+        site.url("/news/third.html"),
+        "--feed",
+        site.url("/not-a-feed"),
+        "--feed",
+        site.url("/nofeed.xml"),
+        "--sources",
+        tmp_path / "s",
+        "--no-reindex",
+        *FAST,
+    )
     assert result.exit_code == 3, result.output  # a page fetched, two feeds failed
     assert f"failed {site.url('/not-a-feed')}: not an RSS or Atom feed" in result.output
     assert f"failed {site.url('/nofeed.xml')}: HTTP 404 Not Found" in result.output
@@ -291,14 +363,16 @@ def test_a_bad_feed_is_reported_and_the_rest_fetched(site, tmp_path):
 
 
 def test_feed_item_limit(site, tmp_path):
-    result = invoke("add", "--feed", site.url("/feed.rss"), "--limit", "1", "--sources", tmp_path / "s",
-                    "--no-reindex", *FAST)
+    result = invoke(
+        "add", "--feed", site.url("/feed.rss"), "--limit", "1", "--sources", tmp_path / "s", "--no-reindex", *FAST
+    )
     assert result.exit_code == 0, result.output
     assert f"feed {site.url('/feed.rss')}: 2 item(s) (reading the first 1; --limit N reads more)" in result.output
     assert "Fetched 1 page(s)" in result.output
 
 
 # ---------------------------------------------------------------- politeness and robustness
+
 
 class Recorder:
     """A sleep that records instead of waiting."""
@@ -398,12 +472,17 @@ def test_page_size_limit(site, tmp_path):
 
 # ---------------------------------------------------------------- storage, charset, feeds
 
+
 def test_names_are_stable_readable_and_distinct():
     url = normalize_url("HTTP://Example.ORG:80/News/PM-Visits%20Malaysia.html?id=3#top")
     assert url == "http://example.org/News/PM-Visits%20Malaysia.html?id=3"
     path = page_path("sources", url)
     assert path.parent == Path("sources/example.org") and path.name.startswith("pm-visits-20malaysia-")
-    assert page_path("sources", url) == path != page_path("sources", normalize_url("http://example.org/News/PM-Visits%20Malaysia.html?id=4"))
+    assert (
+        page_path("sources", url)
+        == path
+        != page_path("sources", normalize_url("http://example.org/News/PM-Visits%20Malaysia.html?id=4"))
+    )
     assert page_path("s", normalize_url("https://example.org:8443/")).parent.name == "example.org_8443"
     assert len(page_path("s", normalize_url("https://example.org/")).stem) == 10  # no slug: the hash alone
 
@@ -421,8 +500,9 @@ def test_the_html_reader_decodes_a_prefixed_cp1252_page():
     pytest.importorskip("search.ingest.html")
     from search.ingest.html import read_html
 
-    page = article("Türkiye talks", "Türkiye’s minister praised the café diplomacy — Ankara pact.",
-                   charset_meta=False).encode("cp1252")
+    page = article(
+        "Türkiye talks", "Türkiye’s minister praised the café diplomacy — Ankara pact.", charset_meta=False
+    ).encode("cp1252")
     read = read_html(charset_prefix(page, "windows-1252") + page, "x.html")
     assert read.title == "Türkiye talks" and "Türkiye’s minister praised the café" in read.paragraphs[0]
 
@@ -436,7 +516,9 @@ def test_parse_rss_and_atom():
     feed = parse_feed(rss, "https://example.org/feed")
     assert feed.version == "rss20" and feed.title == "T"
     assert [(i.url, i.title, i.published) for i in feed.items] == [
-        ("https://example.org/one", "One", "2025-03-04"), ("https://example.org/two", "", "")]
+        ("https://example.org/one", "One", "2025-03-04"),
+        ("https://example.org/two", "", ""),
+    ]
     atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
     <entry><title>E</title><id>tag:x,2025:1</id><link rel="enclosure" href="/f.mp3"/>
     <link rel="alternate" href="news/e.html"/><updated>2025-03-05T00:00:00Z</updated></entry></feed>"""
@@ -451,8 +533,10 @@ def test_parse_rss_and_atom():
 
 # ---------------------------------------------------------------- hostile sites (#13 items 13, 14)
 
+
 def trickle(total: int, every: float, headers_too: bool = False):
     """A route that sends its page a byte at a time, each byte well within the read timeout."""
+
     def route(h, n):
         try:
             if headers_too:  # the status line at once, then a header one byte at a time
@@ -471,6 +555,7 @@ def trickle(total: int, every: float, headers_too: bool = False):
                 time.sleep(every)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
     return route
 
 
@@ -498,6 +583,7 @@ def test_the_page_deadline_covers_every_redirect_hop(site, tmp_path):
         time.sleep(0.35)
         number = int(h.path.rsplit("/", 1)[1])
         h.reply(302, b"", None, [("Location", f"/hop/{number + 1}")])
+
     for number in range(6):
         site.routes[f"/hop/{number}"] = slow_hop
     site.page("/hop/6", article("Far", "Far away."))
@@ -511,8 +597,17 @@ def test_the_page_deadline_covers_every_redirect_hop(site, tmp_path):
 def test_add_keeps_its_deadline_end_to_end(site, tmp_path):
     site.routes["/trickle.html"] = trickle(400, 0.05)
     started = time.perf_counter()
-    result = invoke("add", site.url("/trickle.html"), site.url("/news/second.html"), "--sources", tmp_path / "s",
-                    "--no-reindex", "--deadline", "1", *FAST)
+    result = invoke(
+        "add",
+        site.url("/trickle.html"),
+        site.url("/news/second.html"),
+        "--sources",
+        tmp_path / "s",
+        "--no-reindex",
+        "--deadline",
+        "1",
+        *FAST,
+    )
     assert time.perf_counter() - started < 3  # one attempt: the deadline is for the page, not retried
     assert result.exit_code == 3, result.output
     assert f"failed {site.url('/trickle.html')}: the response took longer than 1 s\n" in result.output
@@ -534,9 +629,11 @@ def test_gzip_and_chunked_pages_are_read_and_the_size_limit_counts_decoded_bytes
         for piece in (body[:100], body[100:]):
             h.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
         h.wfile.write(b"0\r\n\r\n")
+
     site.routes["/chunked.html"] = chunked
-    report = fetch([site.url("/gz.html"), site.url("/chunked.html"), site.url("/bomb.html")], [], tmp_path,
-                   fast(max_bytes=100_000))
+    report = fetch(
+        [site.url("/gz.html"), site.url("/chunked.html"), site.url("/bomb.html")], [], tmp_path, fast(max_bytes=100_000)
+    )
     gz, chunk, bomb = report.results
     assert gz.outcome == "fetched" and Path(gz.path).read_bytes() == body
     assert chunk.outcome == "fetched" and Path(chunk.path).read_bytes() == body
@@ -544,20 +641,34 @@ def test_gzip_and_chunked_pages_are_read_and_the_size_limit_counts_decoded_bytes
 
 
 def test_non_public_addresses_are_named():
-    for address, problem in (("127.0.0.1", "a loopback address"), ("::1", "a loopback address"),
-                             ("127.1.2.3", "a loopback address"), ("10.1.2.3", "a private address"),
-                             ("172.16.0.1", "a private address"), ("192.168.1.1", "a private address"),
-                             ("169.254.169.254", "a link-local address"), ("fe80::1%eth0", "a link-local address"),
-                             ("::ffff:127.0.0.1", "a loopback address"), ("64:ff9b::a9fe:a9fe", "a link-local address"),
-                             ("0.0.0.0", "an unspecified address"), ("fd00::1", "a private address"),
-                             ("224.0.0.1", "a multicast address"), ("100.64.0.1", "not a public address"),
-                             ("93.184.216.34", ""), ("2606:4700::1111", "")):
+    for address, problem in (
+        ("127.0.0.1", "a loopback address"),
+        ("::1", "a loopback address"),
+        ("127.1.2.3", "a loopback address"),
+        ("10.1.2.3", "a private address"),
+        ("172.16.0.1", "a private address"),
+        ("192.168.1.1", "a private address"),
+        ("169.254.169.254", "a link-local address"),
+        ("fe80::1%eth0", "a link-local address"),
+        ("::ffff:127.0.0.1", "a loopback address"),
+        ("64:ff9b::a9fe:a9fe", "a link-local address"),
+        ("0.0.0.0", "an unspecified address"),
+        ("fd00::1", "a private address"),
+        ("224.0.0.1", "a multicast address"),
+        ("100.64.0.1", "not a public address"),
+        ("93.184.216.34", ""),
+        ("2606:4700::1111", ""),
+    ):
         assert address_problem(address) == problem, address
 
 
 def test_add_refuses_loopback_and_link_local_hosts_unless_allowed(site, tmp_path):
-    urls = [site.url("/news/second.html"), f"http://localhost:{site.port}/news/third.html",
-            "http://169.254.169.254/latest/meta-data/", f"http://[::1]:{site.port}/x.html"]
+    urls = [
+        site.url("/news/second.html"),
+        f"http://localhost:{site.port}/news/third.html",
+        "http://169.254.169.254/latest/meta-data/",
+        f"http://[::1]:{site.port}/x.html",
+    ]
     started = time.perf_counter()
     result = invoke("add", *urls, "--sources", tmp_path / "s", "--no-reindex", "--timeout", "5", "--delay", "0")
     assert time.perf_counter() - started < 3  # refused before any connection, not timed out
@@ -584,24 +695,44 @@ def public_site(monkeypatch):
 
 
 def test_feed_items_and_redirects_to_private_addresses_are_refused(site, public_site, tmp_path):
-    inside = [site.url("/news/second.html"), f"http://localhost:{site.port}/news/third.html",
-              "http://169.254.169.254/latest/meta-data/", f"http://[::1]:{site.port}/a.html",
-              public_site.url("/to-inside")]
+    inside = [
+        site.url("/news/second.html"),
+        f"http://localhost:{site.port}/news/third.html",
+        "http://169.254.169.254/latest/meta-data/",
+        f"http://[::1]:{site.port}/a.html",
+        public_site.url("/to-inside"),
+    ]
     public_site.page("/ok.html", article("Public page", "Walrus harbour agreement."))
     public_site.page("/to-inside", b"", None, status=302, headers=[("Location", site.url("/news/third.html"))])
-    items = "".join(f"<item><title>{n}</title><link>{u}</link></item>" for n, u in
-                    enumerate([*inside, public_site.url("/ok.html")]))
-    public_site.page("/feed.rss", f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}'
-                                  "</channel></rss>", "application/rss+xml")
-    result = invoke("add", "--feed", public_site.url("/feed.rss"), "--sources", tmp_path / "s", "--no-reindex",
-                    "--delay", "0", "--timeout", "5")
+    items = "".join(
+        f"<item><title>{n}</title><link>{u}</link></item>" for n, u in enumerate([*inside, public_site.url("/ok.html")])
+    )
+    public_site.page(
+        "/feed.rss",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>',
+        "application/rss+xml",
+    )
+    result = invoke(
+        "add",
+        "--feed",
+        public_site.url("/feed.rss"),
+        "--sources",
+        tmp_path / "s",
+        "--no-reindex",
+        "--delay",
+        "0",
+        "--timeout",
+        "5",
+    )
     assert result.exit_code == 3, result.output
     out = result.output
     assert f"fetched {public_site.url('/ok.html')}" in out
     for url in inside[:4]:
         assert f"failed {url}: refused: " in out
-    assert (f"failed {public_site.url('/to-inside')}: redirected to {site.url('/news/third.html')}, "
-            "refused: 127.0.0.1 is a loopback address") in out
+    assert (
+        f"failed {public_site.url('/to-inside')}: redirected to {site.url('/news/third.html')}, "
+        "refused: 127.0.0.1 is a loopback address"
+    ) in out
     assert site.log == []  # nothing on this machine's other services was asked for anything
     assert "Fetched 1 page(s), 5 failed." in out
 
@@ -618,17 +749,43 @@ def test_a_name_that_resolves_elsewhere_when_connecting_is_refused(site, tmp_pat
 
 
 def test_feeds_have_a_default_item_cap(public_site, tmp_path):
-    items = "".join(f"<item><title>{n}</title><link>{public_site.url(f'/item/{n}')}</link></item>"
-                    for n in range(1000))
-    public_site.page("/big.rss", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}'
-                                 "</channel></rss>", "application/rss+xml")
+    items = "".join(f"<item><title>{n}</title><link>{public_site.url(f'/item/{n}')}</link></item>" for n in range(1000))
+    public_site.page(
+        "/big.rss",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>{items}</channel></rss>',
+        "application/rss+xml",
+    )
     assert FetchOptions().max_items == 100
-    result = invoke("add", "--feed", public_site.url("/big.rss"), "--sources", tmp_path / "s", "--no-reindex",
-                    "--delay", "0", "--retries", "0")
-    assert f"feed {public_site.url('/big.rss')}: 1000 item(s) (reading the first 100; --limit N reads more)" \
+    result = invoke(
+        "add",
+        "--feed",
+        public_site.url("/big.rss"),
+        "--sources",
+        tmp_path / "s",
+        "--no-reindex",
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+    )
+    assert (
+        f"feed {public_site.url('/big.rss')}: 1000 item(s) (reading the first 100; --limit N reads more)"
         in result.output
+    )
     assert sum(1 for path, _, _ in public_site.log if path.startswith("/item/")) == 100
-    limited = invoke("add", "--feed", public_site.url("/big.rss"), "--sources", tmp_path / "s2", "--no-reindex",
-                     "--delay", "0", "--retries", "0", "--limit", "3")
+    limited = invoke(
+        "add",
+        "--feed",
+        public_site.url("/big.rss"),
+        "--sources",
+        tmp_path / "s2",
+        "--no-reindex",
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+        "--limit",
+        "3",
+    )
     assert "(reading the first 3; --limit N reads more)" in limited.output
     assert sum(1 for path, _, _ in public_site.log if path.startswith("/item/")) == 103

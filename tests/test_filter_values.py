@@ -1,6 +1,7 @@
 """Filters in the forms users type: sector ids and labels in either spelling, country aliases
 through the country tagger's data, speaker surnames and unaccented names; a value matching
 nothing says so, with the closest values, on the page, in the API and on the command line."""
+
 import json
 import re
 from html import unescape
@@ -18,17 +19,32 @@ from web import create_app
 from conftest import reindex, write_jsonl
 
 ARTICLES = [
-    {"id": "tr", "title": "Ankara", "date": "2024-06-01",
-     "text": "Defence ministers of the two countries met in Ankara.\n\nThey also discussed trade.",
-     "paragraph_tags": [{"sectors": ["defence"], "speakers": ["Recep Tayyip Erdoğan"], "countries": ["Türkiye"]},
-                        {"sectors": ["trade-investment"], "speakers": ["Erdoğan"], "countries": ["Türkiye"]}]},
-    {"id": "fr", "title": "Paris", "date": "2024-06-02",
-     "text": "France and India agreed on a defence roadmap.",
-     "paragraph_tags": [{"sectors": ["defence"], "speakers": ["Emmanuel Macron"], "countries": ["France", "India"]}]},
-    {"id": "kr", "title": "Seoul", "date": "2024-06-03",
-     "text": "Science and technology cooperation with Korea grew.",
-     "paragraph_tags": [{"sectors": ["science-technology"], "speakers": ["Yoon Suk Yeol"],
-                         "countries": ["South Korea"]}]},
+    {
+        "id": "tr",
+        "title": "Ankara",
+        "date": "2024-06-01",
+        "text": "Defence ministers of the two countries met in Ankara.\n\nThey also discussed trade.",
+        "paragraph_tags": [
+            {"sectors": ["defence"], "speakers": ["Recep Tayyip Erdoğan"], "countries": ["Türkiye"]},
+            {"sectors": ["trade-investment"], "speakers": ["Erdoğan"], "countries": ["Türkiye"]},
+        ],
+    },
+    {
+        "id": "fr",
+        "title": "Paris",
+        "date": "2024-06-02",
+        "text": "France and India agreed on a defence roadmap.",
+        "paragraph_tags": [{"sectors": ["defence"], "speakers": ["Emmanuel Macron"], "countries": ["France", "India"]}],
+    },
+    {
+        "id": "kr",
+        "title": "Seoul",
+        "date": "2024-06-03",
+        "text": "Science and technology cooperation with Korea grew.",
+        "paragraph_tags": [
+            {"sectors": ["science-technology"], "speakers": ["Yoon Suk Yeol"], "countries": ["South Korea"]}
+        ],
+    },
 ]
 
 
@@ -50,13 +66,15 @@ def client(index_dir):
 
 
 def found(index, **filters):
-    result = index.search(build_request("", {k: v if isinstance(v, list) else [v] for k, v in filters.items()},
-                                        per_page=50))
+    result = index.search(
+        build_request("", {k: v if isinstance(v, list) else [v] for k, v in filters.items()}, per_page=50)
+    )
     return sorted((h.paragraph.article_id, h.paragraph.n) for h in result.hits), result
 
 
-@pytest.mark.parametrize("typed", ["defence", "defense", "Defense", "Defence & military", "defense and military",
-                                   "military"])
+@pytest.mark.parametrize(
+    "typed", ["defence", "defense", "Defense", "Defence & military", "defense and military", "military"]
+)
 def test_sectors_by_id_or_label_in_either_spelling(index, typed):
     assert found(index, sector=typed)[0] == [("fr", 1), ("tr", 1)]
 
@@ -77,7 +95,7 @@ def test_the_facet_shows_the_value_read_selected_and_its_link_removes_the_typed_
     html = client.get("/?country=Turkey").get_data(as_text=True)
     item = re.search(r'<li class="selected">\s*<a href="([^"]+)" data-facet="country" data-value="Türkiye"', html)
     assert item and unescape(item.group(1)) == "/"
-    assert re.search(r'Country <q>Turkey</q> read as <strong>Türkiye</strong>', html)
+    assert re.search(r"Country <q>Turkey</q> read as <strong>Türkiye</strong>", html)
 
 
 @pytest.mark.parametrize("typed", ["Erdogan", "erdogan", "Recep Tayyip Erdogan", "Tayyip Erdoğan"])
@@ -107,8 +125,11 @@ def test_a_value_matching_nothing_gets_a_message_with_the_closest_values(index, 
     assert by_facet["country"]["matched"] == [] and by_facet["country"]["closest"][0] == "France"
     assert by_facet["sector"]["matched"] == ["defence"]
     html = client.get("/?q=defence&country=Frnace").get_data(as_text=True)
-    closest = re.search(r'No country <q>Frnace</q> in the index, so nothing matches this filter\. '
-                        r'Closest: <a href="([^"]+)">France</a>', html)
+    closest = re.search(
+        r"No country <q>Frnace</q> in the index, so nothing matches this filter\. "
+        r'Closest: <a href="([^"]+)">France</a>',
+        html,
+    )
     assert closest and unescape(closest.group(1)) == "/?q=defence&country=France"
     out = CliRunner().invoke(main, ["search", "", "--country", "Frnace", "--index", str(index_dir)])
     assert "No country 'Frnace' in the index" in out.stderr and "'France'" in out.stderr

@@ -1,5 +1,6 @@
 """Grouping: at most 2 paragraphs of one article per page, "N more from this article", a
 switch to turn it off; totals, pages and facet counts stay counts of paragraphs."""
+
 import json
 import re
 from collections import Counter
@@ -17,10 +18,17 @@ from conftest import reindex, write_jsonl
 
 
 def article(article_id: str, paragraphs: int, words: str = "tariff talks", sector: str = "trade-investment"):
-    texts = [f"Paragraph {n} of {article_id}: the delegations held {words} on goods and services." for n in
-             range(1, paragraphs + 1)]
-    return {"id": article_id, "title": f"Article {article_id}", "date": "2024-03-01", "text": "\n\n".join(texts),
-            "paragraph_tags": [{"sectors": [sector]} for _ in texts]}
+    texts = [
+        f"Paragraph {n} of {article_id}: the delegations held {words} on goods and services."
+        for n in range(1, paragraphs + 1)
+    ]
+    return {
+        "id": article_id,
+        "title": f"Article {article_id}",
+        "date": "2024-03-01",
+        "text": "\n\n".join(texts),
+        "paragraph_tags": [{"sectors": [sector]} for _ in texts],
+    }
 
 
 # one long article whose paragraphs would fill the page, and six short ones
@@ -62,8 +70,9 @@ def test_totals_pages_and_facet_counts_stay_counts_of_paragraphs(index):
     grouped = index.search(build_request("tariff", facet_size=50))
     plain = index.search(build_request("tariff", group="off", facet_size=50))
     assert grouped.total == plain.total == 24 and grouped.pages == plain.pages == 3
-    assert [(f.name, [(v.value, v.count) for v in f.values]) for f in grouped.facets] == \
-        [(f.name, [(v.value, v.count) for v in f.values]) for f in plain.facets]
+    assert [(f.name, [(v.value, v.count) for v in f.values]) for f in grouped.facets] == [
+        (f.name, [(v.value, v.count) for v in f.values]) for f in plain.facets
+    ]
 
 
 def test_every_paragraph_is_on_exactly_one_page(index):

@@ -1,16 +1,27 @@
 """Snippets: the same marked fragments as Whoosh's own highlighter, safely escaped."""
+
 import pytest
 from whoosh import highlight
 
 from search.backends.whoosh.highlight import Snippeter
+from search.backends.whoosh.schema import make_schema
 from search.ingest.sources import discover, read_file
 from search.models import Article
-from search.backends.whoosh.schema import make_schema
 
 from conftest import SEEDS
 
-QUERIES = ["energy", "defence security", "Prime Minister", "the", "semiconductors space trade",
-           "leaders both two", "a", "Türkiye Malaysia", "U.S. officials", "COVID-19 vaccines"]
+QUERIES = [
+    "energy",
+    "defence security",
+    "Prime Minister",
+    "the",
+    "semiconductors space trade",
+    "leaders both two",
+    "a",
+    "Türkiye Malaysia",
+    "U.S. officials",
+    "COVID-19 vaccines",
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +46,10 @@ def test_snippets_equal_whoosh_highlight(paragraphs, words):
 
 def test_markup_in_the_text_is_escaped():
     snippeter = Snippeter(make_schema())
-    assert snippeter.snippet('Energy <script>alert("x")</script> & trade', frozenset(["energi"])) == \
-        '<mark>Energy</mark> &lt;script&gt;alert("x")&lt;/script&gt; &amp; trade'
+    assert (
+        snippeter.snippet('Energy <script>alert("x")</script> & trade', frozenset(["energi"]))
+        == '<mark>Energy</mark> &lt;script&gt;alert("x")&lt;/script&gt; &amp; trade'
+    )
 
 
 @pytest.mark.parametrize("words", ["energy", "defence security", "Türkiye Malaysia"])

@@ -1,4 +1,5 @@
 """HTML article extraction: body, metadata, encodings (search.ingest.html.read_html)."""
+
 from __future__ import annotations
 
 import json
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from search.errors import SourceError
 from search.ingest import html as html_module
 from search.ingest.encoding import decode_html, repair_mojibake
-from search.errors import SourceError
 from search.ingest.html import dateline_of, read_html
 from search.ingest.html_meta import parse_date, strip_site_suffix
 
@@ -31,8 +32,7 @@ BODY = [
 
 
 def page(body_html: str, head: str = "", charset: str = "utf-8") -> str:
-    return (f"<!DOCTYPE html><html><head><meta charset=\"{charset}\">{head}</head><body>{body_html}"
-            "</body></html>")
+    return f'<!DOCTYPE html><html><head><meta charset="{charset}">{head}</head><body>{body_html}</body></html>'
 
 
 def article_page(extra_inside: str = "", extra_outside: str = "", head: str = "") -> str:
@@ -52,6 +52,7 @@ def words(text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------ body
+
 
 def test_plain_article_body_is_its_paragraphs():
     article = read_html(article_page().encode("utf-8"), "/tmp/pages/my-page.html")
@@ -91,16 +92,29 @@ def test_boilerplate_is_dropped(monkeypatch, use_trafilatura):
     article = read_html(article_page(inside, outside).encode("utf-8"), "p.html")
     text = "\n".join(article.paragraphs)
     assert article.paragraphs == BODY
-    for junk in ("Home", "Share on Facebook", "Also read", "newsletter", "Editing by", "Related stories",
-                 "high-speed rail", "Leave a comment", "greets the visiting", "All rights reserved",
-                 "By Jane Reporter", "sign seven agreements"):
+    for junk in (
+        "Home",
+        "Share on Facebook",
+        "Also read",
+        "newsletter",
+        "Editing by",
+        "Related stories",
+        "high-speed rail",
+        "Leave a comment",
+        "greets the visiting",
+        "All rights reserved",
+        "By Jane Reporter",
+        "sign seven agreements",
+    ):
         assert junk not in text
 
 
 def test_headings_and_list_items_inside_the_body_are_paragraphs():
-    inside = ("<h2>What was signed</h2><ul><li>An agreement on defence industry cooperation between the two "
-              "governments.</li><li>A memorandum on higher education and student exchanges.</li></ul>"
-              "<p>Both sides said further agreements on halal certification were being prepared.</p>")
+    inside = (
+        "<h2>What was signed</h2><ul><li>An agreement on defence industry cooperation between the two "
+        "governments.</li><li>A memorandum on higher education and student exchanges.</li></ul>"
+        "<p>Both sides said further agreements on halal certification were being prepared.</p>"
+    )
     article = read_html(article_page(inside).encode("utf-8"), "p.html")
     assert "What was signed" in article.paragraphs
     assert "A memorandum on higher education and student exchanges." in article.paragraphs
@@ -128,18 +142,22 @@ def test_empty_and_textless_pages_raise_source_error():
 
 # ------------------------------------------------------------------ metadata
 
+
 def test_metadata_from_json_ld():
     ld = {
         "@context": "https://schema.org",
         "@graph": [
             {"@type": "WebSite", "name": "Example News"},
-            {"@type": "NewsArticle", "headline": "Malaysia and Türkiye sign seven agreements",
-             "datePublished": "2024-02-12T23:30:00+08:00", "url": "https://example.my/news/1",
-             "publisher": {"@type": "NewsMediaOrganization", "name": "Example News Malaysia"}},
+            {
+                "@type": "NewsArticle",
+                "headline": "Malaysia and Türkiye sign seven agreements",
+                "datePublished": "2024-02-12T23:30:00+08:00",
+                "url": "https://example.my/news/1",
+                "publisher": {"@type": "NewsMediaOrganization", "name": "Example News Malaysia"},
+            },
         ],
     }
-    head = ("<title>Something else | Example News</title>"
-            f"<script type='application/ld+json'>{json.dumps(ld)}</script>")
+    head = f"<title>Something else | Example News</title><script type='application/ld+json'>{json.dumps(ld)}</script>"
     article = read_html(article_page(head=head).encode("utf-8"), "p.html")
     assert article.title == "Malaysia and Türkiye sign seven agreements"
     assert article.date == "2024-02-12"  # the publisher's own calendar date, not shifted to UTC
@@ -148,12 +166,14 @@ def test_metadata_from_json_ld():
 
 
 def test_metadata_from_open_graph_and_meta_tags():
-    head = ("<title>Anwar hosts Erdogan - The Daily Example</title>"
-            "<meta property='og:title' content='Anwar hosts Erdogan | The Daily Example'>"
-            "<meta property='og:site_name' content='The Daily Example'>"
-            "<meta property='og:url' content='https://daily.example/anwar-hosts-erdogan'>"
-            "<meta property='article:published_time' content='2024-02-13T09:00:00Z'>"
-            "<link rel='canonical' href='https://daily.example/2024/02/13/anwar-hosts-erdogan'>")
+    head = (
+        "<title>Anwar hosts Erdogan - The Daily Example</title>"
+        "<meta property='og:title' content='Anwar hosts Erdogan | The Daily Example'>"
+        "<meta property='og:site_name' content='The Daily Example'>"
+        "<meta property='og:url' content='https://daily.example/anwar-hosts-erdogan'>"
+        "<meta property='article:published_time' content='2024-02-13T09:00:00Z'>"
+        "<link rel='canonical' href='https://daily.example/2024/02/13/anwar-hosts-erdogan'>"
+    )
     article = read_html(article_page(head=head).encode("utf-8"), "p.html")
     assert article.title == "Anwar hosts Erdogan"
     assert article.date == "2024-02-13"
@@ -162,9 +182,12 @@ def test_metadata_from_open_graph_and_meta_tags():
 
 
 def test_metadata_from_title_time_and_url():
-    head = "<title>Ministers meet in Colombo — Lanka Example</title><meta name='application-name' content='Lanka Example'>"
+    head = (
+        "<title>Ministers meet in Colombo — Lanka Example</title><meta name='application-name' content='Lanka Example'>"
+    )
     html_text = article_page(head=head).replace(
-        "<div class='byline'>", "<time datetime='2024-10-03T10:00:00+05:30'>3 October 2024</time><div class='byline'>")
+        "<div class='byline'>", "<time datetime='2024-10-03T10:00:00+05:30'>3 October 2024</time><div class='byline'>"
+    )
     article = read_html(html_text.encode("utf-8"), "p.html")
     assert article.title == "Ministers meet in Colombo"
     assert article.date == "2024-10-03"
@@ -174,15 +197,18 @@ def test_metadata_from_title_time_and_url():
     assert article.title == "Malaysia and Türkiye sign seven agreements"  # from <h1>
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2019-11-20T11:06:01+05:30", "2019-11-20"),
-    ("20 Nov 2019 08:02 GMT", "2019-11-20"),
-    ("November 20, 2019 - 11:28 AMT", "2019-11-20"),
-    ("Wed Nov 20 2019 09:28:00 GMT+0000 (UTC)", "2019-11-20"),
-    ("3rd of October, 2024", "2024-10-03"),
-    ("25/12/2023", "2023-12-25"),
-    ("no date here", ""),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2019-11-20T11:06:01+05:30", "2019-11-20"),
+        ("20 Nov 2019 08:02 GMT", "2019-11-20"),
+        ("November 20, 2019 - 11:28 AMT", "2019-11-20"),
+        ("Wed Nov 20 2019 09:28:00 GMT+0000 (UTC)", "2019-11-20"),
+        ("3rd of October, 2024", "2024-10-03"),
+        ("25/12/2023", "2023-12-25"),
+        ("no date here", ""),
+    ],
+)
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
 
@@ -190,8 +216,12 @@ def test_parse_date(text, expected):
 def test_site_suffix_stripping():
     assert strip_site_suffix("Beijing tariff demands | Deccan Herald", ["Deccan Herald"]) == "Beijing tariff demands"
     assert strip_site_suffix("Oil drifts - Reuters", ["Reuters"]) == "Oil drifts"
-    assert strip_site_suffix("Hong Kong: a city on the brink | Editorial | Opinion | The Guardian",
-                             ["The Guardian", "Opinion"]) == "Hong Kong: a city on the brink | Editorial"
+    assert (
+        strip_site_suffix(
+            "Hong Kong: a city on the brink | Editorial | Opinion | The Guardian", ["The Guardian", "Opinion"]
+        )
+        == "Hong Kong: a city on the brink | Editorial"
+    )
     assert strip_site_suffix("US-China trade - what next", ["BBC News"]) == "US-China trade - what next"
 
 
@@ -204,8 +234,9 @@ def test_wire_datelines():
 
 # ------------------------------------------------------------------ encodings
 
+
 def test_cp1252_page_without_declaration_is_decoded():
-    html_text = article_page().replace("<meta charset=\"utf-8\">", "")
+    html_text = article_page().replace('<meta charset="utf-8">', "")
     data = html_text.replace("Türkiye", "Turkiye").encode("cp1252")
     assert b"\x92" in data  # the curly apostrophe of "minister’s"
     article = read_html(data, "p.html")
@@ -216,9 +247,11 @@ def test_cp1252_page_without_declaration_is_decoded():
 @pytest.mark.parametrize("charset", ["windows-1252", "iso-8859-1"])
 def test_declared_western_charset_is_used(charset):
     paragraphs = "".join(f"<p>{t}</p>" for t in BODY).replace("Türkiye", "Turkey")
-    html_text = (f"<html><head><meta http-equiv='Content-Type' content='text/html; charset={charset}'>"
-                 f"<title>Café diplomacy</title></head><body><article><h1>Café diplomacy</h1>{paragraphs}"
-                 "</article></body></html>")
+    html_text = (
+        f"<html><head><meta http-equiv='Content-Type' content='text/html; charset={charset}'>"
+        f"<title>Café diplomacy</title></head><body><article><h1>Café diplomacy</h1>{paragraphs}"
+        "</article></body></html>"
+    )
     article = read_html(html_text.encode("cp1252"), "p.html")
     assert article.title == "Café diplomacy"
     assert "prime minister’s office" in article.paragraphs[1]
@@ -228,16 +261,18 @@ def test_declared_non_western_charset_is_used():
     russian = "Россия и Малайзия подписали соглашение о сотрудничестве в области образования и науки."
     paragraphs = "".join(f"<p>{t}</p>" for t in BODY + [russian]).replace("’", "'").replace("—", "-")
     paragraphs = paragraphs.replace("Türkiye", "Turkey")
-    html_text = ("<html><head><meta charset='koi8-r'><title>Diplomacy</title></head><body><article>"
-                 f"{paragraphs}</article></body></html>")
+    html_text = (
+        "<html><head><meta charset='koi8-r'><title>Diplomacy</title></head><body><article>"
+        f"{paragraphs}</article></body></html>"
+    )
     article = read_html(html_text.encode("koi8-r"), "p.html")
     assert article.paragraphs[-1] == russian
 
 
 def test_mislabelled_utf8_and_bom():
-    html_text = article_page().replace("charset=\"utf-8\"", "charset=\"iso-8859-1\"")
+    html_text = article_page().replace('charset="utf-8"', 'charset="iso-8859-1"')
     assert "Türkiye" in read_html(html_text.encode("utf-8"), "p.html").paragraphs[0]
-    bom = b"\xef\xbb\xbf" + article_page().replace("<meta charset=\"utf-8\">", "").encode("utf-8")
+    bom = b"\xef\xbb\xbf" + article_page().replace('<meta charset="utf-8">', "").encode("utf-8")
     assert "Türkiye" in read_html(bom, "p.html").paragraphs[0]
 
 
@@ -261,11 +296,12 @@ def test_repair_mojibake_leaves_good_text_alone():
 
 # ------------------------------------------------------------------ real pages
 
+
 def _shingles(text: str, n: int = 4) -> Counter:
     tokens = words(text)
     if len(tokens) < n:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
 
 
 @pytest.fixture(scope="module")
@@ -319,9 +355,12 @@ def test_real_pages_metadata_and_text_are_clean(corpus_results):
 def test_soup_scorer_reads_form_wrapped_and_split_bodies(monkeypatch):
     """Without trafilatura: a page inside one <form> (ASP.NET), a body split over several boxes."""
     monkeypatch.setattr(html_module, "trafilatura_blocks", lambda text: None)
-    boxes = "".join(f"<div class='col'><div class='txt'><p>{text}</p></div></div><div class='ad'>Advert</div>"
-                    for text in BODY)
-    html_text = page(f"<form id='aspnet'><nav><a href='/'>Home</a></nav><article>{boxes}</article>"
-                     "<ul class='related'><li><a href='/a'>Another story about something else entirely</a></li></ul>"
-                     "</form>")
+    boxes = "".join(
+        f"<div class='col'><div class='txt'><p>{text}</p></div></div><div class='ad'>Advert</div>" for text in BODY
+    )
+    html_text = page(
+        f"<form id='aspnet'><nav><a href='/'>Home</a></nav><article>{boxes}</article>"
+        "<ul class='related'><li><a href='/a'>Another story about something else entirely</a></li></ul>"
+        "</form>"
+    )
     assert read_html(html_text.encode("utf-8"), "p.html").paragraphs == BODY

@@ -1,4 +1,5 @@
 """The index writer's shortcuts write exactly what Whoosh's own writer writes."""
+
 import pickle
 
 import pytest
@@ -7,17 +8,23 @@ from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import TEXT
 from whoosh.writing import SegmentWriter
 
-from search.ingest.sources import discover, read_file
-from search.models import Article
-from search.tagging.paragraphs import paragraphs_of
 from search.backends.whoosh.schema import make_schema, to_document
 from search.backends.whoosh.segmentwriter import FastSegmentWriter
 from search.backends.whoosh.textfield import TextField
+from search.ingest.sources import discover, read_file
+from search.models import Article
+from search.tagging.paragraphs import paragraphs_of
 
 from conftest import SEEDS
 
-EDGE_CASES = ["", "the of and a", "The al-Tanf base", "a I x U.S. 3.5 e.g. foo_bar",
-              "İstanbul naïve façade STRASSE Straße ﬁnance", "energy Energy ENERGY energies energy."]
+EDGE_CASES = [
+    "",
+    "the of and a",
+    "The al-Tanf base",
+    "a I x U.S. 3.5 e.g. foo_bar",
+    "İstanbul naïve façade STRASSE Straße ﬁnance",
+    "energy Energy ENERGY energies energy.",
+]
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +48,9 @@ def test_text_field_indexes_as_whoosh_does(articles, boost):
 def test_text_field_with_other_analyzers_falls_back_to_whoosh():
     field = TextField(analyzer=StandardAnalyzer(), phrase=False)
     assert field._fast() is None
-    assert sorted(field.index("Energy energy trade")) == \
-        sorted(TEXT(analyzer=StandardAnalyzer(), phrase=False).index("Energy energy trade"))
+    assert sorted(field.index("Energy energy trade")) == sorted(
+        TEXT(analyzer=StandardAnalyzer(), phrase=False).index("Energy energy trade")
+    )
 
 
 def test_text_field_caches_are_not_pickled_with_the_schema():
@@ -80,8 +88,10 @@ def _postings(reader, field, term):
 @pytest.mark.slow
 @pytest.mark.parametrize("limitmb", [128, 1])  # 1 MB: the pool spills dozens of runs to disk
 def test_segment_writer_writes_what_whoosh_writes(tmp_path, documents, limitmb):
-    with _write(tmp_path / "ours", FastSegmentWriter, documents, limitmb) as ours, \
-            _write(tmp_path / "theirs", SegmentWriter, documents, limitmb) as theirs:
+    with (
+        _write(tmp_path / "ours", FastSegmentWriter, documents, limitmb) as ours,
+        _write(tmp_path / "theirs", SegmentWriter, documents, limitmb) as theirs,
+    ):
         _assert_same_index(ours, theirs)
 
 
@@ -93,6 +103,7 @@ def _assert_same_index(ours, theirs) -> None:
         assert _postings(ours, field, term) == _postings(theirs, field, term), (field, term)
     for field in ("text", "title"):
         assert ours.field_length(field) == theirs.field_length(field)
-        assert [ours.doc_field_length(d, field) for d in range(ours.doc_count())] == \
-            [theirs.doc_field_length(d, field) for d in range(theirs.doc_count())]
+        assert [ours.doc_field_length(d, field) for d in range(ours.doc_count())] == [
+            theirs.doc_field_length(d, field) for d in range(theirs.doc_count())
+        ]
     assert list(ours.all_stored_fields()) == list(theirs.all_stored_fields())

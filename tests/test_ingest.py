@@ -1,4 +1,4 @@
-from search.ingest.sources import headline, read_sources, read_file
+from search.ingest.sources import headline, read_file, read_sources
 from search.models import Article, Skipped
 
 from conftest import SEED_FILE, write_jsonl
@@ -12,13 +12,16 @@ def test_seed_article_gives_fifteen_paragraphs_with_date_and_dateline():
     assert len(article.paragraphs) == 15
     assert article.paragraphs[0].startswith("Malaysia and Turkiye have reaffirmed")
     assert article.paragraphs[-1].startswith("Erdogan arrived in Malaysia")
-    assert article.title == ("Malaysia and Turkiye have reaffirmed their strong commitment to "
-                             "deepening bilateral ties…")
+    assert article.title == (
+        "Malaysia and Turkiye have reaffirmed their strong commitment to deepening bilateral ties…"
+    )
 
 
 def test_headline_is_the_first_sentence_cut_at_a_word():
-    assert headline("Mr. Smith met Dr. Jones in Paris on Monday. Talks went on.") == \
-        "Mr. Smith met Dr. Jones in Paris on Monday"
+    assert (
+        headline("Mr. Smith met Dr. Jones in Paris on Monday. Talks went on.")
+        == "Mr. Smith met Dr. Jones in Paris on Monday"
+    )
     assert headline("The U.S. and Japan agreed. More.") == "The U.S. and Japan agreed"
     assert headline("word " * 40).endswith("word…") and len(headline("word " * 40)) <= 91
     assert headline("Ok") == "Ok"
@@ -33,13 +36,27 @@ def test_plain_text_without_header_is_read(tmp_path):
 
 
 def test_jsonl_articles_keep_their_fields(tmp_path):
-    path = write_jsonl(tmp_path / "a.jsonl", [
-        {"id": "x1", "title": "T", "date": "2024-03-05", "source": "S", "url": "https://e.org/1",
-         "text": "One.\n\nTwo."},
-    ])
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {
+                "id": "x1",
+                "title": "T",
+                "date": "2024-03-05",
+                "source": "S",
+                "url": "https://e.org/1",
+                "text": "One.\n\nTwo.",
+            },
+        ],
+    )
     [article] = read_file(path)
-    assert (article.id, article.title, article.date, article.source, article.url) == \
-        ("x1", "T", "2024-03-05", "S", "https://e.org/1")
+    assert (article.id, article.title, article.date, article.source, article.url) == (
+        "x1",
+        "T",
+        "2024-03-05",
+        "S",
+        "https://e.org/1",
+    )
     assert article.paragraphs == ["One.", "Two."]
 
 
@@ -68,21 +85,35 @@ def test_a_fetched_page_takes_url_date_and_title_from_its_fetch_record(tmp_path)
     import json
 
     page = tmp_path / "talks.html"
-    body = "".join(f"<p>In session {i}, the two foreign ministers discussed fisheries, trade, maritime "
-                   f"security and student exchanges at length, and agreed to meet again next year.</p>"
-                   for i in range(6))
+    body = "".join(
+        f"<p>In session {i}, the two foreign ministers discussed fisheries, trade, maritime "
+        f"security and student exchanges at length, and agreed to meet again next year.</p>"
+        for i in range(6)
+    )
     page.write_text(f"<html><body><article>{body}</article></body></html>", encoding="utf-8")
-    page.with_suffix(".json").write_text(json.dumps({
-        "url": "http://example.org/talks", "final_url": "https://example.org/talks",
-        "feed_item": {"title": "Ministers meet", "published": "2024-05-06"}}), encoding="utf-8")
+    page.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "url": "http://example.org/talks",
+                "final_url": "https://example.org/talks",
+                "feed_item": {"title": "Ministers meet", "published": "2024-05-06"},
+            }
+        ),
+        encoding="utf-8",
+    )
     [article] = read_file(page)
     assert article.url == "https://example.org/talks"
     assert article.date == "2024-05-06" and article.title == "Ministers meet"
 
 
 def test_impossible_dates_leave_the_article_undated(tmp_path):
-    path = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "date": "2024-02-30", "text": "One."},
-                                              {"id": "y", "date": "2024-02-29T10:00:00Z", "text": "Two."}])
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "x", "date": "2024-02-30", "text": "One."},
+            {"id": "y", "date": "2024-02-29T10:00:00Z", "text": "Two."},
+        ],
+    )
     assert [a.date for a in read_file(path)] == ["", "2024-02-29"]
     text = tmp_path / "t.txt"
     text.write_text("date 2024-13-01 COLOMBO: Talks opened.", encoding="utf-8")

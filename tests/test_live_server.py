@@ -1,4 +1,5 @@
 """The real ``diplosearch serve`` in a subprocess, fetched over HTTP (no browser needed)."""
+
 from __future__ import annotations
 
 import http.client
@@ -37,8 +38,9 @@ def start_server(index_dir: Path, log: Path, timeout: float = 60, options: tuple
     """Start ``diplosearch serve`` on a free port and wait until it answers: (process, base URL)."""
     port = free_port()
     with log.open("w") as out:
-        process = subprocess.Popen(serve_command(port, index_dir, options), cwd=ROOT, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            serve_command(port, index_dir, options), cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -74,8 +76,9 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 @pytest.fixture(scope="module")
 def live_server(seed_index_dir, tmp_path_factory):
     """The server with 4 threads per worker (``--threads 4``)."""
-    process, base = start_server(seed_index_dir, tmp_path_factory.mktemp("live") / "server.log",
-                                 options=("--threads", "4"))
+    process, base = start_server(
+        seed_index_dir, tmp_path_factory.mktemp("live") / "server.log", options=("--threads", "4")
+    )
     yield base
     stop_server(process)
     assert process.returncode is not None
@@ -101,7 +104,7 @@ def test_the_served_api_answers_json(live_server):
     data = json.loads(body)
     assert data["total"] >= 1 and data["hits"][0]["article_id"] == SEED_ID
     assert "<mark>" in data["hits"][0]["snippet"]
-    status, _, body = fetch(live_server + '/api/search?q=%22open')
+    status, _, body = fetch(live_server + "/api/search?q=%22open")
     assert status == 400 and "unclosed quote" in json.loads(body)["error"]
     status, headers, body = fetch(live_server + "/export.csv?q=semiconductors")
     assert status == 200 and body.startswith(b"article_id,n,title,")

@@ -1,6 +1,7 @@
 """Reindex on the cluster, driven by search.index.build as for Whoosh: incremental builds by
 content hash, the atomic switch, the lock, failures that publish nothing, a killed build,
 parallel tagging workers, and what check() and live_state() find."""
+
 from __future__ import annotations
 
 import json
@@ -32,10 +33,16 @@ from conftest import reindex as whoosh_reindex  # noqa: E402
 
 
 def article(i: int, words: str = "energy cooperation", date: str = "2024-01-15") -> dict:
-    return {"id": f"art-{i}", "title": f"Article {i} on {words}", "date": date, "source": "Test", "url": "",
-            "text": f"President Joe Biden met Prime Minister Anwar Ibrahim of Malaysia about {words} number {i}.\n\n"
-                    f"The two leaders agreed on {words} and on defence ties, paragraph two of article {i}, "
-                    f"with unique marker word{i} in it."}
+    return {
+        "id": f"art-{i}",
+        "title": f"Article {i} on {words}",
+        "date": date,
+        "source": "Test",
+        "url": "",
+        "text": f"President Joe Biden met Prime Minister Anwar Ibrahim of Malaysia about {words} number {i}.\n\n"
+        f"The two leaders agreed on {words} and on defence ties, paragraph two of article {i}, "
+        f"with unique marker word{i} in it.",
+    }
 
 
 def write(path: Path, articles: list[dict]) -> Path:
@@ -80,8 +87,15 @@ def test_incremental_builds_follow_the_sources_as_whoosh_does(tmp_path, name, cl
     write(src / "c.jsonl", [article(7, "climate")])
     w = whoosh_reindex([src], whoosh_dir, progress=False, prune=True)
     o = os_reindex(URL, name, [src], prune=True)
-    for attr in ("articles", "paragraphs", "read_articles", "reused_sources", "removed_sources", "removed",
-                 "incremental"):
+    for attr in (
+        "articles",
+        "paragraphs",
+        "read_articles",
+        "reused_sources",
+        "removed_sources",
+        "removed",
+        "incremental",
+    ):
         assert getattr(o, attr) == getattr(w, attr), attr
     assert o.incremental and o.reused_sources == 0 and o.removed_sources == 1 and o.read_articles == 3
     searcher, whoosh = backend(URL, name, snapshot_seconds=0), WhooshBackend(whoosh_dir)
@@ -120,11 +134,13 @@ def test_speaker_groups_are_merged_across_builds_as_whoosh_merges_them(tmp_path,
             request = build_request(q, {"speaker": speakers})
             a, b = whoosh.search(request), searcher.search(request)
             assert a.total == b.total
-            assert [(v.value, v.count, v.selected) for v in a.facets[1].values] == \
-                [(v.value, v.count, v.selected) for v in b.facets[1].values]
+            assert [(v.value, v.count, v.selected) for v in a.facets[1].values] == [
+                (v.value, v.count, v.selected) for v in b.facets[1].values
+            ]
             assert [h.paragraph.tags["speakers"] for h in a.hits] == [h.paragraph.tags["speakers"] for h in b.hits]
-        assert [v.value for v in whoosh.facet_values("speaker", "bi")] == \
-            [v.value for v in searcher.facet_values("speaker", "bi")]
+        assert [v.value for v in whoosh.facet_values("speaker", "bi")] == [
+            v.value for v in searcher.facet_values("speaker", "bi")
+        ]
         whoosh.close()
         return [v.value for v in b.facets[1].values]
 
@@ -274,8 +290,12 @@ def test_a_killed_build_leaves_the_alias_and_the_next_build_cleans_up(tmp_path, 
     first = os_reindex(URL, name, [src])
     write(src / "a.jsonl", [article(i, "killed") for i in range(40)])
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    child = subprocess.Popen([sys.executable, "-c", KILLED_BUILD, URL, str(src), name, str(procs)], env=env,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_BUILD, URL, str(src), name, str(procs)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout.readline().strip() == "indexing"
     child.send_signal(signal.SIGKILL)
     child.communicate(timeout=30)
@@ -321,8 +341,10 @@ def test_check_reports_a_damaged_or_missing_index_with_the_fix(tmp_path, name, c
     client.delete(index=state.state_index(name), id=f"{report.build}/{state.FILE}alternates.json/0", refresh=True)
     damaged = searcher.check()
     assert damaged.damaged == ["alternates.json: missing"]
-    assert damaged.fix == f"diplosearch reindex --full --backend opensearch --opensearch-url {URL} " \
-                          f"--opensearch-index {name}"
+    assert (
+        damaged.fix == f"diplosearch reindex --full --backend opensearch --opensearch-url {URL} "
+        f"--opensearch-index {name}"
+    )
     with pytest.raises(IndexDamaged, match="alternates.json: missing"):
         searcher.check_ready()
     live = searcher.live_state()

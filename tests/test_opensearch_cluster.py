@@ -5,6 +5,7 @@ its own, beside the single test node), indexes the seeds, searches, stops the no
 the elected cluster manager (the survivor can then still report health), checks that every
 search answers the same with nothing lost, starts the node again and waits for green.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,16 @@ from search.query.params import build_request  # noqa: E402
 from conftest import ROOT, SEEDS  # noqa: E402
 
 SCRIPT = ROOT / ".ci" / "opensearch"
-QUERIES = ["", "energy", '"joint statement"', "defence OR security", "speaker:Biden", "date:2023",
-           "semicond*", "climate NOT coal"]
+QUERIES = [
+    "",
+    "energy",
+    '"joint statement"',
+    "defence OR security",
+    "speaker:Biden",
+    "date:2023",
+    "semicond*",
+    "climate NOT coal",
+]
 
 pytestmark = pytest.mark.slow
 
@@ -57,8 +66,12 @@ def answers(urls, name: str = "two-nodes") -> dict:
             request = build_request(q)
             result = index.search(request)
             total, rows = index.export(request, 10_000)
-            found[q] = (result.total, total, sorted(p.doc_id for p in rows),
-                        [(f.name, [(v.value, v.count) for v in f.values]) for f in result.facets])
+            found[q] = (
+                result.total,
+                total,
+                sorted(p.doc_id for p in rows),
+                [(f.name, [(v.value, v.count) for v in f.values]) for f in result.facets],
+            )
     finally:
         index.close()
     return found
@@ -83,14 +96,16 @@ def test_two_nodes_survive_losing_one(cluster):
     survivor = urls[0] if stopped == "2" else urls[1]
     run("stop", "--node", stopped, env=env)
     alone = connect(survivor)
-    health = alone.cluster.health(params={"wait_for_nodes": "1", "wait_for_status": "yellow", "timeout": "60s"},
-                                  request_timeout=70)
+    health = alone.cluster.health(
+        params={"wait_for_nodes": "1", "wait_for_status": "yellow", "timeout": "60s"}, request_timeout=70
+    )
     assert health["number_of_nodes"] == 1 and health["status"] == "yellow"  # the replicas have no second node
     assert answers(urls) == before  # the client skips the dead node
     assert answers(survivor) == before
 
     run("start-node", stopped, env=env)
-    health = alone.cluster.health(params={"wait_for_nodes": "2", "wait_for_status": "green", "timeout": "120s"},
-                                  request_timeout=130)
+    health = alone.cluster.health(
+        params={"wait_for_nodes": "2", "wait_for_status": "green", "timeout": "120s"}, request_timeout=130
+    )
     assert health["status"] == "green" and health["number_of_nodes"] == 2
     assert answers(urls) == before

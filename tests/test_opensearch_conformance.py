@@ -43,6 +43,7 @@ Known differences, each written where it is checked, with its reason:
   ``collapse``) counts articles exactly up to 40,000 and estimates beyond (its cardinality
   aggregation); Whoosh has no such search.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,27 +71,80 @@ CORPUS_SLICE = 150  # articles of the development corpus
 EXPORT_CAP = 10_000
 
 EXTRA = [
-    {"id": "markup-1", "title": "Energy <b>summit</b> & AT&T", "date": "2024-07-01", "source": "Test",
-     "url": "https://example.org/1",
-     "text": "The <script>alert(1)</script> energy summit between Malaysia and Indonesia agreed on "
-             "\"clean energy\" and AT&T's cables.\n\nPrime Minister Anwar Ibrahim said: energy security "
-             "matters for both countries, and the ministers will meet again in Jakarta next year."},
+    {
+        "id": "markup-1",
+        "title": "Energy <b>summit</b> & AT&T",
+        "date": "2024-07-01",
+        "source": "Test",
+        "url": "https://example.org/1",
+        "text": "The <script>alert(1)</script> energy summit between Malaysia and Indonesia agreed on "
+        '"clean energy" and AT&T\'s cables.\n\nPrime Minister Anwar Ibrahim said: energy security '
+        "matters for both countries, and the ministers will meet again in Jakarta next year.",
+    },
 ]
 
 # (query, filters) -> the check to run; a difference listed in KNOWN is asserted as it is documented.
 QUERIES = [
-    "", "energy", "energy transition", '"joint statement"', "defence OR security", "trade NOT tariffs",
-    "(oil OR gas) pipeline", "semicond*", "nuclear*", "visa?", "title:summit", "sector:defence",
-    "country:Malaysia", 'speaker:"Anwar Ibrahim"', "speaker:Biden", "date:2024", "date:[2024-01-01 to 2024-06-30]",
-    "date:>2023-06", "date:<2022", '"prime minister"', '"prime minister of malaysia"', "security council",
-    "ministries", "U.S. policy", "title:[a to c]", "sector:*", "energy ANDMAYBE oil", "climate ANDNOT coal",
-    "NOT energy", "script", "cables", "speaker:Bidn", "cooperation", "accelerated", "enrgy",
+    "",
+    "energy",
+    "energy transition",
+    '"joint statement"',
+    "defence OR security",
+    "trade NOT tariffs",
+    "(oil OR gas) pipeline",
+    "semicond*",
+    "nuclear*",
+    "visa?",
+    "title:summit",
+    "sector:defence",
+    "country:Malaysia",
+    'speaker:"Anwar Ibrahim"',
+    "speaker:Biden",
+    "date:2024",
+    "date:[2024-01-01 to 2024-06-30]",
+    "date:>2023-06",
+    "date:<2022",
+    '"prime minister"',
+    '"prime minister of malaysia"',
+    "security council",
+    "ministries",
+    "U.S. policy",
+    "title:[a to c]",
+    "sector:*",
+    "energy ANDMAYBE oil",
+    "climate ANDNOT coal",
+    "NOT energy",
+    "script",
+    "cables",
+    "speaker:Bidn",
+    "cooperation",
+    "accelerated",
+    "enrgy",
     "defense cooperaton",
     # issue #16: relaxed matching, filler words, folding, spellings, typed facet values, typos
-    "what did Biden say about energy", "show me statements about semiconductors", "nuclear submarine deal Australia",
-    "Prabowo Subianto visit", "defence", "defense", "neighbours", "Erdoğan", "Erdogan", "Türkiye", "Turkiye trade",
-    "country:Turkey", "sector:defense energy", "semicondctors", "semi-conductors", "enrgy-policy", "trade/enrgy",
-    "Jaishnkar visit", "Kishda", "Turkiey", "centr", "organisation", "energy security cooperation",
+    "what did Biden say about energy",
+    "show me statements about semiconductors",
+    "nuclear submarine deal Australia",
+    "Prabowo Subianto visit",
+    "defence",
+    "defense",
+    "neighbours",
+    "Erdoğan",
+    "Erdogan",
+    "Türkiye",
+    "Turkiye trade",
+    "country:Turkey",
+    "sector:defense energy",
+    "semicondctors",
+    "semi-conductors",
+    "enrgy-policy",
+    "trade/enrgy",
+    "Jaishnkar visit",
+    "Kishda",
+    "Turkiey",
+    "centr",
+    "organisation",
+    "energy security cooperation",
     "organisaton",
 ]
 FILTERED = [
@@ -139,9 +193,17 @@ def _id(params: dict) -> str:
 def _request(params: dict):
     p = dict(params)
     filters = {"sector": p.pop("sectors", ()), "speaker": p.pop("speakers", ()), "country": p.pop("countries", ())}
-    return build_request(p.pop("q"), filters, p.pop("date_from", ""), p.pop("date_to", ""), sort=p.pop("sort", ""),
-                         facet_size=p.pop("facet_size", 10), page=p.pop("page", 1), group=p.pop("group", True),
-                         correct=p.pop("correct", True))
+    return build_request(
+        p.pop("q"),
+        filters,
+        p.pop("date_from", ""),
+        p.pop("date_to", ""),
+        sort=p.pop("sort", ""),
+        facet_size=p.pop("facet_size", 10),
+        page=p.pop("page", 1),
+        group=p.pop("group", True),
+        correct=p.pop("correct", True),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -223,8 +285,11 @@ def test_same_answers(backends, params):
         # TYPOS (module docstring): Whoosh finds no correction and nothing; OpenSearch corrects
         assert (a.corrected_query, a.total) == ("", 0) and b.corrected_query and b.total > 0
         return
-    assert (a.corrected_query, a.suggestion, a.suggestion_total) == \
-        (b.corrected_query, b.suggestion, b.suggestion_total if kind != "superset" else a.suggestion_total)
+    assert (a.corrected_query, a.suggestion, a.suggestion_total) == (
+        b.corrected_query,
+        b.suggestion,
+        b.suggestion_total if kind != "superset" else a.suggestion_total,
+    )
     if request.group:
         _grouping(b, rows_b)
     if kind == "superset":
@@ -239,16 +304,29 @@ def test_same_answers(backends, params):
         # TIES: the same dates in the same order, the same grouping
         assert [p.date for p in rows_a] == [p.date for p in rows_b]
         assert [h.paragraph.date for h in a.hits] == [h.paragraph.date for h in b.hits]
-        assert sorted(Counter(h.paragraph.article_id for h in a.hits).values()) == \
-            sorted(Counter(h.paragraph.article_id for h in b.hits).values())
+        assert sorted(Counter(h.paragraph.article_id for h in a.hits).values()) == sorted(
+            Counter(h.paragraph.article_id for h in b.hits).values()
+        )
     else:
         # SCORING: a page is a set of the matches; the ranked pages of plain words mostly agree
         assert {h.paragraph.doc_id for h in b.hits} <= set_a
 
 
-@pytest.mark.parametrize("q", ["energy", "energy transition", "defence OR security", "title:summit",
-                               "security council", "ministries", "climate change", "what did Biden say about energy",
-                               "nuclear submarine deal Australia", "Prabowo Subianto visit"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "energy",
+        "energy transition",
+        "defence OR security",
+        "title:summit",
+        "security council",
+        "ministries",
+        "climate change",
+        "what did Biden say about energy",
+        "nuclear submarine deal Australia",
+        "Prabowo Subianto visit",
+    ],
+)
 def test_ranking_of_plain_words_is_close(backends, q):
     """SCORING: not identical, but the best paragraph is the same and the first pages mostly overlap."""
     whoosh, opensearch, _, _ = backends
@@ -276,11 +354,18 @@ def test_snippets_mark_the_same_words_in_escaped_text(backends, q):
             assert words_a & words_b
 
 
-@pytest.mark.parametrize("field,prefix,params", [
-    ("speaker", "", None), ("speaker", "bid", None), ("speaker", "jo bi", None), ("country", "ma", None),
-    ("sector", "sec", None), ("country", "", dict(q="energy", countries=["Malaysia"])),
-    ("speaker", "", dict(q="", speakers=["Biden"], sectors=["energy"])),
-])
+@pytest.mark.parametrize(
+    "field,prefix,params",
+    [
+        ("speaker", "", None),
+        ("speaker", "bid", None),
+        ("speaker", "jo bi", None),
+        ("country", "ma", None),
+        ("sector", "sec", None),
+        ("country", "", dict(q="energy", countries=["Malaysia"])),
+        ("speaker", "", dict(q="", speakers=["Biden"], sectors=["energy"])),
+    ],
+)
 def test_facet_value_search(backends, field, prefix, params):
     whoosh, opensearch, _, _ = backends
     request = _request(params) if params else None
@@ -302,8 +387,9 @@ def test_articles_and_alternates(backends):
     whoosh, opensearch, _, _ = backends
     ids = sorted({p.article_id for p in whoosh.export(_request(dict(q="energy")), EXPORT_CAP)[1]})[:20]
     for article_id in ids + ["no-such-article"]:
-        assert [p.to_dict() for p in whoosh.article(article_id)] == \
-            [p.to_dict() for p in opensearch.article(article_id)]
+        assert [p.to_dict() for p in whoosh.article(article_id)] == [
+            p.to_dict() for p in opensearch.article(article_id)
+        ]
     if CORPUS.exists():
         first = json.loads(CORPUS.read_text(encoding="utf-8").splitlines()[0])["id"]
         assert whoosh.alternates(first) == opensearch.alternates(first) != []
@@ -324,8 +410,9 @@ def test_the_same_query_errors(backends):
     assert str(a.value) == str(b.value)
 
 
-@pytest.mark.parametrize("params", [dict(q="energy"), dict(q="", countries=["United States"]),
-                                    dict(q="summit", sort="date")], ids=_id)
+@pytest.mark.parametrize(
+    "params", [dict(q="energy"), dict(q="", countries=["United States"]), dict(q="summit", sort="date")], ids=_id
+)
 def test_one_result_per_article_with_collapse(backends, params):
     """COLLAPSE: search_grouped, one result per article (OpenSearch's collapse on article_id),
     the articles Whoosh's matches belong to."""

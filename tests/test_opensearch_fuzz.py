@@ -2,6 +2,7 @@
 the same index of hostile articles, the same checks of every answer) through the site served
 from the OpenSearch backend. Fewer examples than on Whoosh (each request goes to the node):
 DIPLOSEARCH_OS_FUZZ_EXAMPLES runs more."""
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,16 @@ def os_fuzz_app(tmp_path_factory):
     sources = write_jsonl(folder / "hostile.jsonl", HOSTILE_ARTICLES)
     name = unique_name("fuzz")
     os_reindex(URL, name, [SEED_FILE, sources])
-    app = create_app({"INDEX_DIR": str(folder / "unused"), "TESTING": True, "EXPORT_LIMIT": 50,
-                      "BACKEND": "opensearch", "OPENSEARCH_URL": URL, "OPENSEARCH_INDEX": name})
+    app = create_app(
+        {
+            "INDEX_DIR": str(folder / "unused"),
+            "TESTING": True,
+            "EXPORT_LIMIT": 50,
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": URL,
+            "OPENSEARCH_INDEX": name,
+        }
+    )
     yield app
     app.extensions["diplosearch"].close()
     client = connect(URL)
@@ -63,8 +72,14 @@ def test_the_issue_queries_are_no_server_error(os_fuzz_app, route):
             check_answer(client.get(url), route, url)
 
 
-@settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, print_blob=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=list(HealthCheck),
+)
 @given(raw=query_bytes, route=st.sampled_from(ROUTES), article_id=st.sampled_from(ARTICLE_IDS), extra=extras)
 def test_no_generated_query_is_a_server_error(os_fuzz_app, raw, route, article_id, extra):
     client = os_fuzz_app.test_client()

@@ -1,5 +1,6 @@
 """The OpenSearch backend's pieces that need no node: the analyzer's stop-word pattern against
 Whoosh's, the timeline from day counts against search.timeline, and the query translation."""
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,9 @@ def _random_days(rng, low: int, high: int, n: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("span", [30, 130, 400, 2000, 4000])
-@pytest.mark.parametrize("dates_", [("", ""), ("2020-01-01", "2020-12-31"), ("2020-03-01", "2020-03-31"),
-                                    ("2019-06-01", "")])
+@pytest.mark.parametrize(
+    "dates_", [("", ""), ("2020-01-01", "2020-12-31"), ("2020-03-01", "2020-03-31"), ("2019-06-01", "")]
+)
 def test_timeline_and_date_facet_from_histograms_equal_the_engine(span, dates_):
     """What the backend asks for (a monthly histogram with the first and last day; the days only
     for a week timeline) gives what the Whoosh backend computes from every paragraph's date."""
@@ -118,8 +120,14 @@ def test_leaves_keep_the_words_as_written_for_opensearch_to_stem():
 
 
 def test_words_are_folded_and_spelt_the_american_way_but_not_stemmed():
-    assert [surface_word(w) for w in ["Erdoğan", "Kılıç", "defence", "Organisations", "the", "ministries"]] == \
-        ["erdogan", "kilic", "defense", "organizations", None, "ministries"]
+    assert [surface_word(w) for w in ["Erdoğan", "Kılıç", "defence", "Organisations", "the", "ministries"]] == [
+        "erdogan",
+        "kilic",
+        "defense",
+        "organizations",
+        None,
+        "ministries",
+    ]
 
 
 def test_filler_words_are_known_by_their_stems_as_on_whoosh():
@@ -131,13 +139,15 @@ def test_filler_words_are_known_by_their_stems_as_on_whoosh():
 
 def test_a_relaxed_plan_ranks_by_coverage_then_bm25_with_fragments_last():
     query, rescore = Translator(resolve=lambda facet, value: ["Türkiye"]).plan(
-        parse_plan("energy security country:Turkey"))
+        parse_plan("energy security country:Turkey")
+    )
     clauses = query["bool"]["must"][0]["bool"]
     assert clauses["minimum_should_match"] == 1 and len(clauses["should"]) == 6  # per word: tier, text, title
     tiers = clauses["should"][0]["dis_max"]["queries"]
     assert [t["constant_score"]["boost"] for t in tiers] == [TIER, TIER / 2]
-    assert clauses["should"][2] == {"bool": {"should": [
-        {"match": {"title": {"query": "energy", "operator": "and", "boost": 1.5}}}], "boost": 0.2}}
+    assert clauses["should"][2] == {
+        "bool": {"should": [{"match": {"title": {"query": "energy", "operator": "and", "boost": 1.5}}}], "boost": 0.2}
+    }
     assert query["bool"]["should"][0]["constant_score"]["boost"] == FRAGMENT
     assert query["bool"]["filter"] == [{"terms": {"country": ["Türkiye"]}}]  # a typed value, read
     assert rescore == {"bool": {"should": [{"match_phrase": {"text": {"query": "energy security", "slop": 2}}}]}}
@@ -153,10 +163,19 @@ def test_translation_of_each_construct():
     assert t(parse("sector:*")) == {"match_all": {}}
     assert t(parse("trade NOT tariffs"))["bool"]["must"][1]["bool"]["must_not"]
     date = t(parse("date:2024"))
-    assert date == {"range": {"date": {"format": "strict_date_optional_time", "gte": "2024-01-01T00:00:00.000Z",
-                                       "lte": "2024-12-31T23:59:59.999Z"}}}
-    assert t(parse("date:>2023-06"))["range"]["date"] == {"format": "strict_date_optional_time",
-                                                          "gte": "2023-06-01T00:00:00.000Z"}
+    assert date == {
+        "range": {
+            "date": {
+                "format": "strict_date_optional_time",
+                "gte": "2024-01-01T00:00:00.000Z",
+                "lte": "2024-12-31T23:59:59.999Z",
+            }
+        }
+    }
+    assert t(parse("date:>2023-06"))["range"]["date"] == {
+        "format": "strict_date_optional_time",
+        "gte": "2023-06-01T00:00:00.000Z",
+    }
     prefix = t(parse("semicond*"))["bool"]["should"][0]
     assert prefix["query_string"]["query"] == "semicond*" and prefix["query_string"]["analyze_wildcard"]
     title = t(parse("title:summit"))
@@ -173,9 +192,15 @@ def test_what_cannot_be_translated_is_named():
 
 
 def test_documents_round_trip_with_the_whoosh_fields():
-    p = Paragraph("a1", 3, "text", title="T", date="2024-02-30",
-                  tags={"sectors": ["energy", "energy"], "speakers": ["Joe, Biden"], "countries": ["Malaysia"]},
-                  evidence={"sectors": {"energy": "oil"}})
+    p = Paragraph(
+        "a1",
+        3,
+        "text",
+        title="T",
+        date="2024-02-30",
+        tags={"sectors": ["energy", "energy"], "speakers": ["Joe, Biden"], "countries": ["Malaysia"]},
+        evidence={"sectors": {"energy": "oil"}},
+    )
     source = to_source(p, "/x.jsonl")
     assert "date" not in source  # not a real date: undated, as in Whoosh
     assert source["sector"] == ["energy"] and source["speaker"] == ["Joe  Biden"] == source["speaker_shown"]

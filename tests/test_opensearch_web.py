@@ -2,6 +2,7 @@
 create_app's config, the CLI's --backend/--opensearch-url and $DIPLOSEARCH_OPENSEARCH_URL, with the
 same pages and the same JSON as from Whoosh (snippets aside: their fragments differ, see the
 conformance test), and the real ``diplosearch serve`` with its forked workers."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,15 @@ def clients(indexes, tmp_path_factory):
 
     folder, name = indexes
     whoosh_app = create_app({"INDEX_DIR": str(folder), "TESTING": True})
-    os_app = create_app({"INDEX_DIR": str(tmp_path_factory.mktemp("unused")), "TESTING": True,
-                         "BACKEND": "opensearch", "OPENSEARCH_URL": URL, "OPENSEARCH_INDEX": name})
+    os_app = create_app(
+        {
+            "INDEX_DIR": str(tmp_path_factory.mktemp("unused")),
+            "TESTING": True,
+            "BACKEND": "opensearch",
+            "OPENSEARCH_URL": URL,
+            "OPENSEARCH_INDEX": name,
+        }
+    )
     assert isinstance(os_app.extensions["diplosearch"], OpenSearchBackend)
     yield whoosh_app.test_client(), os_app.test_client()
     for app in (whoosh_app, os_app):
@@ -56,11 +64,21 @@ def _without_snippets(data: dict) -> dict:
     return data
 
 
-@pytest.mark.parametrize("query", ["q=energy", "q=energy&sector=energy&sector=trade-investment",
-                                   "q=&speaker=Biden&from=2023&to=2023", "q=summit&sort=date&page=2",
-                                   "q=enrgy", "q=%22joint+statement%22&country=Japan", "q=enrgy&correct=off",
-                                   "q=what+did+Biden+say+about+energy&group=off", "q=&country=Turkey&sector=defense",
-                                   "q=trade&speaker=Erdogan&country=Atlantis"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=energy",
+        "q=energy&sector=energy&sector=trade-investment",
+        "q=&speaker=Biden&from=2023&to=2023",
+        "q=summit&sort=date&page=2",
+        "q=enrgy",
+        "q=%22joint+statement%22&country=Japan",
+        "q=enrgy&correct=off",
+        "q=what+did+Biden+say+about+energy&group=off",
+        "q=&country=Turkey&sector=defense",
+        "q=trade&speaker=Erdogan&country=Atlantis",
+    ],
+)
 def test_api_search_answers_the_same(clients, query):
     whoosh, opensearch = clients
     a, b = whoosh.get(f"/api/search?{query}"), opensearch.get(f"/api/search?{query}")
@@ -91,9 +109,14 @@ def test_pages_and_exports_render(clients):
 
 def test_errors_are_the_same(clients):
     whoosh, opensearch = clients
-    for url in ['/api/search?q="unclosed', "/api/search?q=nosuch:field", "/api/facets/colour?prefix=a",
-                "/api/facets/speaker?prefix=jo&q=energy&speaker=Biden", "/api/facets/country?prefix=",
-                "/api/search?q=energy&page=5000"]:
+    for url in [
+        '/api/search?q="unclosed',
+        "/api/search?q=nosuch:field",
+        "/api/facets/colour?prefix=a",
+        "/api/facets/speaker?prefix=jo&q=energy&speaker=Biden",
+        "/api/facets/country?prefix=",
+        "/api/search?q=energy&page=5000",
+    ]:
         a, b = whoosh.get(url), opensearch.get(url)
         assert a.status_code == b.status_code
         assert a.get_json() == b.get_json()
@@ -102,19 +125,26 @@ def test_errors_are_the_same(clients):
 def test_an_unreachable_cluster_or_a_missing_index_is_a_503(tmp_path, indexes):
     from web import create_app
 
-    for url, name, message in [("http://127.0.0.1:9", "nothing", "cannot be reached"),
-                               (URL, "no-such-index", "no index 'no-such-index'")]:
+    for url, name, message in [
+        ("http://127.0.0.1:9", "nothing", "cannot be reached"),
+        (URL, "no-such-index", "no index 'no-such-index'"),
+    ]:
         # an OPENSEARCH_URL alone chooses the backend; nothing is contacted until a request
-        app = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True, "OPENSEARCH_URL": url,
-                          "OPENSEARCH_INDEX": name})
+        app = create_app({"INDEX_DIR": str(tmp_path), "TESTING": True, "OPENSEARCH_URL": url, "OPENSEARCH_INDEX": name})
         answer = app.test_client().get("/api/search?q=energy")
         assert answer.status_code == 503 and message in answer.get_json()["error"]
 
 
 def diplosearch(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in (env or os.environ).items() if not k.startswith("DIPLOSEARCH_OPENSEARCH")}
-    return subprocess.run([sys.executable, "-c", "from web.cli import main; main()", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env=clean)
+    return subprocess.run(
+        [sys.executable, "-c", "from web.cli import main; main()", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=clean,
+    )
 
 
 def test_the_command_line_on_opensearch(indexes, tmp_path):
@@ -128,9 +158,14 @@ def test_the_command_line_on_opensearch(indexes, tmp_path):
     assert checked.returncode == 0 and "is intact" in checked.stdout, checked.stderr
     # $DIPLOSEARCH_OPENSEARCH_URL alone chooses the backend
     env = dict(os.environ, DIPLOSEARCH_OPENSEARCH_URL=URL, DIPLOSEARCH_OPENSEARCH_INDEX=name)
-    by_env = subprocess.run([sys.executable, "-c", "from web.cli import main; main()", "search", "energy",
-                             "--sector", "energy", "--json"], cwd=ROOT, capture_output=True, text=True, env=env,
-                            timeout=300)
+    by_env = subprocess.run(
+        [sys.executable, "-c", "from web.cli import main; main()", "search", "energy", "--sector", "energy", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert json.loads(by_env.stdout)["total"] == whoosh["total"], by_env.stderr
     # a reindex of a new source adds it, keeping the seeds
     extra = tmp_path / "extra.jsonl"
@@ -142,9 +177,11 @@ def test_the_command_line_on_opensearch(indexes, tmp_path):
     removed = diplosearch("reindex", "--remove", str(extra), *target)
     assert removed.returncode == 0 and f"Removing from the index: {extra}" in removed.stderr
     # what is wrong is one line
-    for args, message in [(["search", "x", "--backend", "opensearch"], "needs the cluster's URL"),
-                          (["search", "x", "--opensearch-url", "http://127.0.0.1:9"], "cannot be reached"),
-                          (["check", *target[:-1], "no-such-index"], "no index 'no-such-index'")]:
+    for args, message in [
+        (["search", "x", "--backend", "opensearch"], "needs the cluster's URL"),
+        (["search", "x", "--opensearch-url", "http://127.0.0.1:9"], "cannot be reached"),
+        (["check", *target[:-1], "no-such-index"], "no index 'no-such-index'"),
+    ]:
         failed = diplosearch(*args)
         assert failed.returncode != 0 and message in failed.stderr and "Traceback" not in failed.stderr, failed.stderr
 
@@ -175,8 +212,20 @@ def test_serve_answers_from_the_cluster_in_its_forked_workers(indexes, tmp_path)
     folder, name = indexes
     port = free_port()
     log = tmp_path / "server.log"
-    command = [sys.executable, "-c", "from web.cli import main; main()", "serve", "--port", str(port),
-               "--workers", "2", "--threads", "4", "--opensearch-index", name]
+    command = [
+        sys.executable,
+        "-c",
+        "from web.cli import main; main()",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--opensearch-index",
+        name,
+    ]
     env = dict(os.environ, DIPLOSEARCH_OPENSEARCH_URL=URL)  # serve's variable alone chooses OpenSearch
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -202,6 +251,7 @@ def test_serve_answers_from_the_cluster_in_its_forked_workers(indexes, tmp_path)
     finally:
         stop_server(process)
     # serve never writes to a cluster: a missing index is reported with the fix
-    missing = subprocess.run(command[:-1] + ["no-such-index"], cwd=ROOT, capture_output=True, text=True, env=env,
-                             timeout=120)
+    missing = subprocess.run(
+        command[:-1] + ["no-such-index"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120
+    )
     assert missing.returncode == 1 and "diplosearch reindex SOURCE... --backend opensearch" in missing.stderr

@@ -1,5 +1,6 @@
 """Ranking: the paragraph's own text decides, the title is context; phrases and nearby words
 above scattered words; headings and one-line fragments below paragraphs of substance."""
+
 import pytest
 
 from search.backends.whoosh import WhooshBackend
@@ -12,21 +13,42 @@ FILLER = "Officials from both sides met on Tuesday and reviewed the progress mad
 
 ARTICLES = [
     # the title has the words; its paragraphs do not
-    {"id": "titled", "title": "Hydrogen corridor agreed", "date": "2024-02-01",
-     "text": "\n\n".join([FILLER, "The leaders also spoke about fishing rights and student visas.", FILLER])},
+    {
+        "id": "titled",
+        "title": "Hydrogen corridor agreed",
+        "date": "2024-02-01",
+        "text": "\n\n".join([FILLER, "The leaders also spoke about fishing rights and student visas.", FILLER]),
+    },
     # the text has the words
-    {"id": "texted", "title": "Regional meeting", "date": "2024-02-02",
-     "text": "\n\n".join([FILLER, "Both governments agreed to build a hydrogen corridor linking their ports.",
-                          FILLER])},
+    {
+        "id": "texted",
+        "title": "Regional meeting",
+        "date": "2024-02-02",
+        "text": "\n\n".join(
+            [FILLER, "Both governments agreed to build a hydrogen corridor linking their ports.", FILLER]
+        ),
+    },
     # the words together, and the words apart
-    {"id": "phrase", "title": "Summit", "date": "2024-02-03",
-     "text": "The ministers signed a critical minerals agreement covering lithium and cobalt mining."},
-    {"id": "apart", "title": "Summit two", "date": "2024-02-04",
-     "text": "The ministers agreed that minerals trade matters, and called the agreement critical for jobs."},
+    {
+        "id": "phrase",
+        "title": "Summit",
+        "date": "2024-02-03",
+        "text": "The ministers signed a critical minerals agreement covering lithium and cobalt mining.",
+    },
+    {
+        "id": "apart",
+        "title": "Summit two",
+        "date": "2024-02-04",
+        "text": "The ministers agreed that minerals trade matters, and called the agreement critical for jobs.",
+    },
     # a heading above the paragraph that says something
-    {"id": "heading", "title": "Fact sheet", "date": "2024-02-05",
-     "text": "Resilient Semiconductor Supply Chains\n\nThe partners will map semiconductor supply chains "
-             "and share early warnings about shortages of chips and wafers."},
+    {
+        "id": "heading",
+        "title": "Fact sheet",
+        "date": "2024-02-05",
+        "text": "Resilient Semiconductor Supply Chains\n\nThe partners will map semiconductor supply chains "
+        "and share early warnings about shortages of chips and wafers.",
+    },
 ]
 
 
@@ -62,21 +84,32 @@ def test_a_heading_does_not_outrank_the_paragraph_under_it(index):
     assert ranked[:2] == [("heading", 2), ("heading", 1)]
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("Resilient Semiconductor Supply Chains", True),
-    ("2:08 P.M. EDT", True),
-    ("Thank you.", True),
-    ("The United States and the Republic of Korea welcome:", True),
-    ("State Minister Tennakoon said Sri Lankan military is already into arms manufacturing.", False),
-    ("A number of bilateral documents were signed following the talks.", False),
-    (" ".join(["word"] * 20), False),  # a long line without a full stop is a paragraph
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("Resilient Semiconductor Supply Chains", True),
+        ("2:08 P.M. EDT", True),
+        ("Thank you.", True),
+        ("The United States and the Republic of Korea welcome:", True),
+        ("State Minister Tennakoon said Sri Lankan military is already into arms manufacturing.", False),
+        ("A number of bilateral documents were signed following the talks.", False),
+        (" ".join(["word"] * 20), False),  # a long line without a full stop is a paragraph
+    ],
+)
 def test_what_counts_as_a_fragment(text, fragment):
     assert is_fragment(text) is fragment
 
 
-@pytest.mark.parametrize("q", ["hydrogen corridor", "the ministers agreed", "semiconductor supply chains NOT wafers",
-                               "minerals date:2024-02-03", '"critical minerals" agreement jobs'])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "hydrogen corridor",
+        "the ministers agreed",
+        "semiconductor supply chains NOT wafers",
+        "minerals date:2024-02-03",
+        '"critical minerals" agreement jobs',
+    ],
+)
 def test_many_and_few_matches_are_ranked_alike(index, monkeypatch, q):
     """Large match sets are added up in one slot per document, small ones by sorted lookups."""
     from search.backends.whoosh import ranking
@@ -87,5 +120,5 @@ def test_many_and_few_matches_are_ranked_alike(index, monkeypatch, q):
 
     monkeypatch.setattr(ranking, "DENSE_FRACTION", 0)  # never dense
     sparse = ranked()
-    monkeypatch.setattr(ranking, "DENSE_FRACTION", 10 ** 9)  # always dense
+    monkeypatch.setattr(ranking, "DENSE_FRACTION", 10**9)  # always dense
     assert ranked() == sparse and sparse[1] > 0

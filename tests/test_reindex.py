@@ -3,14 +3,14 @@ import threading
 import pytest
 from click.testing import CliRunner
 
+from search.backends.whoosh import WhooshBackend
+from search.backends.whoosh.store import IndexStore
 from search.errors import ReindexBusy
 from search.models import SearchRequest
 from search.query.params import build_request
-from search.backends.whoosh import WhooshBackend
-from search.backends.whoosh.store import IndexStore
 from web.cli import main
 
-from conftest import SEEDS, SEED_FILE, reindex
+from conftest import SEED_FILE, SEEDS, reindex
 
 
 def search_total(index_dir, q):
@@ -123,9 +123,14 @@ def _state(index_dir):
 
 
 def test_parallel_workers_build_the_same_index_as_one_process(tmp_path, make_articles):
-    arts = [{"id": f"a{i}", "date": f"2024-0{1 + i % 9}-01",
-             "text": f"Defence talks {i}.\n\nEnergy and trade deal {i}.\n\nSpace agency visit {i}."}
-            for i in range(30)]
+    arts = [
+        {
+            "id": f"a{i}",
+            "date": f"2024-0{1 + i % 9}-01",
+            "text": f"Defence talks {i}.\n\nEnergy and trade deal {i}.\n\nSpace agency visit {i}.",
+        }
+        for i in range(30)
+    ]
     source = make_articles(arts)
     reindex([source], tmp_path / "one", progress=False, procs=1)
     reindex([source], tmp_path / "two", progress=False, procs=2)
@@ -156,9 +161,15 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(tmp_path, make
 
 
 def test_sources_can_carry_their_own_tags_when_tagging_is_off(tmp_path, make_articles):
-    source = make_articles([{"id": "t1", "text": "One.\n\nTwo.",
-                             "paragraph_tags": [{"sectors": ["space"], "speakers": ["Ada Lovelace"]},
-                                                {"countries": ["Malaysia"]}]}])
+    source = make_articles(
+        [
+            {
+                "id": "t1",
+                "text": "One.\n\nTwo.",
+                "paragraph_tags": [{"sectors": ["space"], "speakers": ["Ada Lovelace"]}, {"countries": ["Malaysia"]}],
+            }
+        ]
+    )
     reindex([source], tmp_path / "ix", progress=False, tag=False)
     paragraphs = WhooshBackend(tmp_path / "ix").article("t1")
     assert paragraphs[0].tags["sectors"] == ["space"] and paragraphs[0].tags["speakers"] == ["Ada Lovelace"]
@@ -191,8 +202,9 @@ def test_the_live_index_answers_throughout_a_reindex_and_then_switches(tmp_path,
         midway.set()
         release.wait(10)
 
-    thread = threading.Thread(target=lambda: reindex([SEED_FILE, more], index_dir, full=True,
-                                                     progress=False, after_article=hold))
+    thread = threading.Thread(
+        target=lambda: reindex([SEED_FILE, more], index_dir, full=True, progress=False, after_article=hold)
+    )
     thread.start()
     try:
         assert midway.wait(10)
@@ -208,8 +220,9 @@ def test_the_live_index_answers_throughout_a_reindex_and_then_switches(tmp_path,
 def test_undated_articles_first_then_dated_ones_keep_their_dates(tmp_path, make_articles):
     """A segment holding no date at all beside one with dates (Whoosh's multi-segment column misread it)."""
     undated = make_articles([{"id": f"u{i}", "text": f"Aviation talks {i}."} for i in range(5)], "undated.jsonl")
-    dated = make_articles([{"id": f"d{i}", "date": "2024-03-04", "text": f"Fisheries talks {i}."}
-                           for i in range(5)], "dated.jsonl")
+    dated = make_articles(
+        [{"id": f"d{i}", "date": "2024-03-04", "text": f"Fisheries talks {i}."} for i in range(5)], "dated.jsonl"
+    )
     reindex([undated], tmp_path / "ix", progress=False)
     reindex([dated], tmp_path / "ix", progress=False)
     index = WhooshBackend(tmp_path / "ix")

@@ -1,13 +1,14 @@
 """Reindex semantics that cannot lose data: naming sources adds, dropping is explicit."""
+
 from __future__ import annotations
 
 import shutil
 
 from click.testing import CliRunner
 
-from search.models import SearchRequest
 from search.backends.whoosh import WhooshBackend
 from search.backends.whoosh.store import IndexStore
+from search.models import SearchRequest
 from web.cli import main
 
 from conftest import SEED_FILE, reindex, write_jsonl
@@ -117,7 +118,8 @@ def test_pages_with_the_same_file_name_in_two_folders_are_two_articles(tmp_path)
     for folder in ("gov.example", "news.example"):
         (tmp_path / "src" / folder).mkdir(parents=True)
         (tmp_path / "src" / folder / "index.html").write_text(
-            HTML.format(title=f"Talks reported by {folder}", body=f"Report from {folder}."), encoding="utf-8")
+            HTML.format(title=f"Talks reported by {folder}", body=f"Report from {folder}."), encoding="utf-8"
+        )
     index_dir = tmp_path / "ix"
     report = reindex([tmp_path / "src"], index_dir, progress=False)
     assert report.articles == 2 and not report.skipped

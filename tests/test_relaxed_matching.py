@@ -1,4 +1,5 @@
 """Matching: all words first, then most of them; question words do not block; AND/OR as written."""
+
 import pytest
 
 from search.backends.whoosh import WhooshBackend
@@ -7,16 +8,36 @@ from search.query.params import build_request
 from conftest import reindex
 
 ARTICLES = [
-    {"id": "all", "title": "Trade talks", "date": "2024-05-01",
-     "text": "The ministers agreed on a new fisheries quota and a maritime patrol plan for the strait."},
-    {"id": "two", "title": "Fisheries", "date": "2024-05-02",
-     "text": "Officials discussed the fisheries quota at length during the visit."},
-    {"id": "one", "title": "Another visit", "date": "2024-05-03",
-     "text": "The quota for imported steel was raised by the commerce ministry last week."},
-    {"id": "none", "title": "Weather", "date": "2024-05-04",
-     "text": "Heavy rain delayed the opening ceremony of the new bridge on Monday morning."},
-    {"id": "gas", "title": "Energy", "date": "2024-05-05",
-     "text": "Russia and Turkey agreed to build a gas hub near Istanbul, the two presidents said."},
+    {
+        "id": "all",
+        "title": "Trade talks",
+        "date": "2024-05-01",
+        "text": "The ministers agreed on a new fisheries quota and a maritime patrol plan for the strait.",
+    },
+    {
+        "id": "two",
+        "title": "Fisheries",
+        "date": "2024-05-02",
+        "text": "Officials discussed the fisheries quota at length during the visit.",
+    },
+    {
+        "id": "one",
+        "title": "Another visit",
+        "date": "2024-05-03",
+        "text": "The quota for imported steel was raised by the commerce ministry last week.",
+    },
+    {
+        "id": "none",
+        "title": "Weather",
+        "date": "2024-05-04",
+        "text": "Heavy rain delayed the opening ceremony of the new bridge on Monday morning.",
+    },
+    {
+        "id": "gas",
+        "title": "Energy",
+        "date": "2024-05-05",
+        "text": "Russia and Turkey agreed to build a gas hub near Istanbul, the two presidents said.",
+    },
 ]
 
 

@@ -2,6 +2,7 @@
 
 Fast: no index of the whole corpus is built here (tools/eval_ranking.py does that).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -17,8 +18,19 @@ spec = importlib.util.spec_from_file_location("eval_ranking", ROOT / "tools" / "
 er = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(er)
 
-TYPES = {"keyword", "name", "accent", "phrase", "quoted", "curly", "question", "long", "spelling",
-         "misspelling", "filter"}
+TYPES = {
+    "keyword",
+    "name",
+    "accent",
+    "phrase",
+    "quoted",
+    "curly",
+    "question",
+    "long",
+    "spelling",
+    "misspelling",
+    "filter",
+}
 FILTERS = {"sector", "speaker", "country", "from", "to"}
 
 
@@ -75,7 +87,9 @@ def test_judgments_refer_to_real_paragraphs(judgments):
             shared_path(*path.split("/"))  # skips where ../shared is absent
     hashes = {(p["article_id"], p["n"]): p["hash"] for p in er.read_corpus()}
     missing = [j for j in judgments if (j["article_id"], j["n"]) not in hashes]
-    changed = [j for j in judgments if (j["article_id"], j["n"]) in hashes and hashes[(j["article_id"], j["n"])] != j["hash"]]
+    changed = [
+        j for j in judgments if (j["article_id"], j["n"]) in hashes and hashes[(j["article_id"], j["n"])] != j["hash"]
+    ]
     assert not missing, missing[:3]
     assert not changed, changed[:3]
 
@@ -86,8 +100,10 @@ def test_paragraph_numbering_is_the_products(seed_index_dir, tmp_path):
 
     jsonl = tmp_path / "a.jsonl"
     text = "First  para\nline two.\r\n\r\n \n\nSecond para.\n\n\n\nThird\tpara.\n\n"
-    jsonl.write_text(json.dumps({"id": "t1", "title": "T", "date": "2024-01-02", "source": "s", "url": "",
-                                 "text": text}) + "\n", encoding="utf-8")
+    jsonl.write_text(
+        json.dumps({"id": "t1", "title": "T", "date": "2024-01-02", "source": "s", "url": "", "text": text}) + "\n",
+        encoding="utf-8",
+    )
     index = tmp_path / "index"
     reindex([jsonl], index, progress=False)
     for folder, path in ((seed_index_dir, SEED_FILE), (index, jsonl)):
@@ -96,18 +112,22 @@ def test_paragraph_numbering_is_the_products(seed_index_dir, tmp_path):
             mine = [(p["n"], p["text"]) for p in er.paragraphs_of(article)]
             theirs = [(p["n"], p["text"]) for p in client.get(f"/api/article/{article['id']}").get_json()["paragraphs"]]
             assert mine == theirs
-    assert [p["text"] for p in er.paragraphs_of(er.read_source(jsonl)[0])] == ["First para line two.", "Second para.", "Third para."]
+    assert [p["text"] for p in er.paragraphs_of(er.read_source(jsonl)[0])] == [
+        "First para line two.",
+        "Second para.",
+        "Third para.",
+    ]
 
 
 def test_metrics_on_a_hand_made_ranking():
     judged = {("a", 1): 2, ("a", 2): 0, ("b", 1): 1, ("c", 1): 2}
-    ranked = [("a", 1), ("x", 9), ("b", 1), ("a", 2)]          # grades 2, unjudged, 1, 0
+    ranked = [("a", 1), ("x", 9), ("b", 1), ("a", 2)]  # grades 2, unjudged, 1, 0
     m = er.query_metrics(ranked, judged)
     dcg = 2 / math.log2(2) + 0 + 1 / math.log2(4) + 0
     ideal = 2 / math.log2(2) + 2 / math.log2(3) + 1 / math.log2(4)
     assert m["ndcg"] == pytest.approx(dcg / ideal)
     assert m["ndcg"] == pytest.approx(0.6646, abs=1e-4)
-    assert m["p"] == pytest.approx(0.2)                       # 2 of 10 slots hold grade >= 1
+    assert m["p"] == pytest.approx(0.2)  # 2 of 10 slots hold grade >= 1
     assert m["rr"] == 1.0
     assert m["articles"] == 3 and m["unjudged"] == 1 and not m["empty"]
 
@@ -120,26 +140,29 @@ def test_metrics_on_a_hand_made_ranking():
 
     empty = er.query_metrics([], judged)
     assert empty["empty"] and empty["ndcg"] == 0 and empty["rr"] == 0 and empty["p"] == 0
-    assert er.query_metrics([("a", 2)], {("a", 2): 0})["ndcg"] is None   # nothing relevant: left out
+    assert er.query_metrics([("a", 2)], {("a", 2): 0})["ndcg"] is None  # nothing relevant: left out
 
     overall = er.aggregate([m, late, empty, er.query_metrics([("a", 2)], {("a", 2): 0})])
     assert overall["ndcg@10"] == pytest.approx((m["ndcg"] + late["ndcg"] + 0) / 3)
     assert overall["mrr"] == pytest.approx((1 + 1 / 3 + 0) / 3)
     assert overall["empty"] == pytest.approx(1 / 4)
-    assert overall["articles@10"] == pytest.approx((3 + 3 + 1) / 3)    # over non-empty lists
+    assert overall["articles@10"] == pytest.approx((3 + 3 + 1) / 3)  # over non-empty lists
     assert overall["unjudged@10"] == pytest.approx(2 / 8)
 
 
 def test_only_the_top_ten_count():
     judged = {("r", n): 2 for n in range(1, 13)}
-    ranked = [("z", n) for n in range(1, 11)] + [("r", 1)]      # the relevant one is 11th
+    ranked = [("z", n) for n in range(1, 11)] + [("r", 1)]  # the relevant one is 11th
     m = er.query_metrics(ranked, judged)
     assert m["ndcg"] == 0 and m["rr"] == 0 and m["hits"] == 10
 
 
 def test_query_helpers():
     assert er.or_query("“joint statement” energy") == '"joint statement" OR energy'
-    assert er.or_query("what did Russia and Turkey agree on gas?") == "what OR did OR Russia OR Turkey OR agree OR on OR gas"
+    assert (
+        er.or_query("what did Russia and Turkey agree on gas?")
+        == "what OR did OR Russia OR Turkey OR agree OR on OR gas"
+    )
     assert er.fold("Erdoğan Šimonytė Çavuşoğlu") == "Erdogan Simonyte Cavusoglu"
     assert er.americanise("defence") == "defense" and er.americanise("programme") == "program"
     assert er.americanise("organisation") == er.americanise("organization")
@@ -148,8 +171,10 @@ def test_query_helpers():
 
 
 def test_bm25_baseline_ranks_and_filters():
-    paragraphs = [{"article_id": "a", "n": i, "title": "t", "text": text}
-                  for i, text in enumerate(["gas pipeline deal signed", "talks on trade", "a gas field", "defence pact"], 1)]
+    paragraphs = [
+        {"article_id": "a", "n": i, "title": "t", "text": text}
+        for i, text in enumerate(["gas pipeline deal signed", "talks on trade", "a gas field", "defence pact"], 1)
+    ]
     plain = er.BM25System(paragraphs)
     assert plain.ranked("gas deal", None) == [("a", 1), ("a", 3)]
     assert plain.ranked("gas deal", {("a", 3)}) == [("a", 3)]

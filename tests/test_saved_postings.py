@@ -1,4 +1,5 @@
 """Saved postings: frequent words decoded once per segment give the same postings and answers."""
+
 from __future__ import annotations
 
 import json
@@ -11,20 +12,31 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from search.backends.whoosh import savedpostings
+from search.backends.whoosh import WhooshBackend, checksums, savedpostings
 from search.backends.whoosh.fastmatch import _read_positions, _read_postings
-from search.models import SearchRequest
-from search.backends.whoosh import WhooshBackend, checksums
 from search.backends.whoosh.savedpostings import load_build
 from search.backends.whoosh.store import POSTINGS, IndexStore
+from search.models import SearchRequest
 
 from conftest import reindex
 
-WORDS = ("the joint statement prime minister energy security trade defence talks visit summit leaders "
-         "agreed cooperation investment ports rail climate health students culture ministers said "
-         "bilateral relations partnership navy exercise solar grid wheat vaccine satellite").split()
-QUERIES = ["energy", "energy security", '"joint statement"', '"prime minister said"', "trade OR ports",
-           "defence NOT navy", "invest*", "climate health students", '"the joint"', "summit"]
+WORDS = (
+    "the joint statement prime minister energy security trade defence talks visit summit leaders "
+    "agreed cooperation investment ports rail climate health students culture ministers said "
+    "bilateral relations partnership navy exercise solar grid wheat vaccine satellite"
+).split()
+QUERIES = [
+    "energy",
+    "energy security",
+    '"joint statement"',
+    '"prime minister said"',
+    "trade OR ports",
+    "defence NOT navy",
+    "invest*",
+    "climate health students",
+    '"the joint"',
+    "summit",
+]
 
 
 def _articles(count: int, seed: int, prefix: str) -> list[dict]:
@@ -41,9 +53,16 @@ def _articles(count: int, seed: int, prefix: str) -> list[dict]:
             if rng.random() < 0.3:
                 words[-1:] = ["prime", "minister", "said", "energy", "energy"]
             paragraphs.append(" ".join(words).capitalize() + ".")
-        articles.append({"id": f"{prefix}-{i}", "title": " ".join(rng.sample(WORDS, 4)).title(),
-                         "date": f"20{20 + i % 5}-0{1 + i % 9}-1{i % 10}", "source": "Test Wire",
-                         "text": "\n\n".join(paragraphs), "sectors": [["energy", "defence", "trade-investment"][i % 3]]})
+        articles.append(
+            {
+                "id": f"{prefix}-{i}",
+                "title": " ".join(rng.sample(WORDS, 4)).title(),
+                "date": f"20{20 + i % 5}-0{1 + i % 9}-1{i % 10}",
+                "source": "Test Wire",
+                "text": "\n\n".join(paragraphs),
+                "sectors": [["energy", "defence", "trade-investment"][i % 3]],
+            }
+        )
     return articles
 
 
@@ -118,8 +137,10 @@ def test_incremental_reindex_links_kept_segments_and_saves_new_ones(tmp_path, sm
     for segment in segments:
         assert (new_build / POSTINGS / segment / "words.json").exists()
     for segment in kept:
-        assert os.stat(new_build / POSTINGS / segment / "docs.npy").st_ino == \
-            os.stat(old_build / POSTINGS / segment / "docs.npy").st_ino
+        assert (
+            os.stat(new_build / POSTINGS / segment / "docs.npy").st_ino
+            == os.stat(old_build / POSTINGS / segment / "docs.npy").st_ino
+        )
     # the same answers as a fresh build that saved nothing
     shutil.copytree(tmp_path / "ix", tmp_path / "plain")
     shutil.rmtree(IndexStore(tmp_path / "plain").current() / POSTINGS)
@@ -134,20 +155,28 @@ def test_a_word_too_often_in_one_paragraph_is_left_to_be_decoded(tmp_path, small
     monkeypatch.setattr(savedpostings, "MAX_COUNT", 2)
     # "alpha" once in 300 paragraphs, then three times: it fails in its third block, after two were written
     rng = random.Random(7)
-    articles = [{"id": f"x-{i}", "title": "Notes", "date": "2024-01-01",
-                 "text": "Alpha " + " ".join(rng.choice(WORDS) for _ in range(25)) + " beta."}
-                for i in range(300)] + [{"id": "x-last", "title": "Notes", "date": "2024-01-02",
-                                         "text": "Alpha alpha alpha beta gamma."}]
+    articles = [
+        {
+            "id": f"x-{i}",
+            "title": "Notes",
+            "date": "2024-01-01",
+            "text": "Alpha " + " ".join(rng.choice(WORDS) for _ in range(25)) + " beta.",
+        }
+        for i in range(300)
+    ] + [{"id": "x-last", "title": "Notes", "date": "2024-01-02", "text": "Alpha alpha alpha beta gamma."}]
     source = _write(tmp_path / "a.jsonl", articles + _articles(80, 6, "a"))
     reindex([source], tmp_path / "ix", progress=False, procs=1, tag=False)
     saved = load_build(IndexStore(tmp_path / "ix").current() / POSTINGS)
     with _reader(tmp_path / "ix") as reader:
         (segment,) = saved.values()
-        left_out = [text for text, info in reader.iter_field("text")
-                    if info.doc_frequency() >= 3 and ("text", text) not in segment]
+        left_out = [
+            text
+            for text, info in reader.iter_field("text")
+            if info.doc_frequency() >= 3 and ("text", text) not in segment
+        ]
         assert b"alpha" in left_out and b"energi" in left_out  # "energy energy" ends many paragraphs
         assert ("text", b"beta") in segment
-        for text, info in reader.iter_field("text"):
+        for text, _info in reader.iter_field("text"):
             if ("text", text) in segment:
                 ours, theirs = _read_positions(reader, "text", text, saved), _read_positions(reader, "text", text)
                 assert all(a.tolist() == b.tolist() for a, b in zip(ours, theirs)), text

@@ -22,6 +22,7 @@ operations are driven with ``@given`` over each operation's strategy rather
 than ``schema.parametrize()``: Schemathesis's lazy pytest fixture loader reads
 a private pytest attribute that pytest 9 no longer has.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,11 +53,18 @@ def figures():
     yield counts
     total = sum((c for c in counts.values()), Counter())
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "schemathesis-figures.json").write_text(json.dumps({
-        "examples_per_operation_and_mode": EXAMPLES, "seconds": round(time.monotonic() - start, 1),
-        "requests": sum(total.values()), "by_status": dict(sorted(total.items())),
-        "by_operation": {name: dict(sorted(c.items())) for name, c in counts.items()},
-    }, indent=1))
+    (ARTIFACTS / "schemathesis-figures.json").write_text(
+        json.dumps(
+            {
+                "examples_per_operation_and_mode": EXAMPLES,
+                "seconds": round(time.monotonic() - start, 1),
+                "requests": sum(total.values()),
+                "by_status": dict(sorted(total.items())),
+                "by_operation": {name: dict(sorted(c.items())) for name, c in counts.items()},
+            },
+            indent=1,
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -72,16 +80,24 @@ def test_every_documented_operation_is_fuzzed(api_schema):
     assert documented == set(OPERATIONS)
 
 
-@pytest.mark.parametrize("path, mode", [(path, mode) for path in OPERATIONS for mode in ("positive", "negative")
-                                        if (path, mode) != ("/api/article/{id}", "negative")])  # any string is an id
+@pytest.mark.parametrize(
+    "path, mode",
+    [
+        (path, mode)
+        for path in OPERATIONS
+        for mode in ("positive", "negative")
+        if (path, mode) != ("/api/article/{id}", "negative")
+    ],
+)  # any string is an id
 def test_api_conforms_to_its_openapi_document(api_schema, figures, path, mode):
     operation = api_schema[path]["GET"]
     strategy = operation.as_strategy(generation_mode=schemathesis.GenerationMode(mode))
     statuses = figures.setdefault(f"{path} ({mode})", Counter())
 
     @given(case=strategy)
-    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def run(case):
         response = case.call_and_validate(excluded_checks=[positive_data_acceptance, negative_data_rejection])
         statuses[response.status_code] += 1

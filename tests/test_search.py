@@ -1,7 +1,7 @@
 import pytest
 
-from search.errors import QueryError
 from search.backends.whoosh import WhooshBackend
+from search.errors import QueryError
 from search.query.params import build_request
 
 from conftest import reindex
@@ -71,25 +71,31 @@ def test_pagination_walks_all_hits_once(seed_index):
     assert len(seen) == len(set(seen)) == 15
 
 
-@pytest.mark.parametrize("q, message", [
-    ('"unclosed phrase', "unclosed quote"),
-    ("(defence OR energy", "unbalanced parentheses"),
-    ("colour:red", "unknown field 'colour'"),
-    ("date:[2024 to", "unclosed range bracket"),
-])
+@pytest.mark.parametrize(
+    "q, message",
+    [
+        ('"unclosed phrase', "unclosed quote"),
+        ("(defence OR energy", "unbalanced parentheses"),
+        ("colour:red", "unknown field 'colour'"),
+        ("date:[2024 to", "unclosed range bracket"),
+    ],
+)
 def test_malformed_queries_get_clear_messages(seed_index, q, message):
     with pytest.raises(QueryError, match=message):
         seed_index.search(build_request(q))
 
 
-@pytest.mark.parametrize("params, message", [
-    ({"page": "two"}, "page must be a whole number"),
-    ({"page": 0}, "page must be between"),
-    ({"per_page": 1000}, "per_page must be between"),
-    ({"date_from": "2024-13-01"}, "'from' must be a date"),
-    ({"date_from": "2025-01-01", "date_to": "2024-01-01"}, "is after"),
-    ({"sort": "random"}, "sort must be one of"),
-])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"page": "two"}, "page must be a whole number"),
+        ({"page": 0}, "page must be between"),
+        ({"per_page": 1000}, "per_page must be between"),
+        ({"date_from": "2024-13-01"}, "'from' must be a date"),
+        ({"date_from": "2025-01-01", "date_to": "2024-01-01"}, "is after"),
+        ({"sort": "random"}, "sort must be one of"),
+    ],
+)
 def test_bad_parameters_get_clear_messages(params, message):
     with pytest.raises(QueryError, match=message):
         build_request(**params)
@@ -109,9 +115,14 @@ def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_arti
 
     rng = random.Random(7)
     words = ["trade", "defence", "energy", "visit", "summit", "oil", "space", "talks"]
-    arts = [{"id": f"a{i}", "date": f"202{i % 5}-0{1 + i % 9}-1{i % 9}",
-             "text": "\n\n".join(" ".join(rng.choice(words) for _ in range(8)) + "."
-                                 for _ in range(rng.randint(1, 4)))} for i in range(40)]
+    arts = [
+        {
+            "id": f"a{i}",
+            "date": f"202{i % 5}-0{1 + i % 9}-1{i % 9}",
+            "text": "\n\n".join(" ".join(rng.choice(words) for _ in range(8)) + "." for _ in range(rng.randint(1, 4))),
+        }
+        for i in range(40)
+    ]
     index_dir = tmp_path / "ix"
     reindex([make_articles(arts)], index_dir, progress=False)
     index = WhooshBackend(index_dir)
@@ -131,12 +142,12 @@ def test_counts_and_hits_match_a_plain_reference_computation(tmp_path, make_arti
 
     for word in ["trade", "oil", "summit"]:
         result = index.search(build_request(word, per_page=100, facet_size=1000))
-        total, counts = reference(lambda d: word in d.text.lower(), "sectors")
+        total, counts = reference(lambda d, word=word: word in d.text.lower(), "sectors")
         assert result.total == total
         assert {k: v.count for k, v in facet(result, "sector").items()} == counts
         picked = sorted(counts)[:2]
         if picked:
             result = index.search(build_request(word, {"sector": picked}, per_page=100, facet_size=1000))
-            total, counts = reference(lambda d: word in d.text.lower(), "sectors", picked)
+            total, counts = reference(lambda d, word=word: word in d.text.lower(), "sectors", picked)
             assert result.total == total
             assert {k: v.count for k, v in facet(result, "sector").items()} == counts

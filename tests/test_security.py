@@ -1,4 +1,5 @@
 """Injection: links, security headers, CSV formulas and marks inside entities (issue 13, items 5-8)."""
+
 from __future__ import annotations
 
 import csv
@@ -7,19 +8,29 @@ import json
 import re
 
 import pytest
+from test_fetch import Site, fast
 
 from search.ingest.fetch import fetch
 from search.text import http_url
 from web import create_app
 
 from conftest import SEED_FILE, reindex
-from test_fetch import Site, fast
 
 SEED_ID = "000_c346cf18d6c898db"
 HOSTILE_URLS = [
-    "javascript:alert(document.domain)", "JaVaScRiPt:alert(1)", "  javascript:alert(1)", "java\tscript:alert(1)",
-    "java\nscript:alert(1)", "\x01javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-    "vbscript:msgbox(1)", "file:///etc/passwd", "//evil.example/x", "/relative/path", "https:evil", "http://",
+    "javascript:alert(document.domain)",
+    "JaVaScRiPt:alert(1)",
+    "  javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "//evil.example/x",
+    "/relative/path",
+    "https:evil",
+    "http://",
 ]
 TEXT = "Energy ministers met in Kuala Lumpur to discuss a new grid interconnection and trade in power."
 
@@ -58,10 +69,13 @@ def test_http_urls_are_kept(url):
 
 
 def test_a_json_lines_url_that_is_not_http_is_dropped_at_ingest(tmp_path, make_articles):
-    sources = make_articles([{"id": f"a{i}", "title": f"Article {i}", "url": url, "text": unique_text(f"x{i}")}
-                             for i, url in enumerate(HOSTILE_URLS)]
-                            + [{"id": "good", "title": "Good", "url": "https://example.org/good",
-                                "text": unique_text("good")}])
+    sources = make_articles(
+        [
+            {"id": f"a{i}", "title": f"Article {i}", "url": url, "text": unique_text(f"x{i}")}
+            for i, url in enumerate(HOSTILE_URLS)
+        ]
+        + [{"id": "good", "title": "Good", "url": "https://example.org/good", "text": unique_text("good")}]
+    )
     reindex([sources], tmp_path / "ix", progress=False)
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     for i in range(len(HOSTILE_URLS)):
@@ -73,22 +87,29 @@ def test_a_json_lines_url_that_is_not_http_is_dropped_at_ingest(tmp_path, make_a
 
 def page_with(key: str, og_url: str, json_ld_url: str = "") -> str:
     """A news page about grids whose og:url (and JSON-LD url) are given."""
-    ld = (f'<script type="application/ld+json">{{"@type": "NewsArticle", "url": "{json_ld_url}"}}</script>'
-          if json_ld_url else "")
+    ld = (
+        f'<script type="application/ld+json">{{"@type": "NewsArticle", "url": "{json_ld_url}"}}</script>'
+        if json_ld_url
+        else ""
+    )
     body = "".join(f"<p>Grid {unique_text(f'{key}p{n}')}</p>" for n in range(1, 4))
-    return (f'<!doctype html><html><head><meta charset="utf-8"><title>Grid talks {key}</title>'
-            f'<meta property="og:url" content="{og_url}">{ld}</head>'
-            f"<body><article><h1>Grid talks {key}</h1>{body}</article></body></html>")
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>Grid talks {key}</title>'
+        f'<meta property="og:url" content="{og_url}">{ld}</head>'
+        f"<body><article><h1>Grid talks {key}</h1>{body}</article></body></html>"
+    )
 
 
 def test_an_og_url_that_is_not_http_is_dropped_at_ingest(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "hostile.html").write_text(page_with("h", "javascript:alert(document.cookie)"), encoding="utf-8")
-    (folder / "data.html").write_text(page_with("d", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
-                                      encoding="utf-8")
-    (folder / "fallback.html").write_text(page_with("f", "javascript:alert(1)", "https://example.org/real"),
-                                          encoding="utf-8")
+    (folder / "data.html").write_text(
+        page_with("d", "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="), encoding="utf-8"
+    )
+    (folder / "fallback.html").write_text(
+        page_with("f", "javascript:alert(1)", "https://example.org/real"), encoding="utf-8"
+    )
     reindex([folder], tmp_path / "ix", progress=False)
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     hits = client.get("/api/search?q=grid&per_page=100").get_json()["hits"]
@@ -127,8 +148,9 @@ def test_an_index_that_already_holds_a_script_url_shows_no_link(tmp_path, make_a
 
     monkeypatch.setattr(sources_module, "http_url", lambda url: url, raising=False)  # ingest as it was
     first = make_articles([{"id": "evil", "title": "Evil", "url": "javascript:alert(1)", "text": TEXT}], "a.jsonl")
-    copy = make_articles([{"id": "evil-copy", "title": "Evil copy", "url": "data:text/html,<script>x</script>",
-                           "text": TEXT}], "b.jsonl")
+    copy = make_articles(
+        [{"id": "evil-copy", "title": "Evil copy", "url": "data:text/html,<script>x</script>", "text": TEXT}], "b.jsonl"
+    )
     reindex([first, copy], tmp_path / "ix", progress=False)
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     assert client.get("/api/article/evil").get_json()["url"] == "javascript:alert(1)"  # stored as it came
@@ -154,16 +176,33 @@ def header_app(seed_index_dir):
 
 
 EVERY_ROUTE = [
-    ("GET", "/", 200), ("GET", "/?q=energy", 200), ("GET", "/?q=%22open", 400), ("GET", "/help", 200),
-    ("GET", "/api/search?q=energy", 200), ("GET", "/api/search?page=x", 400),
-    ("GET", f"/article/{SEED_ID}?q=energy", 200), ("GET", "/article/nope", 404),
-    ("GET", f"/api/article/{SEED_ID}", 200), ("GET", "/api/article/nope", 404),
-    ("GET", "/export.csv?q=energy", 200), ("GET", "/export.csv?from=x", 400),
-    ("GET", "/export.json?q=energy", 200), ("GET", "/export.json?from=x", 400),
-    ("GET", "/api/facets/speaker", 200), ("GET", "/api/facets/colour", 400), ("GET", "/api/openapi.json", 200),
-    ("GET", "/static/site.js", 200), ("GET", "/static/style.css", 200), ("GET", "/static/favicon.svg", 200),
-    ("GET", "/nowhere", 404), ("POST", "/", 405), ("POST", "/api/search", 405), ("HEAD", "/", 200),
-    ("OPTIONS", "/api/search", 200), ("GET", "/boom", 500), ("GET", "/api/boom", 500),
+    ("GET", "/", 200),
+    ("GET", "/?q=energy", 200),
+    ("GET", "/?q=%22open", 400),
+    ("GET", "/help", 200),
+    ("GET", "/api/search?q=energy", 200),
+    ("GET", "/api/search?page=x", 400),
+    ("GET", f"/article/{SEED_ID}?q=energy", 200),
+    ("GET", "/article/nope", 404),
+    ("GET", f"/api/article/{SEED_ID}", 200),
+    ("GET", "/api/article/nope", 404),
+    ("GET", "/export.csv?q=energy", 200),
+    ("GET", "/export.csv?from=x", 400),
+    ("GET", "/export.json?q=energy", 200),
+    ("GET", "/export.json?from=x", 400),
+    ("GET", "/api/facets/speaker", 200),
+    ("GET", "/api/facets/colour", 400),
+    ("GET", "/api/openapi.json", 200),
+    ("GET", "/static/site.js", 200),
+    ("GET", "/static/style.css", 200),
+    ("GET", "/static/favicon.svg", 200),
+    ("GET", "/nowhere", 404),
+    ("POST", "/", 405),
+    ("POST", "/api/search", 405),
+    ("HEAD", "/", 200),
+    ("OPTIONS", "/api/search", 200),
+    ("GET", "/boom", 500),
+    ("GET", "/api/boom", 500),
 ]
 
 
@@ -195,9 +234,20 @@ def test_the_missing_index_answer_has_the_security_headers(tmp_path):
         assert response.status_code == 503 and "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-@pytest.mark.parametrize("url", ["/", "/?q=energy", "/?q=energy&from=2025&to=2025", "/?q=semiconducters",
-                                 "/?q=energy&more=speaker&speaker_prefix=an", "/?q=%22open", "/help",
-                                 f"/article/{SEED_ID}?p=3&q=energy", "/article/nope"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/?q=energy",
+        "/?q=energy&from=2025&to=2025",
+        "/?q=semiconducters",
+        "/?q=energy&more=speaker&speaker_prefix=an",
+        "/?q=%22open",
+        "/help",
+        f"/article/{SEED_ID}?p=3&q=energy",
+        "/article/nope",
+    ],
+)
 def test_pages_need_nothing_the_policy_forbids(client, url):
     """No inline script, style sheet, style attribute, event handler or javascript: link."""
     html = client.get(url).get_data(as_text=True)
@@ -210,15 +260,25 @@ def test_pages_need_nothing_the_policy_forbids(client, url):
 
 
 # -- item 7: CSV cells that could start a formula ---------------------------------------
-FORMULAS = {"f1": "=HYPERLINK(\"https://evil.example\",\"x\")", "f2": "+1+2 energy", "f3": "-2+3 energy",
-            "f4": "@SUM(1+1) energy", "f5": "\tenergy tab", "f6": "\renergy cr"}
+FORMULAS = {
+    "f1": '=HYPERLINK("https://evil.example","x")',
+    "f2": "+1+2 energy",
+    "f3": "-2+3 energy",
+    "f4": "@SUM(1+1) energy",
+    "f5": "\tenergy tab",
+    "f6": "\renergy cr",
+}
 
 
 @pytest.fixture()
 def formula_client(tmp_path, make_articles):
-    sources = make_articles([{"id": key, "title": value, "source": value, "text": f"{value}\n\n{unique_text(key)}"}
-                             for key, value in FORMULAS.items()]
-                            + [{"id": "plain", "title": "Plain", "source": "Plain", "text": unique_text("plain")}])
+    sources = make_articles(
+        [
+            {"id": key, "title": value, "source": value, "text": f"{value}\n\n{unique_text(key)}"}
+            for key, value in FORMULAS.items()
+        ]
+        + [{"id": "plain", "title": "Plain", "source": "Plain", "text": unique_text("plain")}]
+    )
     reindex([sources], tmp_path / "ix", progress=False, tag=False)
     return create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
 
@@ -249,11 +309,17 @@ def entity_client(tmp_path_factory):
     from conftest import write_jsonl
 
     folder = tmp_path_factory.mktemp("entities")
-    sources = write_jsonl(folder / "a.jsonl", [{
-        "id": "ents", "title": "AT&T <b>talks</b>",
-        "text": "AT&T and R&D met: 'quoted' and \"double\" and <b>bold</b>. The words amp, lt, gt, quot, 39 and 34 "
-                "appear too, and energy.",
-    }])
+    sources = write_jsonl(
+        folder / "a.jsonl",
+        [
+            {
+                "id": "ents",
+                "title": "AT&T <b>talks</b>",
+                "text": "AT&T and R&D met: 'quoted' and \"double\" and <b>bold</b>. "
+                "The words amp, lt, gt, quot, 39 and 34 appear too, and energy.",
+            }
+        ],
+    )
     reindex([sources, SEED_FILE], folder / "ix", progress=False)
     return create_app({"INDEX_DIR": str(folder / "ix")}).test_client()
 
@@ -261,7 +327,7 @@ def entity_client(tmp_path_factory):
 @pytest.mark.parametrize("q", ["amp", "lt", "gt", "quot", "39", "34", "amp OR 39 OR 34 OR lt", "energy"])
 def test_marks_never_split_an_entity_on_the_article_page(entity_client, q):
     html = entity_client.get(f"/article/ents?q={q}").get_data(as_text=True)
-    body = html.split('<main', 1)[1]
+    body = html.split("<main", 1)[1]
     assert "<mark>" in body, f"nothing marked for {q}"
     assert not re.search(r"&[#\w]*<mark>|&[#\w]*</mark>", body), re.findall(r".{20}<mark>.{20}", body)
     # without its marks, the text is escaped whole
@@ -274,4 +340,3 @@ def test_marks_never_split_an_entity_on_the_article_page(entity_client, q):
 def test_the_marked_words_themselves_are_marked(entity_client):
     body = entity_client.get("/article/ents?q=amp OR 39").get_data(as_text=True).split("<main", 1)[1]
     assert "words <mark>amp</mark>, lt" in body and "<mark>39</mark> and 34" in body
-

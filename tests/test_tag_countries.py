@@ -1,4 +1,5 @@
 """Country tagger: aliases, demonyms, leaders' titles, capitals used for governments."""
+
 from search.models import Article
 from search.tagging import canonical_country, tag_article
 from search.tagging.countries import find_countries
@@ -60,10 +61,13 @@ def test_us_dollar_amounts_are_not_the_us():
 
 
 def test_leader_named_later_implies_the_country():
-    art = Article(id="t", paragraphs=[
-        "Turkish President Recep Tayyip Erdogan held talks in Putrajaya.",
-        "Erdogan arrived in Malaysia on Monday for a two-day official visit.",
-    ])
+    art = Article(
+        id="t",
+        paragraphs=[
+            "Turkish President Recep Tayyip Erdogan held talks in Putrajaya.",
+            "Erdogan arrived in Malaysia on Monday for a two-day official visit.",
+        ],
+    )
     tags = tag_article(art)
     assert tags[1].countries == ["Malaysia", "Türkiye"]
     assert "Erdogan" in tags[1].evidence["countries"]["Türkiye"]
@@ -75,10 +79,13 @@ def test_a_listed_leader_implies_the_country_without_a_title():
 
 
 def test_an_unlisted_leader_is_resolved_from_a_titled_mention_in_the_article():
-    art = Article(id="t", paragraphs=[
-        "Chilean President Maria Lopez arrived in Oslo on Monday.",
-        "Lopez met business leaders on Tuesday.",
-    ])
+    art = Article(
+        id="t",
+        paragraphs=[
+            "Chilean President Maria Lopez arrived in Oslo on Monday.",
+            "Lopez met business leaders on Tuesday.",
+        ],
+    )
     assert tag_article(art)[1].countries == ["Chile"]
 
 

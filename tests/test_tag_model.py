@@ -1,4 +1,5 @@
 """The shipped learned part loads offline from the package and names the words that carried it."""
+
 import json
 import socket
 
@@ -27,8 +28,13 @@ def test_the_shipped_vocabulary_holds_only_words_and_pairs_no_sentences():
 
 
 def test_a_learned_sector_names_the_words_that_carried_it():
-    model = LinearModel(["diplomacy"], ["w:contact", "b:continu_contact", "rule:none"],
-                        np.array([[2.0], [1.5], [0.1]]), np.array([-1.0]), 0.6)
+    model = LinearModel(
+        ["diplomacy"],
+        ["w:contact", "b:continu_contact", "rule:none"],
+        np.array([[2.0], [1.5], [0.1]]),
+        np.array([-1.0]),
+        0.6,
+    )
     art = Article(id="t", paragraphs=["They will continue contacts at various levels."])
     tags = Tagger(TagModel(sectors=model)).tag(art)[0]
     assert "diplomacy" in tags.sectors

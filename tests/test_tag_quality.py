@@ -7,6 +7,7 @@ that check is an expected failure, and a floor just under today's scores
 guards against going back. Skipped where ../shared is absent: the product
 never needs it.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -63,8 +64,19 @@ def _report(name: str) -> dict:
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
             for art in articles:
                 for n, (text, tags) in enumerate(zip(art.paragraphs, tag_article(art), strict=True), 1):
-                    fh.write(json.dumps({"article_id": art.id, "n": n, "text": text, "sectors": tags.sectors,
-                                         "speakers": tags.speakers, "countries": tags.countries}) + "\n")
+                    fh.write(
+                        json.dumps(
+                            {
+                                "article_id": art.id,
+                                "n": n,
+                                "text": text,
+                                "sectors": tags.sectors,
+                                "speakers": tags.speakers,
+                                "countries": tags.countries,
+                            }
+                        )
+                        + "\n"
+                    )
         _reports[name] = _scorer().score(str(gold), fh.name)
     return _reports[name]
 

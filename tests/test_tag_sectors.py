@@ -1,11 +1,22 @@
 """Sector tagger: taxonomy, list items, job-title, figurative and ceremonial exclusions."""
+
 from search.tagging import sector_labels
 from search.tagging.sectors import tag_sectors
 
 IDS = [
-    "diplomacy", "defence", "security", "energy", "science-technology", "space",
-    "trade-investment", "infrastructure-transport", "agriculture-food", "health",
-    "education-culture", "environment-climate", "humanitarian",
+    "diplomacy",
+    "defence",
+    "security",
+    "energy",
+    "science-technology",
+    "space",
+    "trade-investment",
+    "infrastructure-transport",
+    "agriculture-food",
+    "health",
+    "education-culture",
+    "environment-climate",
+    "humanitarian",
 ]
 
 
@@ -22,15 +33,19 @@ def test_taxonomy_ids_and_labels_in_order():
 
 
 def test_each_item_of_a_list_is_tagged():
-    text = ("Meanwhile, Science, Technology and Innovation (STI) were further identified as key "
-            "areas for collaboration, with a focus on semiconductors, biotechnology, renewable "
-            "energy, space and other STI-related fields.")
+    text = (
+        "Meanwhile, Science, Technology and Innovation (STI) were further identified as key "
+        "areas for collaboration, with a focus on semiconductors, biotechnology, renewable "
+        "energy, space and other STI-related fields."
+    )
     assert set(sectors(text)) == {"science-technology", "energy", "space"}
 
 
 def test_seed_first_paragraph():
-    text = ("Malaysia and Turkiye have reaffirmed their strong commitment to deepening bilateral "
-            "ties, with a particular focus on defence, energy security, as well as science and technology.")
+    text = (
+        "Malaysia and Turkiye have reaffirmed their strong commitment to deepening bilateral "
+        "ties, with a particular focus on defence, energy security, as well as science and technology."
+    )
     assert sectors(text) == ["diplomacy", "defence", "energy", "science-technology"]
 
 
@@ -111,8 +126,10 @@ def test_a_business_word_qualified_by_another_sector_is_not_trade():
 
 
 def test_incidental_relationship_words_in_a_paragraph_about_other_sectors():
-    text = ("G7 partners are working to meet the goals of the Paris Agreement, invest in clean energy "
-            "and build resilient supply chains.")
+    text = (
+        "G7 partners are working to meet the goals of the Paris Agreement, invest in clean energy "
+        "and build resilient supply chains."
+    )
     assert "diplomacy" not in sectors(text)
     assert "diplomacy" in sectors("The G7 partners will meet again in Tokyo for talks.")
 
@@ -136,14 +153,19 @@ def test_single_pass_scan_matches_per_kind_matching():
     from search.tagging import sectors as S
 
     tax = S._taxonomy()
-    text = ("Meanwhile, the Embassy congratulated the leaders on bilateral ties and trade, "
-            "while Defence Minister Marles discussed the oil palm industry and kidnapping.")
+    text = (
+        "Meanwhile, the Embassy congratulated the leaders on bilateral ties and trade, "
+        "while Defence Minister Marles discussed the oil palm industry and kidnapping."
+    )
     words = S._TOKEN.findall(S.mask_exclusions(text))
     lows = [w.lower() for w in words]
     got = S._scan(tax.combined, words, lows, True)
-    want = (list(S._matches(tax.exclude, words, lows, lows)), list(S._matches(tax.strong, words, lows, lows)),
-            list(S._matches(tax.weak, words, lows, lows, names_off=True)),
-            list(S._matches(tax.generic, words, lows, lows, names_off=True)))
+    want = (
+        list(S._matches(tax.exclude, words, lows, lows)),
+        list(S._matches(tax.strong, words, lows, lows)),
+        list(S._matches(tax.weak, words, lows, lows, names_off=True)),
+        list(S._matches(tax.generic, words, lows, lows, names_off=True)),
+    )
     assert tuple(got) == want
 
 
@@ -153,7 +175,7 @@ def test_exclusions_match_the_same_when_lower_casing_changes_the_length():
 
     plain = "The Defence Minister met the Trade Minister in Ankara."
     dotted = "İSTANBUL: " + plain
-    assert S.mask_exclusions(dotted)[len("İSTANBUL: "):] == S.mask_exclusions(plain)
+    assert S.mask_exclusions(dotted)[len("İSTANBUL: ") :] == S.mask_exclusions(plain)
     assert "Defence" not in S.mask_exclusions(plain)
     assert sectors(dotted) == sectors(plain)
 

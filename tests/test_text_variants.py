@@ -1,4 +1,5 @@
 """Accents, British and American spellings and curly quotes: one word whichever way it is typed."""
+
 import pytest
 
 from search.backends.whoosh import WhooshBackend
@@ -9,14 +10,30 @@ from search.spelling import american, variants
 from conftest import reindex, write_jsonl
 
 ARTICLES = [
-    {"id": "tr", "title": "Ankara talks", "date": "2024-01-01",
-     "text": "President Erdoğan met the delegation in Ankara to discuss the defence programme."},
-    {"id": "us", "title": "Washington", "date": "2024-01-02",
-     "text": "The defense program of the organization was reviewed by the labor ministry."},
-    {"id": "uk", "title": "London", "date": "2024-01-03",
-     "text": "The organisation's labour rules and the joint statement were published in London."},
-    {"id": "lt", "title": "Vilnius", "date": "2024-01-04",
-     "text": "Prime Minister Šimonytė and Mr. Kılıçdaroğlu spoke about the joint energy statement."},
+    {
+        "id": "tr",
+        "title": "Ankara talks",
+        "date": "2024-01-01",
+        "text": "President Erdoğan met the delegation in Ankara to discuss the defence programme.",
+    },
+    {
+        "id": "us",
+        "title": "Washington",
+        "date": "2024-01-02",
+        "text": "The defense program of the organization was reviewed by the labor ministry.",
+    },
+    {
+        "id": "uk",
+        "title": "London",
+        "date": "2024-01-03",
+        "text": "The organisation's labour rules and the joint statement were published in London.",
+    },
+    {
+        "id": "lt",
+        "title": "Vilnius",
+        "date": "2024-01-04",
+        "text": "Prime Minister Šimonytė and Mr. Kılıçdaroğlu spoke about the joint energy statement.",
+    },
 ]
 
 
@@ -41,8 +58,10 @@ def test_letters_without_a_mark_are_folded_too(index):
     assert ids(index, "Kilicdaroglu") == ["lt"]
 
 
-@pytest.mark.parametrize("british, american_form", [("defence", "defense"), ("programme", "program"),
-                                                    ("organisation", "organization"), ("labour", "labor")])
+@pytest.mark.parametrize(
+    "british, american_form",
+    [("defence", "defense"), ("programme", "program"), ("organisation", "organization"), ("labour", "labor")],
+)
 def test_british_and_american_spellings_find_each_other(index, british, american_form):
     assert ids(index, british) == ids(index, american_form)
     assert len(ids(index, british)) >= 2
@@ -65,7 +84,7 @@ def test_spelling_list_generates_families_and_leaves_other_words_alone():
         assert word not in table
 
 
-@pytest.mark.parametrize("q", ['“joint statement”', '„joint statement“', '«joint statement»', '"joint statement"'])
+@pytest.mark.parametrize("q", ["“joint statement”", "„joint statement“", "«joint statement»", '"joint statement"'])
 def test_curly_quotes_are_quotes(index, q):
     assert ids(index, q) == ["uk"]  # the phrase, not both words anywhere ("lt" has them apart)
 

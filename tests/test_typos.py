@@ -1,5 +1,6 @@
 """Typos: a word in no paragraph is corrected, the corrected query searched and said so, in the
 user's own words; tolerance by word length (Meilisearch: none under 5 letters, 1 from 5, 2 from 9)."""
+
 import json
 import re
 from html import unescape
@@ -17,16 +18,36 @@ from web import create_app
 from conftest import reindex, write_jsonl
 
 ARTICLES = [
-    {"id": "chips", "title": "Technology", "date": "2024-04-01",
-     "text": "The partners will invest in semiconductors and intimidating new export controls were criticised."},
-    {"id": "chips2", "title": "Technology two", "date": "2024-04-02",
-     "text": "Semiconductor supply chains need resilience, the ministers said."},
-    {"id": "india", "title": "Visit", "date": "2024-04-03",
-     "text": "External Affairs Minister Jaishankar met his counterpart and discussed cooperation with Malaysia."},
-    {"id": "kz", "title": "Kazakhstan", "date": "2024-04-04",
-     "text": "Sri Lanka and Kazakhstan held their first foreign office consultations in Astana."},
-    {"id": "port", "title": "Ports", "date": "2024-04-05",
-     "text": "The port of Hambantota handled more ships and the fleet grew."},
+    {
+        "id": "chips",
+        "title": "Technology",
+        "date": "2024-04-01",
+        "text": "The partners will invest in semiconductors and intimidating new export controls were criticised.",
+    },
+    {
+        "id": "chips2",
+        "title": "Technology two",
+        "date": "2024-04-02",
+        "text": "Semiconductor supply chains need resilience, the ministers said.",
+    },
+    {
+        "id": "india",
+        "title": "Visit",
+        "date": "2024-04-03",
+        "text": "External Affairs Minister Jaishankar met his counterpart and discussed cooperation with Malaysia.",
+    },
+    {
+        "id": "kz",
+        "title": "Kazakhstan",
+        "date": "2024-04-04",
+        "text": "Sri Lanka and Kazakhstan held their first foreign office consultations in Astana.",
+    },
+    {
+        "id": "port",
+        "title": "Ports",
+        "date": "2024-04-05",
+        "text": "The port of Hambantota handled more ships and the fleet grew.",
+    },
 ]
 
 
@@ -46,14 +67,17 @@ def search(index, q, **kw):
     return index.search(build_request(q, **kw))
 
 
-@pytest.mark.parametrize("typed, corrected", [
-    ("semicondctors", "semiconductors"),  # the user's own form: plural, not the stem
-    ("Jaishnkar", "Jaishankar"),  # capitalised as typed
-    ("JAISHNKAR", "JAISHANKAR"),
-    ("Sri Lanka Kazakstan consultations", "Sri Lanka Kazakhstan consultations"),  # other words kept
-    ("semicondutor supply chains", "semiconductor supply chains"),
-    ("cooperaton", "cooperation"),  # a typo in the ending, where the stem differs
-])
+@pytest.mark.parametrize(
+    "typed, corrected",
+    [
+        ("semicondctors", "semiconductors"),  # the user's own form: plural, not the stem
+        ("Jaishnkar", "Jaishankar"),  # capitalised as typed
+        ("JAISHNKAR", "JAISHANKAR"),
+        ("Sri Lanka Kazakstan consultations", "Sri Lanka Kazakhstan consultations"),  # other words kept
+        ("semicondutor supply chains", "semiconductor supply chains"),
+        ("cooperaton", "cooperation"),  # a typo in the ending, where the stem differs
+    ],
+)
 def test_the_corrected_query_is_searched_and_said(index, typed, corrected):
     result = search(index, typed)
     assert result.corrected_query == corrected
@@ -86,9 +110,24 @@ def test_correct_off_searches_as_typed_and_suggests(index):
     assert result.suggestion == "semiconductors" and result.suggestion_total == 2
 
 
-@pytest.mark.parametrize("q", ["semi-conductors", "U.S.-Malysia", "co-operaton", "semi-conductors U.S.-Malysia",
-                               "a-b-c-d", "--", "x-", "-semicondctors", '"semi-conductors"', "title:semicondctors",
-                               "semicondctors*", "sector:defense semicondctors", "(semicondctors OR chips)"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "semi-conductors",
+        "U.S.-Malysia",
+        "co-operaton",
+        "semi-conductors U.S.-Malysia",
+        "a-b-c-d",
+        "--",
+        "x-",
+        "-semicondctors",
+        '"semi-conductors"',
+        "title:semicondctors",
+        "semicondctors*",
+        "sector:defense semicondctors",
+        "(semicondctors OR chips)",
+    ],
+)
 def test_odd_words_never_break_a_search(index, q):
     try:
         result = search(index, q)
@@ -107,8 +146,11 @@ def test_hyphenated_words_are_read_as_one_when_their_parts_are_not_known(index):
 def test_the_page_says_showing_results_for_and_links_the_typed_query(index_dir):
     client = create_app({"INDEX_DIR": str(index_dir), "TESTING": True}).test_client()
     html = client.get("/?q=semicondctors").get_data(as_text=True)
-    found = re.search(r'Showing results for <a href="[^"]+"><strong>semiconductors</strong></a>; '
-                      r'search instead for <a href="([^"]+)"[^>]*>semicondctors</a>', html)
+    found = re.search(
+        r'Showing results for <a href="[^"]+"><strong>semiconductors</strong></a>; '
+        r'search instead for <a href="([^"]+)"[^>]*>semicondctors</a>',
+        html,
+    )
     assert found
     instead = client.get(unescape(found.group(1))).get_data(as_text=True)
     assert "No paragraph matches" in instead and "Did you mean" in instead

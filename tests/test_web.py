@@ -11,7 +11,7 @@ def test_search_page_shows_hits_facets_and_highlights(client):
     html = page.get_data(as_text=True)
     assert "<mark>semiconductors</mark>" in html
     assert "Science, technology &amp; innovation" in html
-    assert f'/article/{SEED_ID}?p=12' in html
+    assert f"/article/{SEED_ID}?p=12" in html
     assert "1 paragraph" in html
 
 
@@ -28,8 +28,19 @@ def test_api_search_shape_and_disjunctive_counts(client):
     data = client.get("/api/search?sector=defence&sector=energy&per_page=50").get_json()
     assert set(data) >= {"query", "total", "page", "hits", "facets"}
     hit = data["hits"][0]
-    assert set(hit) >= {"article_id", "n", "title", "date", "source", "url", "text", "snippet",
-                        "sectors", "speakers", "countries"}
+    assert set(hit) >= {
+        "article_id",
+        "n",
+        "title",
+        "date",
+        "source",
+        "url",
+        "text",
+        "snippet",
+        "sectors",
+        "speakers",
+        "countries",
+    }
     sectors = {v["value"]: v for v in data["facets"]["sector"]}
     assert sectors["defence"]["selected"] and sectors["energy"]["selected"]
     assert sectors["defence"]["count"] + sectors["energy"]["count"] >= data["total"]
@@ -61,8 +72,9 @@ def test_unknown_article_is_404(client):
 
 
 def test_article_text_and_echoed_values_are_escaped(tmp_path, make_articles):
-    evil = make_articles([{"id": "evil", "title": "<b>Bold</b> title",
-                           "text": "Trade talks <script>alert(1)</script> continued."}])
+    evil = make_articles(
+        [{"id": "evil", "title": "<b>Bold</b> title", "text": "Trade talks <script>alert(1)</script> continued."}]
+    )
     reindex([evil], tmp_path / "ix", progress=False)
     client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
     html = client.get("/?q=trade").get_data(as_text=True)
@@ -87,10 +99,15 @@ def test_json_of_the_model_equals_dataclasses_asdict():
 
     from search.models import Bucket, FacetValue, Paragraph, plain
 
-    paragraph = Paragraph(article_id="a", n=2, text="Text", title="T", date="2024-01-02",
-                          tags={"sectors": ["energy", "defence"], "speakers": ["Anwar Ibrahim"],
-                                "countries": ["Malaysia"]},
-                          evidence={"sectors": {"energy": 'term "oil"'}, "speakers": {}})
+    paragraph = Paragraph(
+        article_id="a",
+        n=2,
+        text="Text",
+        title="T",
+        date="2024-01-02",
+        tags={"sectors": ["energy", "defence"], "speakers": ["Anwar Ibrahim"], "countries": ["Malaysia"]},
+        evidence={"sectors": {"energy": 'term "oil"'}, "speakers": {}},
+    )
     for obj in (paragraph, FacetValue("energy", "Energy", 3, True), Bucket("2024-01-01", "2024-01-31", "Jan", 4)):
         assert plain(obj) == asdict(obj)
     data = plain(paragraph)

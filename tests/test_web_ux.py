@@ -1,4 +1,5 @@
 """The search page's UX: timeline, facets (more, search boxes, dates), did-you-mean, article marks, a11y."""
+
 from __future__ import annotations
 
 import json
@@ -9,12 +10,28 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import SEED_FILE, reindex
 from web import create_app
 
+from conftest import SEED_FILE, reindex
+
 SEED_ID = "000_c346cf18d6c898db"
-COUNTRIES = ["Malaysia", "France", "Germany", "Japan", "India", "Brazil", "Kenya", "Canada", "Mexico",
-             "Egypt", "Chile", "Peru", "Norway", "Ghana", "Vietnam"]
+COUNTRIES = [
+    "Malaysia",
+    "France",
+    "Germany",
+    "Japan",
+    "India",
+    "Brazil",
+    "Kenya",
+    "Canada",
+    "Mexico",
+    "Egypt",
+    "Chile",
+    "Peru",
+    "Norway",
+    "Ghana",
+    "Vietnam",
+]
 
 
 def _articles() -> list[dict]:
@@ -22,12 +39,17 @@ def _articles() -> list[dict]:
     articles = []
     for i, country in enumerate(COUNTRIES):
         year, month = (2023, i + 1) if i < 12 else (2024, i - 11)
-        articles.append({
-            "id": f"ux-{i:02d}", "title": f"Talks with {country}", "date": f"{year}-{month:02d}-15",
-            "source": "Test Wire", "url": f"https://example.org/{i}",
-            "text": f"Officials of {country} discussed trade and energy cooperation.\n\n"
-                    f"They also agreed on a defence dialogue with {country} in {year}.",
-        })
+        articles.append(
+            {
+                "id": f"ux-{i:02d}",
+                "title": f"Talks with {country}",
+                "date": f"{year}-{month:02d}-15",
+                "source": "Test Wire",
+                "url": f"https://example.org/{i}",
+                "text": f"Officials of {country} discussed trade and energy cooperation.\n\n"
+                f"They also agreed on a defence dialogue with {country} in {year}.",
+            }
+        )
     return articles
 
 
@@ -62,8 +84,11 @@ def total_of(client, url: str) -> int:
 def test_timeline_is_inline_svg_with_a_labelled_link_per_bar(ux):
     html = page(ux, "/?q=trade")
     svg = re.search(r"<svg class=\"timeline-chart\".*?</svg>", html, re.S).group(0)
-    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" class="bar[^"]*" data-start="([^"]+)" '
-                      r'data-end="([^"]+)">\s*<title>([^<]+)</title>', svg)
+    bars = re.findall(
+        r'<a href="([^"]+)" aria-label="([^"]+)" class="bar[^"]*" data-start="([^"]+)" '
+        r'data-end="([^"]+)">\s*<title>([^<]+)</title>',
+        svg,
+    )
     data = ux.get("/api/search?q=trade").get_json()["timeline"]
     assert data["unit"] == "month"
     assert len(bars) == sum(1 for b in data["buckets"] if b["count"])  # empty months are not links
@@ -141,8 +166,10 @@ def test_facet_value_api_counts_within_the_search_or_the_index(ux):
     assert index_wide["values"][0]["toggle_url"] == "/?country=Malaysia"
     scoped = ux.get("/api/facets/country?prefix=mal&q=defence&sector=defence").get_json()
     assert scoped["scope"] == "search"
-    sidebar = {v["value"]: v["count"] for v in
-               ux.get("/api/search?q=defence&sector=defence&facet_size=100").get_json()["facets"]["country"]}
+    sidebar = {
+        v["value"]: v["count"]
+        for v in ux.get("/api/search?q=defence&sector=defence&facet_size=100").get_json()["facets"]["country"]
+    }
     assert scoped["values"] and all(v["count"] == sidebar[v["value"]] for v in scoped["values"])
     assert scoped["values"][0]["toggle_url"] == "/?q=defence&sector=defence&country=Malaysia"
     accents = ux.get("/api/facets/country?prefix=turkiye").get_json()["values"]
@@ -168,8 +195,11 @@ def test_date_facet_years_then_months_with_toggle_urls(ux):
 # -- did you mean ------------------------------------------------------------------------
 def test_did_you_mean_is_a_link_with_the_filters_kept(client):
     html = page(client, "/?q=semiconducters&sort=date")
-    shown = re.search(r'Showing results for <a href="[^"]+"><strong>([^<]+)</strong></a>; '
-                      r'search instead for <a href="([^"]+)"[^>]*>([^<]+)</a>', html)
+    shown = re.search(
+        r'Showing results for <a href="[^"]+"><strong>([^<]+)</strong></a>; '
+        r'search instead for <a href="([^"]+)"[^>]*>([^<]+)</a>',
+        html,
+    )
     assert shown and shown.group(1) == "semiconductors" and shown.group(3) == "semiconducters"
     instead = unescape(shown.group(2))
     assert params(instead) == {"q": ["semiconducters"], "sort": ["date"], "correct": ["off"]}
@@ -182,8 +212,9 @@ def test_did_you_mean_is_a_link_with_the_filters_kept(client):
 
 def test_did_you_mean_a_misspelt_speaker(client):
     html = page(client, "/?q=speaker%3A%22Anwar+Ibrahin%22")
-    assert re.search(r'Showing results for <a href="[^"]+"><strong>speaker:&#34;Anwar Ibrahim&#34;</strong>', html) \
-        or re.search(r'Showing results for <a href="[^"]+"><strong>speaker:&quot;Anwar Ibrahim&quot;</strong>', html)
+    assert re.search(
+        r'Showing results for <a href="[^"]+"><strong>speaker:&#34;Anwar Ibrahim&#34;</strong>', html
+    ) or re.search(r'Showing results for <a href="[^"]+"><strong>speaker:&quot;Anwar Ibrahim&quot;</strong>', html)
     html = page(client, "/?q=speaker%3A%22Anwar+Ibrahin%22&correct=off")
     link = re.search(r'Did you mean <a href="([^"]+)"', html)
     assert link, "no suggestion for a misspelt speaker"
@@ -236,8 +267,10 @@ def audit(html: str) -> list[tuple[str, dict]]:
     return parser.tags
 
 
-@pytest.mark.parametrize("url", ["/", "/?q=energy&sector=energy", "/?q=%22open", "/help",
-                                 f"/article/{SEED_ID}?p=3&q=energy", "/article/nope"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/?q=energy&sector=energy", "/?q=%22open", "/help", f"/article/{SEED_ID}?p=3&q=energy", "/article/nope"],
+)
 def test_pages_have_landmarks_and_every_control_is_labelled(client, url):
     response = client.get(url)
     tags = audit(response.get_data(as_text=True))
@@ -258,8 +291,17 @@ def test_help_is_reachable_from_the_search_box_and_explains_the_features(client)
     form = re.search(r'<form class="searchbox" role="search".*?</form>', html, re.S).group(0)
     assert 'href="/help"' in form
     help_page = page(client, "/help")
-    for needle in ("sector:defence", "date:[2024-01-01 to 2024-06-30]", "timeline", "Show more",
-                   "/export.csv", "10,000", "/api/openapi.json", "Keyboard", "semiconducters"):
+    for needle in (
+        "sector:defence",
+        "date:[2024-01-01 to 2024-06-30]",
+        "timeline",
+        "Show more",
+        "/export.csv",
+        "10,000",
+        "/api/openapi.json",
+        "Keyboard",
+        "semiconducters",
+    ):
         assert needle in help_page, needle
     for example in hrefs(help_page, r'<td><a href="(/\?q=[^"]+)"'):
         assert client.get(example).status_code == 200, example
@@ -272,8 +314,13 @@ def test_search_box_keeps_the_filters_and_sort_links_keep_the_state(client):
     assert '<input type="hidden" name="from" value="2025">' in form
     assert 'name="more"' not in form
     newest = hrefs(html, r'<a href="([^"]+)">newest</a>')[0]
-    assert params(newest) == {"q": ["energy"], "sector": ["energy"], "from": ["2025"], "more": ["speaker"],
-                              "sort": ["date"]}
+    assert params(newest) == {
+        "q": ["energy"],
+        "sector": ["energy"],
+        "from": ["2025"],
+        "more": ["speaker"],
+        "sort": ["date"],
+    }
     assert ">relevance</a>" not in page(client, "/") and "<strong>newest</strong>" in page(client, "/")
 
 
@@ -297,15 +344,33 @@ def test_facet_links_encoded_once_per_page_equal_value_url():
     states = [
         MultiDict(),
         MultiDict([("q", "energy & trade")]),
-        MultiDict([("q", '"joint statement"'), ("sector", "energy"), ("sector", "defence"),
-                   ("country", "Türkiye"), ("from", "2024"), ("to", "2024"), ("sort", "date"),
-                   ("page", "3"), ("more", "speaker")]),
+        MultiDict(
+            [
+                ("q", '"joint statement"'),
+                ("sector", "energy"),
+                ("sector", "defence"),
+                ("country", "Türkiye"),
+                ("from", "2024"),
+                ("to", "2024"),
+                ("sort", "date"),
+                ("page", "3"),
+                ("more", "speaker"),
+            ]
+        ),
         MultiDict([("speaker", "Recep Tayyip Erdoğan"), ("from", "2023-03"), ("to", "2023-03")]),
     ]
-    values = [("sector", "energy", True), ("sector", "energy", False), ("sector", "space", False),
-              ("country", "Türkiye", True), ("country", "Côte d'Ivoire", False),
-              ("speaker", "Recep Tayyip Erdoğan", True), ("speaker", "A & B = C?", False),
-              ("date", "2024", True), ("date", "2024", False), ("date", "2023-03", False)]
+    values = [
+        ("sector", "energy", True),
+        ("sector", "energy", False),
+        ("sector", "space", False),
+        ("country", "Türkiye", True),
+        ("country", "Côte d'Ivoire", False),
+        ("speaker", "Recep Tayyip Erdoğan", True),
+        ("speaker", "A & B = C?", False),
+        ("date", "2024", True),
+        ("date", "2024", False),
+        ("date", "2023-03", False),
+    ]
     for args in states:
         url = ValueURLs(args)
         for name, value, selected in values:

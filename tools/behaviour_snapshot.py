@@ -12,6 +12,7 @@ It writes ``annotate.jsonl`` (the tags of every paragraph of the corpus) and
 the query set over an index of the corpus). Only public entry points are
 used: the ``diplosearch`` command and the Flask app.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,19 +30,58 @@ SHARED = ROOT.parent / "shared" / "corpus"
 CORPUS = [SHARED / "articles.jsonl", SHARED / "dev2.articles.jsonl", ROOT / "seeds"]
 
 QUERIES = [
-    "energy", "defence cooperation", '"joint statement"', "semiconductors", "Putin",
-    "trade OR investment", "climate change", "ceasefire Gaza", "visa", "nuclear",
-    "humanitarian aid", "enrgy", "semicondctors", "Erdogan", "title:summit", "date:2024",
-    "sector:defence", "country:China", "speaker:Blinken", "space satellite", "(oil OR gas) pipeline",
-    "trade NOT tariffs", "semicond*", "critical minerals", "counter-terrorism", "Ukraine",
-    "prime minister said", "infrastructure investment", "AI", "palm oil", "U.S.-Malaysia",
-    "co-operaton", "students scholarships", "vaccines", "cyber security", "sanctions Russia",
-    "", "the", "\"unclosed", "date:[2024-01-01 to 2024-06-30]",
+    "energy",
+    "defence cooperation",
+    '"joint statement"',
+    "semiconductors",
+    "Putin",
+    "trade OR investment",
+    "climate change",
+    "ceasefire Gaza",
+    "visa",
+    "nuclear",
+    "humanitarian aid",
+    "enrgy",
+    "semicondctors",
+    "Erdogan",
+    "title:summit",
+    "date:2024",
+    "sector:defence",
+    "country:China",
+    "speaker:Blinken",
+    "space satellite",
+    "(oil OR gas) pipeline",
+    "trade NOT tariffs",
+    "semicond*",
+    "critical minerals",
+    "counter-terrorism",
+    "Ukraine",
+    "prime minister said",
+    "infrastructure investment",
+    "AI",
+    "palm oil",
+    "U.S.-Malaysia",
+    "co-operaton",
+    "students scholarships",
+    "vaccines",
+    "cyber security",
+    "sanctions Russia",
+    "",
+    "the",
+    '"unclosed',
+    "date:[2024-01-01 to 2024-06-30]",
 ]
 FILTERS = [
-    {}, {"sector": "defence"}, {"sector": ["energy", "trade-investment"]}, {"country": "China"},
-    {"from": "2024", "to": "2024-06"}, {"sort": "date"}, {"page": "2"}, {"more": "speaker"},
-    {"speaker_prefix": "an"}, {"per_page": "3", "sort": "date-asc"},
+    {},
+    {"sector": "defence"},
+    {"sector": ["energy", "trade-investment"]},
+    {"country": "China"},
+    {"from": "2024", "to": "2024-06"},
+    {"sort": "date"},
+    {"page": "2"},
+    {"more": "speaker"},
+    {"speaker_prefix": "an"},
+    {"per_page": "3", "sort": "date-asc"},
 ]
 
 
@@ -62,9 +102,14 @@ def urls() -> list[str]:
             query = urlencode({"q": q, **filters}, doseq=True)
             out += [f"/api/search?{query}", f"/?{query}"]
         out.append(f"/export.csv?{urlencode({'q': q})}")
-    out += ["/export.json?q=energy&sector=energy", "/api/facets/speaker?prefix=an",
-            "/api/facets/country?prefix=ma&q=trade", "/api/facets/sector", "/help",
-            "/api/openapi.json"]
+    out += [
+        "/export.json?q=energy&sector=energy",
+        "/api/facets/speaker?prefix=an",
+        "/api/facets/country?prefix=ma&q=trade",
+        "/api/facets/sector",
+        "/help",
+        "/api/openapi.json",
+    ]
     return out
 
 
@@ -82,16 +127,24 @@ def main() -> None:
         from web import create_app
 
         client = create_app({"INDEX_DIR": index}).test_client()
-        article_ids = sorted({row["article_id"] for row in map(
-            json.loads, (options.out / "annotate.jsonl").read_text(encoding="utf-8").splitlines())})
-        pages = urls() + [f"/api/article/{i}" for i in article_ids[::7]] + \
-            [f"/article/{i}?q=energy" for i in article_ids[::11]]
+        article_ids = sorted(
+            {
+                row["article_id"]
+                for row in map(json.loads, (options.out / "annotate.jsonl").read_text(encoding="utf-8").splitlines())
+            }
+        )
+        pages = (
+            urls()
+            + [f"/api/article/{i}" for i in article_ids[::7]]
+            + [f"/article/{i}?q=energy" for i in article_ids[::11]]
+        )
         with open(options.out / "responses.jsonl", "w", encoding="utf-8") as out:
             for url in pages:
                 response = client.get(url)
                 body = response.get_data(as_text=True)
-                out.write(json.dumps({"url": url, "status": response.status_code, "body": body},
-                                     ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps({"url": url, "status": response.status_code, "body": body}, ensure_ascii=False) + "\n"
+                )
     print(f"wrote {options.out}/annotate.jsonl and responses.jsonl ({len(pages)} URLs)")
 
 

@@ -8,6 +8,7 @@ Stages: speakers (analyse_speakers per article), sectors (tag_sectors per
 paragraph), countries (find_countries per paragraph) and the whole
 ``tag_article``. Each stage is timed cold (per-text caches cleared) and warm (run again).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,8 +79,10 @@ def main():
             t0 = time.perf_counter()
             run()
             warm = min(warm, time.perf_counter() - t0)
-        print(f"  {name:10} cold {n / cold:7,.0f} paragraphs/s ({cold / n * 1e6:5.1f} µs)"
-              f"   warm {n / warm:7,.0f} paragraphs/s ({warm / n * 1e6:5.1f} µs)")
+        print(
+            f"  {name:10} cold {n / cold:7,.0f} paragraphs/s ({cold / n * 1e6:5.1f} µs)"
+            f"   warm {n / warm:7,.0f} paragraphs/s ({warm / n * 1e6:5.1f} µs)"
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ then score it:  python3 <shared>/eval/score_extraction.py HTML_DIR PRED.jsonl
 scorer (as when trafilatura is not installed); ``trafilatura`` and
 ``readability`` are the plain libraries with default settings, for comparison.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,7 @@ from search.ingest.html import read_html  # noqa: E402
 def rows_ours(data: bytes, path: Path, method: str) -> tuple[list[str], str, str]:
     if method == "soup":
         from search import html as html_module
+
         saved = html_module.trafilatura_blocks
         html_module.trafilatura_blocks = lambda text: None
         try:
@@ -38,6 +40,7 @@ def rows_ours(data: bytes, path: Path, method: str) -> tuple[list[str], str, str
 
 def rows_trafilatura(data: bytes, path: Path, method: str) -> tuple[list[str], str, str]:
     import trafilatura
+
     result = trafilatura.bare_extraction(data, with_metadata=True)
     if not result:
         return [], "", ""
@@ -48,14 +51,14 @@ def rows_trafilatura(data: bytes, path: Path, method: str) -> tuple[list[str], s
 def rows_readability(data: bytes, path: Path, method: str) -> tuple[list[str], str, str]:
     import lxml.html
     from readability import Document
+
     document = Document(data)
     tree = lxml.html.fromstring(document.summary())
     paragraphs = [" ".join(el.text_content().split()) for el in tree.iter("p", "h2", "h3", "h4", "li")]
     return [p for p in paragraphs if p], document.short_title(), ""
 
 
-METHODS = {"ours": rows_ours, "soup": rows_ours, "trafilatura": rows_trafilatura,
-           "readability": rows_readability}
+METHODS = {"ours": rows_ours, "soup": rows_ours, "trafilatura": rows_trafilatura, "readability": rows_readability}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,7 @@ the top 10; mean distinct articles in the top 10 (over queries with results);
 share of queries with no results; share of top-10 hits not judged. Queries
 with no paragraph graded >= 1 are left out of the means.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,16 +111,24 @@ def read_source(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
     header = SEED_HEADER.match(text)
     date = header.group(1) if header else ""
-    text = text[header.end():] if header else text
+    text = text[header.end() :] if header else text
     blocks = split_paragraphs(text)
     title = re.split(r"(?<=[.!?])\s", blocks[0], maxsplit=1)[0][:90].rstrip(".") if blocks else ""
     return [{"id": path.stem, "title": title, "date": date, "text": text}]
 
 
 def paragraphs_of(article: dict) -> list[dict]:
-    return [{"article_id": article["id"], "n": n, "title": article.get("title", ""), "date": article.get("date", ""),
-             "text": text, "hash": text_hash(text)}
-            for n, text in enumerate(split_paragraphs(article["text"]), 1)]
+    return [
+        {
+            "article_id": article["id"],
+            "n": n,
+            "title": article.get("title", ""),
+            "date": article.get("date", ""),
+            "text": text,
+            "hash": text_hash(text),
+        }
+        for n, text in enumerate(split_paragraphs(article["text"]), 1)
+    ]
 
 
 def read_corpus(shared: Path = SHARED) -> list[dict]:
@@ -128,6 +137,7 @@ def read_corpus(shared: Path = SHARED) -> list[dict]:
 
 
 # ---------------------------------------------------------------- collection
+
 
 def load_queries(path: Path = QUERIES) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -140,7 +150,8 @@ def load_judgments(path: Path = JUDGMENTS) -> list[dict]:
 
 
 def grades_by_query(judgments: list[dict], hashes: dict | None = None) -> tuple[dict, list[dict]]:
-    """qid -> {(article_id, n): grade}; judgments whose paragraph text changed (hash differs) are left out and returned."""
+    """qid -> {(article_id, n): grade}; judgments whose paragraph text changed (hash differs)
+    are left out and returned."""
     grades: dict = defaultdict(dict)
     stale = []
     for j in judgments:
@@ -153,6 +164,7 @@ def grades_by_query(judgments: list[dict], hashes: dict | None = None) -> tuple[
 
 
 # ---------------------------------------------------------------- metrics
+
 
 def dcg(gains: list[float]) -> float:
     return sum(g / math.log2(rank + 1) for rank, g in enumerate(gains, 1))
@@ -215,6 +227,7 @@ def aggregate(per_query: list[dict]) -> dict:
 
 # ---------------------------------------------------------------- the engine, through its public API
 
+
 def diplosearch_command() -> list[str]:
     local = Path(sys.executable).with_name("diplosearch")
     if local.exists():
@@ -226,7 +239,14 @@ def diplosearch_command() -> list[str]:
 
 
 def build_index(folder: Path, shared: Path = SHARED) -> dict:
-    command = diplosearch_command() + ["reindex", "--full", *map(str, source_paths(shared)), "--index", str(folder), "--json"]
+    command = diplosearch_command() + [
+        "reindex",
+        "--full",
+        *map(str, source_paths(shared)),
+        "--index",
+        str(folder),
+        "--json",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(f"reindex failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
@@ -298,15 +318,31 @@ def or_query(q: str) -> str:
 # ---------------------------------------------------------------- BM25 baselines
 
 BRITISH = {
-    "defence": "defense", "offence": "offense", "licence": "license", "programme": "program",
-    "programmes": "programs", "catalogue": "catalog", "travelled": "traveled", "travelling": "traveling",
-    "cancelled": "canceled", "modelling": "modeling", "labelled": "labeled", "fuelled": "fueled",
-    "enrolment": "enrollment", "ageing": "aging", "judgement": "judgment", "cheque": "check",
+    "defence": "defense",
+    "offence": "offense",
+    "licence": "license",
+    "programme": "program",
+    "programmes": "programs",
+    "catalogue": "catalog",
+    "travelled": "traveled",
+    "travelling": "traveling",
+    "cancelled": "canceled",
+    "modelling": "modeling",
+    "labelled": "labeled",
+    "fuelled": "fueled",
+    "enrolment": "enrollment",
+    "ageing": "aging",
+    "judgement": "judgment",
+    "cheque": "check",
 }
-OUR = re.compile(r"^(labo|neighbo|hono|favo|harbo|colo|behavio|endeavo|vigo|rumo|savo)ur(s|ed|ing|ite|ites|able|hood|hoods)?$")
+OUR = re.compile(
+    r"^(labo|neighbo|hono|favo|harbo|colo|behavio|endeavo|vigo|rumo|savo)ur(s|ed|ing|ite|ites|able|hood|hoods)?$"
+)
 ISE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$")
 TRE = re.compile(r"^(cent|theat|met|lit|fib|calib|spect)re(s|d)?$")
-ACCENTS = str.maketrans({"ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "œ": "oe"})
+ACCENTS = str.maketrans(
+    {"ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "œ": "oe"}
+)
 
 
 def fold(text: str) -> str:
@@ -341,7 +377,7 @@ class BM25System:
 
     def __init__(self, paragraphs: list[dict], with_title: bool = False, normalise: bool = False):
         from rank_bm25 import BM25Okapi
-        from whoosh.analysis import StemmingAnalyzer, RegexTokenizer, LowercaseFilter
+        from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 
         self.analyzer = StemmingAnalyzer()
         self.words = RegexTokenizer() | LowercaseFilter()
@@ -377,13 +413,17 @@ class BM25System:
         if not wanted:
             return []
         scores = self.bm25.get_scores(tokens)
-        candidates = [i for i, words in enumerate(self.doc_sets)
-                      if words & wanted and (allowed is None or self.keys[i] in allowed)]
+        candidates = [
+            i
+            for i, words in enumerate(self.doc_sets)
+            if words & wanted and (allowed is None or self.keys[i] in allowed)
+        ]
         candidates.sort(key=lambda i: (-scores[i], i))
         return [self.keys[i] for i in candidates[:depth]]
 
 
 # ---------------------------------------------------------------- running
+
 
 class Runner:
     def __init__(self, index_dir: Path, paragraphs: list[dict], systems: list[str]):
@@ -426,7 +466,9 @@ def check_numbering(engine: Engine, paragraphs: list[dict]) -> list[str]:
     for article_id, mine in by_article.items():
         theirs = engine.article(article_id).get("paragraphs", [])
         if [(p["n"], p["text"]) for p in mine] != [(int(p["n"]), p["text"]) for p in theirs]:
-            problems.append(f"{article_id}: {len(mine)} paragraphs here, {len(theirs)} in /api/article, or texts differ")
+            problems.append(
+                f"{article_id}: {len(mine)} paragraphs here, {len(theirs)} in /api/article, or texts differ"
+            )
     return problems
 
 
@@ -456,8 +498,14 @@ def evaluate(runner: Runner, queries: list[dict], grades: dict, systems: list[st
 
 # ---------------------------------------------------------------- output
 
-COLUMNS = [("ndcg@10", "nDCG@10", "{:.3f}"), ("p@10", "P@10", "{:.3f}"), ("mrr", "MRR", "{:.3f}"),
-           ("articles@10", "articles", "{:.2f}"), ("empty", "empty", "{:.1%}"), ("unjudged@10", "unjudged", "{:.1%}")]
+COLUMNS = [
+    ("ndcg@10", "nDCG@10", "{:.3f}"),
+    ("p@10", "P@10", "{:.3f}"),
+    ("mrr", "MRR", "{:.3f}"),
+    ("articles@10", "articles", "{:.2f}"),
+    ("empty", "empty", "{:.1%}"),
+    ("unjudged@10", "unjudged", "{:.1%}"),
+]
 
 
 def print_table(rows: list[tuple[str, dict]], out) -> None:
@@ -502,7 +550,9 @@ def report(result: dict, queries: list[dict], per_query: bool, out=sys.stdout, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--index", type=Path, help="index folder: built there when absent, reused when present")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the --index folder even if it holds an index")
     parser.add_argument("--shared", type=Path, default=SHARED, help="the shared folder (default ../shared)")
@@ -510,11 +560,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-query", action="store_true", help="print nDCG@10 of every query")
     parser.add_argument("--split", action="store_true", help="also print the odd and the even query ids apart")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
-    parser.add_argument("--unjudged", metavar="SYSTEM", help="list unjudged paragraphs in SYSTEM's top --depth (or 'all')")
+    parser.add_argument(
+        "--unjudged", metavar="SYSTEM", help="list unjudged paragraphs in SYSTEM's top --depth (or 'all')"
+    )
     parser.add_argument("--depth", type=int, default=K, help="with --unjudged: how deep to look (default 10)")
     parser.add_argument("--out", type=Path, help="with --unjudged: write JSON Lines here instead of text to stdout")
-    parser.add_argument("--whole-filter-set", type=int, default=0, metavar="N",
-                        help="with --unjudged all: also list every paragraph that passes a query's filters when at most N do")
+    parser.add_argument(
+        "--whole-filter-set",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --unjudged all: also list every paragraph that passes a query's filters when at most N do",
+    )
     parser.add_argument("--query", action="append", help="only these query ids (repeatable)")
     args = parser.parse_args(argv)
 
@@ -523,8 +580,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: the corpus is not available ({', '.join(map(str, missing))})", file=sys.stderr)
         return 0
     systems = [s.strip() for s in args.systems.split(",") if s.strip()]
-    unknown = [s for s in systems + ([args.unjudged] if args.unjudged and args.unjudged != "all" else [])
-               if s not in SYSTEMS + POOL_ONLY]
+    unknown = [
+        s
+        for s in systems + ([args.unjudged] if args.unjudged and args.unjudged != "all" else [])
+        if s not in SYSTEMS + POOL_ONLY
+    ]
     if unknown:
         parser.error(f"unknown system {unknown[0]!r}; choose from {', '.join(SYSTEMS + POOL_ONLY)}")
     if args.unjudged:
@@ -537,8 +597,10 @@ def main(argv: list[str] | None = None) -> int:
     hashes = {(p["article_id"], p["n"]): p["hash"] for p in paragraphs}
     grades, stale = grades_by_query(load_judgments(), hashes)
     if stale:
-        print(f"warning: {len(stale)} judgments refer to paragraphs that changed or are gone; they count as unjudged",
-              file=sys.stderr)
+        print(
+            f"warning: {len(stale)} judgments refer to paragraphs that changed or are gone; they count as unjudged",
+            file=sys.stderr,
+        )
 
     temporary = None
     index_dir = args.index
@@ -548,23 +610,41 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.rebuild or not index_exists(index_dir):
             summary = build_index(index_dir, args.shared)
-            print(f"indexed {summary.get('articles')} articles, {summary.get('paragraphs')} paragraphs in {index_dir}",
-                  file=sys.stderr)
+            print(
+                f"indexed {summary.get('articles')} articles, {summary.get('paragraphs')} paragraphs in {index_dir}",
+                file=sys.stderr,
+            )
         runner = Runner(index_dir, paragraphs, systems)
         problems = check_numbering(runner.engine, paragraphs)
         if problems:
-            print(f"warning: the corpus read here and the engine number {len(problems)} articles differently:",
-                  *problems[:5], sep="\n  ", file=sys.stderr)
+            print(
+                f"warning: the corpus read here and the engine number {len(problems)} articles differently:",
+                *problems[:5],
+                sep="\n  ",
+                file=sys.stderr,
+            )
 
         if args.unjudged:
-            return list_unjudged(runner, queries, grades, systems, args.depth, args.out, paragraphs,
-                                 args.whole_filter_set if args.unjudged == "all" else 0)
+            return list_unjudged(
+                runner,
+                queries,
+                grades,
+                systems,
+                args.depth,
+                args.out,
+                paragraphs,
+                args.whole_filter_set if args.unjudged == "all" else 0,
+            )
 
         result = evaluate(runner, queries, grades, systems)
         if args.json:
             judged = sum(len(g) for g in grades.values())
-            json.dump({"queries": len(queries), "judgments": judged, "stale_judgments": len(stale),
-                       "systems": result}, sys.stdout, indent=1, ensure_ascii=False)
+            json.dump(
+                {"queries": len(queries), "judgments": judged, "stale_judgments": len(stale), "systems": result},
+                sys.stdout,
+                indent=1,
+                ensure_ascii=False,
+            )
             print()
         else:
             report(result, queries, args.per_query, split=args.split)
@@ -574,8 +654,16 @@ def main(argv: list[str] | None = None) -> int:
             temporary.cleanup()
 
 
-def list_unjudged(runner: Runner, queries: list[dict], grades: dict, systems: list[str], depth: int,
-                  out_path: Path | None, paragraphs: list[dict], whole_filter_set: int = 0) -> int:
+def list_unjudged(
+    runner: Runner,
+    queries: list[dict],
+    grades: dict,
+    systems: list[str],
+    depth: int,
+    out_path: Path | None,
+    paragraphs: list[dict],
+    whole_filter_set: int = 0,
+) -> int:
     """Unjudged paragraphs in the systems' top ``depth``, sorted by query and paragraph (not by system or rank)."""
     by_key = {(p["article_id"], p["n"]): p for p in paragraphs}
     rows = []
@@ -595,8 +683,17 @@ def list_unjudged(runner: Runner, queries: list[dict], grades: dict, systems: li
             p = by_key.get(key)
             if p is None:
                 continue
-            rows.append({"qid": query["id"], "article_id": key[0], "n": key[1], "hash": p["hash"],
-                         "found_by": found[key], "title": p["title"], "text": p["text"]})
+            rows.append(
+                {
+                    "qid": query["id"],
+                    "article_id": key[0],
+                    "n": key[1],
+                    "hash": p["hash"],
+                    "found_by": found[key],
+                    "title": p["title"],
+                    "text": p["text"],
+                }
+            )
     if out_path:
         with open(out_path, "w", encoding="utf-8") as f:
             for row in rows:
@@ -604,8 +701,10 @@ def list_unjudged(runner: Runner, queries: list[dict], grades: dict, systems: li
         print(f"{len(rows)} unjudged paragraphs written to {out_path}", file=sys.stderr)
     else:
         for row in rows:
-            print(f"{row['qid']}  {row['article_id']}#{row['n']}  {row['hash']}  ({', '.join(row['found_by'])})\n"
-                  f"    {row['text']}")
+            print(
+                f"{row['qid']}  {row['article_id']}#{row['n']}  {row['hash']}  ({', '.join(row['found_by'])})\n"
+                f"    {row['text']}"
+            )
         print(f"{len(rows)} unjudged paragraphs", file=sys.stderr)
     return 0
 

@@ -28,6 +28,7 @@ dev and dev2, cold caches then warm).
 Scores are ``../shared/eval/score.py``'s own (its pairing and counting), and
 articles are read with the product's reader, as ``diplosearch annotate`` reads them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,9 +81,10 @@ def predict(tagger: Tagger, articles: list[Article]) -> dict[str, list[dict]]:
     """The prediction rows of each article, as ``diplosearch annotate`` writes them."""
     out = {}
     for art in articles:
-        out[art.id] = [{"article_id": art.id, "n": n, "text": text, **{f: getattr(t, f) for f in FACETS},
-                        "evidence": t.evidence}
-                       for n, (text, t) in enumerate(zip(art.paragraphs, tagger.tag(art), strict=True), 1)]
+        out[art.id] = [
+            {"article_id": art.id, "n": n, "text": text, **{f: getattr(t, f) for f in FACETS}, "evidence": t.evidence}
+            for n, (text, t) in enumerate(zip(art.paragraphs, tagger.tag(art), strict=True), 1)
+        ]
     return out
 
 
@@ -110,8 +112,11 @@ class Score:
 
     def as_dict(self) -> dict:
         rounded = {f: [round(x, 3) for x in self.prf(f)] for f in FACETS}
-        return {"paragraphs": self.paragraphs, "paired": self.paired,
-                **{f: dict(zip(("precision", "recall", "f1"), rounded[f], strict=True)) for f in FACETS}}
+        return {
+            "paragraphs": self.paragraphs,
+            "paired": self.paired,
+            **{f: dict(zip(("precision", "recall", "f1"), rounded[f], strict=True)) for f in FACETS},
+        }
 
 
 def lopo(articles: list[Article], gold: dict[str, list[dict]], rules_only: bool) -> dict[str, Score]:
@@ -142,19 +147,26 @@ def print_lopo(scores: dict[str, Score]) -> dict:
         values = [s.prf(f) for s in scores.values()]
         mean = [sum(v[i] for v in values) / len(values) for i in range(3)]
         worst_group = min(scores, key=lambda g: scores[g].prf(f)[2])
-        summary[f] = {"mean": [round(x, 3) for x in mean], "worst": worst_group,
-                      "worst_f1": round(scores[worst_group].prf(f)[2], 3)}
+        summary[f] = {
+            "mean": [round(x, 3) for x in mean],
+            "worst": worst_group,
+            "worst_f1": round(scores[worst_group].prf(f)[2], 3),
+        }
     print(f"{'mean':6} {'':5}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*summary[f]["mean"]) for f in FACETS))
-    print(f"{'worst':6} {'':5}  "
-          + "  ".join(f"{summary[f]['worst']:>8} F1 {summary[f]['worst_f1']:.3f}   " for f in FACETS))
+    print(
+        f"{'worst':6} {'':5}  "
+        + "  ".join(f"{summary[f]['worst']:>8} F1 {summary[f]['worst_f1']:.3f}   " for f in FACETS)
+    )
     pooled = Score()
     for s in scores.values():
         for f in FACETS:
             pooled.counts[f] = [a + b for a, b in zip(pooled.counts[f], s.counts[f], strict=True)]
         pooled.paired += s.paired
         pooled.paragraphs += s.paragraphs
-    print(f"{'pooled':6} {pooled.paragraphs:5}  "
-          + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*pooled.prf(f)) for f in FACETS))
+    print(
+        f"{'pooled':6} {pooled.paragraphs:5}  "
+        + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*pooled.prf(f)) for f in FACETS)
+    )
     return {"groups": {g: s.as_dict() for g, s in scores.items()}, "summary": summary, "pooled": pooled.as_dict()}
 
 

@@ -6,6 +6,7 @@
 tests/test_architecture.py fails when the README's section differs from what
 this prints, so the layout described is always the layout there is.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,9 @@ def summary(path: Path) -> str:
 def modules() -> list[Path]:
     found = []
     for package in PACKAGES:
-        found += sorted((ROOT / package).rglob("*.py"), key=lambda p: (p.parent.as_posix(), p.name != "__init__.py", p.name))
+        found += sorted(
+            (ROOT / package).rglob("*.py"), key=lambda p: (p.parent.as_posix(), p.name != "__init__.py", p.name)
+        )
     return found
 
 
@@ -53,7 +56,7 @@ def section() -> str:
 
 def readme_section(text: str) -> str:
     start, end = text.find(START), text.find(END)
-    return text[start:end + len(END)] if start >= 0 and end > start else ""
+    return text[start : end + len(END)] if start >= 0 and end > start else ""
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ stay with the rules.
 Training is plain numpy (full-batch Adam on the logistic loss), so the
 protocol can retrain without the held-out publisher in each fold.
 """
+
 from __future__ import annotations
 
 import sys
@@ -59,8 +60,11 @@ def sector_vocabulary(rows) -> list[str]:
         for f in features:
             articles[f].add(article_id)
             groups[f].add(article_id.split("-", 1)[0])
-    return sorted(f for f in articles if not f.startswith(("w:", "b:"))
-                  or (len(articles[f]) >= MIN_ARTICLES and len(groups[f]) >= MIN_GROUPS))
+    return sorted(
+        f
+        for f in articles
+        if not f.startswith(("w:", "b:")) or (len(articles[f]) >= MIN_ARTICLES and len(groups[f]) >= MIN_GROUPS)
+    )
 
 
 def fit_sectors(rows, outputs: list[str]) -> LinearModel:
@@ -90,7 +94,7 @@ def adam_logistic(X: np.ndarray, Y: np.ndarray, penalty: np.ndarray, steps: int 
             m += 0.1 * grad
             v *= 0.999
             v += 0.001 * grad * grad
-            param -= rate * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+            param -= rate * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
     return W, b
 
 

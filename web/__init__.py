@@ -1,4 +1,5 @@
 """The Flask front end: parses a request, calls ``search``, renders."""
+
 from __future__ import annotations
 
 import os
@@ -11,11 +12,19 @@ from search.backends import Target, open_backend
 # On every response, pages, API, exports, static files and errors alike. The pages
 # load only their own script, style sheet and icon (no inline script, style or
 # style attribute), so the policy needs no 'unsafe-inline'.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -38,16 +47,23 @@ def create_app(config: dict | None = None) -> Flask:
     ``INDEX_DIR`` in ``config`` without a backend is a Whoosh index, whatever they say). The
     OpenSearch client is made on the first request of each process (after gunicorn forks)."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"), EXPORT_LIMIT=10_000,
-                            BACKEND=os.environ.get("DIPLOSEARCH_BACKEND", ""),
-                            OPENSEARCH_URL=os.environ.get("DIPLOSEARCH_OPENSEARCH_URL", ""),
-                            OPENSEARCH_INDEX=os.environ.get("DIPLOSEARCH_OPENSEARCH_INDEX", "diplosearch"))
+    app.config.from_mapping(
+        INDEX_DIR=os.environ.get("DIPLOSEARCH_INDEX", "index"),
+        EXPORT_LIMIT=10_000,
+        BACKEND=os.environ.get("DIPLOSEARCH_BACKEND", ""),
+        OPENSEARCH_URL=os.environ.get("DIPLOSEARCH_OPENSEARCH_URL", ""),
+        OPENSEARCH_INDEX=os.environ.get("DIPLOSEARCH_OPENSEARCH_INDEX", "diplosearch"),
+    )
     if config:
         if "INDEX_DIR" in config and not config.get("BACKEND") and not config.get("OPENSEARCH_URL"):
             config = {**config, "BACKEND": "whoosh"}  # a folder given by the caller is a Whoosh index
         app.config.from_mapping(config)
-    app.extensions["diplosearch"] = open_backend(app.config["INDEX_DIR"], app.config.get("BACKEND") or None,
-                                                 app.config.get("OPENSEARCH_URL"), app.config.get("OPENSEARCH_INDEX"))
+    app.extensions["diplosearch"] = open_backend(
+        app.config["INDEX_DIR"],
+        app.config.get("BACKEND") or None,
+        app.config.get("OPENSEARCH_URL"),
+        app.config.get("OPENSEARCH_INDEX"),
+    )
 
     from . import views
 
@@ -60,8 +76,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 def target_of(app: Flask):
     """Where the app's index is (a ``search.backends.Target``)."""
-    return Target.choose(app.config["INDEX_DIR"], app.config.get("BACKEND") or None,
-                         app.config.get("OPENSEARCH_URL"), app.config.get("OPENSEARCH_INDEX"))
+    return Target.choose(
+        app.config["INDEX_DIR"],
+        app.config.get("BACKEND") or None,
+        app.config.get("OPENSEARCH_URL"),
+        app.config.get("OPENSEARCH_INDEX"),
+    )
 
 
 @click.command("reindex")

@@ -29,6 +29,7 @@ Sync workers (``--threads 1``) serve one connection at a time: two clients
 that send their request slowly take a two-core server down
 (``bench/slow_clients.py`` measures both).
 """
+
 from __future__ import annotations
 
 import errno
@@ -37,7 +38,7 @@ import threading
 import time
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.gthread import ThreadWorker, TConn
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 THREADS = 32  # per worker: most of them wait on slow clients, only the computing one uses the core
 REQUEST_SECONDS = 10.0  # to receive a whole request, from its first byte
@@ -133,7 +134,7 @@ class SearchWorker(ThreadWorker):
                         result.close()
             finally:
                 self._computing(-1)
-            return [body[i:i + SEND_CHUNK] for i in range(0, len(body), SEND_CHUNK)] or [b""]
+            return [body[i : i + SEND_CHUNK] for i in range(0, len(body), SEND_CHUNK)] or [b""]
 
         self.wsgi = computed_first
 

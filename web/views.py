@@ -5,6 +5,7 @@ call ``search.backends.whoosh.searcher.Index`` and shape its plain-data answer f
 (facets with toggle URLs, timeline bars with links, page links). Every state
 of the page is in its URL, so every link works without JavaScript.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,11 +20,11 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from markupsafe import Markup, escape
 
 from search.errors import IndexMissing, QueryError
+from search.facets import FACETS, export_fields, sector_labels
 from search.models import SearchResult, plain, result_to_dict
 from search.query.names import prefix_matches
-from search.text import MONTH_ABBREVIATIONS, fold, http_url
 from search.query.params import build_request
-from search.facets import FACETS, export_fields, sector_labels
+from search.text import MONTH_ABBREVIATIONS, fold, http_url
 
 from .openapi import openapi_spec
 
@@ -58,21 +59,29 @@ def parse_request(args, per_page_default: int = 10, **overrides):
     params = dict(
         q=args.get("q", ""),
         filters={name: args.getlist(name) for name in FACETS.names()},
-        date_from=args.get("from", ""), date_to=args.get("to", ""),
-        page=args.get("page", 1), per_page=args.get("per_page", per_page_default),
-        sort=args.get("sort", ""), facet_size=args.get("facet_size", FACET_SIZE),
-        group=args.get("group"), correct=args.get("correct"),
+        date_from=args.get("from", ""),
+        date_to=args.get("to", ""),
+        page=args.get("page", 1),
+        per_page=args.get("per_page", per_page_default),
+        sort=args.get("sort", ""),
+        facet_size=args.get("facet_size", FACET_SIZE),
+        group=args.get("group"),
+        correct=args.get("correct"),
     )
     params.update(overrides)
     return build_request(**params)
 
 
 # -- URLs -----------------------------------------------------------------
-def state_pairs(args, drop: tuple[str, ...] = (), keep: tuple[str, ...] | None = None
-                ) -> list[tuple[str, str]]:
+def state_pairs(args, drop: tuple[str, ...] = (), keep: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """The search state as (name, value) pairs, without paging and without ``drop``."""
-    return [(key, value) for key in (keep or state_params()) if key not in drop
-            for value in args.getlist(key) if value != ""]
+    return [
+        (key, value)
+        for key in (keep or state_params())
+        if key not in drop
+        for value in args.getlist(key)
+        if value != ""
+    ]
 
 
 def link(pairs: list[tuple[str, str]], path: str = "/") -> str:
@@ -116,8 +125,11 @@ class ValueURLs:
 
     def __call__(self, name: str, value: str, selected: bool) -> str:
         if name == "date":
-            return value_url(self.args, name, value, selected) if selected \
+            return (
+                value_url(self.args, name, value, selected)
+                if selected
                 else self._append(self.undated, [("from", value), ("to", value)])
+            )
         if (name, value) in self.pairs:  # removing it: the rare case, done the long way
             return value_url(self.args, name, value, selected)
         return self._append(self.state, [(name, value)])
@@ -139,8 +151,11 @@ def more_url(args, name: str, expanded: bool) -> str:
 
 # -- facets -----------------------------------------------------------------
 def facet_prefixes(args) -> dict[str, str]:
-    return {name: args.get(f"{name}_prefix", "").strip() for name in searchable_facets()
-            if args.get(f"{name}_prefix", "").strip()}
+    return {
+        name: args.get(f"{name}_prefix", "").strip()
+        for name in searchable_facets()
+        if args.get(f"{name}_prefix", "").strip()
+    }
 
 
 def expanded_facets(args) -> set[str]:
@@ -176,20 +191,30 @@ def facets_view(result: SearchResult, args) -> list[dict]:
             size = len(values)
         shown = values[:size] + [v for v in values[size:] if v.selected]
         truncated = len(values) > size or (facet.truncated and not prefix)
-        views.append({
-            "name": facet.name, "label": facet.label, "truncated": truncated,
-            "expanded": facet.name in expanded,
-            "more_url": more_url(args, facet.name, facet.name in expanded),
-            "searchable": facet.name in searchable_facets() and (
-                facet.truncated or bool(prefix) or len(facet.values) > FACET_SIZE),
-            "prefix": prefix,
-            "clear_prefix_url": link(state_pairs(args)) if prefix else "",
-            "any_selected": (bool(result.request.date_from or result.request.date_to)
-                             if facet.name == "date" else any(v.selected for v in facet.values)),
-            "clear_url": (link(state_pairs(args, drop=("from", "to"))) if facet.name == "date"
-                          else link([p for p in state_pairs(args) if p[0] != facet.name])),
-            "values": [dict(plain(v), toggle_url=toggle(facet.name, v)) for v in shown],
-        })
+        views.append(
+            {
+                "name": facet.name,
+                "label": facet.label,
+                "truncated": truncated,
+                "expanded": facet.name in expanded,
+                "more_url": more_url(args, facet.name, facet.name in expanded),
+                "searchable": facet.name in searchable_facets()
+                and (facet.truncated or bool(prefix) or len(facet.values) > FACET_SIZE),
+                "prefix": prefix,
+                "clear_prefix_url": link(state_pairs(args)) if prefix else "",
+                "any_selected": (
+                    bool(result.request.date_from or result.request.date_to)
+                    if facet.name == "date"
+                    else any(v.selected for v in facet.values)
+                ),
+                "clear_url": (
+                    link(state_pairs(args, drop=("from", "to")))
+                    if facet.name == "date"
+                    else link([p for p in state_pairs(args) if p[0] != facet.name])
+                ),
+                "values": [dict(plain(v), toggle_url=toggle(facet.name, v)) for v in shown],
+            }
+        )
     return views
 
 
@@ -216,19 +241,33 @@ def timeline_view(result: SearchResult, args) -> dict | None:
         height = 0 if not b.count else max(2.0, round(96 * b.count / peak, 2))
         exact = req.date_from == b.start and req.date_to == b.end
         noun = "paragraph" if b.count == 1 else "paragraphs"
-        bars.append({
-            "x": i * width + 1, "width": width - 2, "y": round(100 - height, 2), "height": height,
-            "hit_x": i * width, "hit_width": width,
-            "count": b.count, "label": b.label, "start": b.start, "end": b.end,
-            "selected": b.selected,
-            "title": f"{b.label}: {b.count} {noun}" + (" (selected; select again for any date)"
-                                                      if exact else ""),
-            "url": link(base if exact else base + [("from", b.start), ("to", b.end)]),
-        })
-    return {"unit": result.timeline_unit, "bars": bars, "peak": peak,
-            "width": slots * width, "ticks": _ticks(buckets, result.timeline_unit, slots, offset),
-            "first": buckets[0].label, "last": buckets[-1].label,
-            "any_selected": any(b.selected for b in buckets)}
+        bars.append(
+            {
+                "x": i * width + 1,
+                "width": width - 2,
+                "y": round(100 - height, 2),
+                "height": height,
+                "hit_x": i * width,
+                "hit_width": width,
+                "count": b.count,
+                "label": b.label,
+                "start": b.start,
+                "end": b.end,
+                "selected": b.selected,
+                "title": f"{b.label}: {b.count} {noun}" + (" (selected; select again for any date)" if exact else ""),
+                "url": link(base if exact else base + [("from", b.start), ("to", b.end)]),
+            }
+        )
+    return {
+        "unit": result.timeline_unit,
+        "bars": bars,
+        "peak": peak,
+        "width": slots * width,
+        "ticks": _ticks(buckets, result.timeline_unit, slots, offset),
+        "first": buckets[0].label,
+        "last": buckets[-1].label,
+        "any_selected": any(b.selected for b in buckets),
+    }
 
 
 def _ticks(buckets, unit: str, slots: int, offset: int, most: int = 8) -> list[dict]:
@@ -244,8 +283,11 @@ def _ticks(buckets, unit: str, slots: int, offset: int, most: int = 8) -> list[d
             step = -(-len(marks) // most)
             return [{"left": left(i), "text": t} for i, t in marks[::step]]
     step = max(1, -(-n // most))
-    short = ((lambda b: f"{int(b.start[8:10])} {MONTH_ABBREVIATIONS[int(b.start[5:7]) - 1]}") if unit == "week"
-             else (lambda b: b.label))
+    short = (
+        (lambda b: f"{int(b.start[8:10])} {MONTH_ABBREVIATIONS[int(b.start[5:7]) - 1]}")
+        if unit == "week"
+        else (lambda b: b.label)
+    )
     return [{"left": left(i), "text": short(buckets[i])} for i in range(0, n, step)]
 
 
@@ -256,12 +298,24 @@ def active_filters(args) -> list[dict]:
         labels = facet.value_labels()
         for value in args.getlist(facet.name):
             if value:
-                filters.append({"name": facet.name, "value": value, "label": labels.get(value, value),
-                                "remove_url": toggle_url(args, facet.name, value)})
+                filters.append(
+                    {
+                        "name": facet.name,
+                        "value": value,
+                        "label": labels.get(value, value),
+                        "remove_url": toggle_url(args, facet.name, value),
+                    }
+                )
     for name in ("from", "to"):
         if args.get(name):
-            filters.append({"name": name, "value": args[name], "label": f"{name} {args[name]}",
-                            "remove_url": link(state_pairs(args, drop=(name,)))})
+            filters.append(
+                {
+                    "name": name,
+                    "value": args[name],
+                    "label": f"{name} {args[name]}",
+                    "remove_url": link(state_pairs(args, drop=(name,))),
+                }
+            )
     return filters
 
 
@@ -270,30 +324,34 @@ def page_links(result: SearchResult, args) -> list[dict]:
     current = result.request.page
     shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
     base = state_pairs(args)
-    return [{"number": n, "url": link(base + ([("page", str(n))] if n > 1 else [])), "current": n == current}
-            for n in shown]
+    return [
+        {"number": n, "url": link(base + ([("page", str(n))] if n > 1 else [])), "current": n == current} for n in shown
+    ]
 
 
 def sort_links(result: SearchResult, args) -> list[dict]:
     base = state_pairs(args, drop=("sort",))
-    return [{"value": value, "label": label, "current": result.request.sort == value,
-             "url": link(base + [("sort", value)])}
-            for value, label in (("relevance", "relevance"), ("date", "newest"), ("date-asc", "oldest"))
-            if value != "relevance" or result.request.q]  # without a query there is no relevance
+    return [
+        {"value": value, "label": label, "current": result.request.sort == value, "url": link(base + [("sort", value)])}
+        for value, label in (("relevance", "relevance"), ("date", "newest"), ("date-asc", "oldest"))
+        if value != "relevance" or result.request.q
+    ]  # without a query there is no relevance
 
 
 def export_links(args) -> dict:
     pairs = state_pairs(args, keep=(*search_params(), "sort"))
-    return {"csv": link(pairs, "/export.csv"), "json": link(pairs, "/export.json"),
-            "api": link(pairs, "/api/search")}
+    return {"csv": link(pairs, "/export.csv"), "json": link(pairs, "/export.json"), "api": link(pairs, "/api/search")}
 
 
 def correction_view(result: SearchResult, args) -> dict | None:
-    """"Showing results for <corrected>; search instead for <typed>" (with correct=off)."""
+    """ "Showing results for <corrected>; search instead for <typed>" (with correct=off)."""
     if not result.corrected_query:
         return None
-    return {"text": result.corrected_query, "typed": result.request.q,
-            "instead_url": link(state_pairs(args, drop=("correct",)) + [("correct", "off")])}
+    return {
+        "text": result.corrected_query,
+        "typed": result.request.q,
+        "instead_url": link(state_pairs(args, drop=("correct",)) + [("correct", "off")]),
+    }
 
 
 def filter_notes_view(result: SearchResult, args) -> list[dict]:
@@ -306,8 +364,15 @@ def filter_notes_view(result: SearchResult, args) -> list[dict]:
         for value in note.closest:
             replaced = [(k, value if (k, v) == (note.facet, note.value) else v) for k, v in pairs]
             closest.append({"value": value, "url": link(replaced)})
-        notes.append({"facet": note.facet, "value": note.value, "matched": note.matched,
-                      "closest": closest, "message": note.message})
+        notes.append(
+            {
+                "facet": note.facet,
+                "value": note.value,
+                "matched": note.matched,
+                "closest": closest,
+                "message": note.message,
+            }
+        )
     return notes
 
 
@@ -331,38 +396,62 @@ def article_more_url(result: SearchResult, hit) -> str:
 
 
 def suggestion_view(result: SearchResult, args) -> dict | None:
-    """"Did you mean": the corrected query's link and how many paragraphs it finds (hidden at 0)."""
+    """ "Did you mean": the corrected query's link and how many paragraphs it finds (hidden at 0)."""
     if not result.suggestion:
         return None
-    return {"text": result.suggestion, "total": result.suggestion_total,
-            "url": link([("q", result.suggestion)] + state_pairs(args, drop=("q",)))}
+    return {
+        "text": result.suggestion,
+        "total": result.suggestion_total,
+        "url": link([("q", result.suggestion)] + state_pairs(args, drop=("q",))),
+    }
 
 
 @bp.get("/")
 def index():
     args = request.args
-    context = dict(args=args, filters=active_filters(args),
-                   prefixes=facet_prefixes(args))
+    context = dict(args=args, filters=active_filters(args), prefixes=facet_prefixes(args))
     try:
         search_request = parse_request(args, facet_size=facet_size_for(args))
         result = engine().search(search_request)
     except QueryError as error:
-        return render_template("search.html", error=str(error), result=None, facets=[], pages=[],
-                               prev_url="", next_url="",
-                               timeline=None, suggestion=None, sorts=[], exports=None,
-                               correction=None, filter_notes=[], grouping=None, **context), 400
+        return render_template(
+            "search.html",
+            error=str(error),
+            result=None,
+            facets=[],
+            pages=[],
+            prev_url="",
+            next_url="",
+            timeline=None,
+            suggestion=None,
+            sorts=[],
+            exports=None,
+            correction=None,
+            filter_notes=[],
+            grouping=None,
+            **context,
+        ), 400
     pages = page_links(result, args)
     by_number = {page["number"]: page["url"] for page in pages}
-    return render_template("search.html", error=None, result=result,
-                           facets=facets_view(result, args), pages=pages,
-                           prev_url=by_number.get(result.request.page - 1, ""),
-                           next_url=by_number.get(result.request.page + 1, ""),
-                           timeline=timeline_view(result, args), sorts=sort_links(result, args),
-                           suggestion=suggestion_view(result, args), exports=export_links(args),
-                           correction=correction_view(result, args),
-                           filter_notes=filter_notes_view(result, args), grouping=grouping_view(result, args),
-                           more_urls=[article_more_url(result, hit) if hit.more else "" for hit in result.hits],
-                           export_limit=current_app.config["EXPORT_LIMIT"], **context)
+    return render_template(
+        "search.html",
+        error=None,
+        result=result,
+        facets=facets_view(result, args),
+        pages=pages,
+        prev_url=by_number.get(result.request.page - 1, ""),
+        next_url=by_number.get(result.request.page + 1, ""),
+        timeline=timeline_view(result, args),
+        sorts=sort_links(result, args),
+        suggestion=suggestion_view(result, args),
+        exports=export_links(args),
+        correction=correction_view(result, args),
+        filter_notes=filter_notes_view(result, args),
+        grouping=grouping_view(result, args),
+        more_urls=[article_more_url(result, hit) if hit.more else "" for hit in result.hits],
+        export_limit=current_app.config["EXPORT_LIMIT"],
+        **context,
+    )
 
 
 @bp.get("/api/search")
@@ -415,9 +504,12 @@ def export_filename(args, extension: str) -> str:
 
 
 def export_headers(args, extension: str, total: int, cap: int, exported: int) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{export_filename(args, extension)}"',
-            "X-Total-Count": str(total), "X-Export-Limit": str(cap),
-            "X-Export-Count": str(exported)}
+    return {
+        "Content-Disposition": f'attachment; filename="{export_filename(args, extension)}"',
+        "X-Total-Count": str(total),
+        "X-Export-Limit": str(cap),
+        "X-Export-Count": str(exported),
+    }
 
 
 @bp.get("/export.csv")
@@ -432,8 +524,9 @@ def export_csv():
     for paragraph in paragraphs:
         row = export_row(paragraph)
         writer.writerow([csv_cell(value) for value in row.values()])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers=export_headers(request.args, "csv", total, cap, len(paragraphs)))
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers=export_headers(request.args, "csv", total, cap, len(paragraphs))
+    )
 
 
 @bp.get("/export.json")
@@ -445,13 +538,19 @@ def export_json():
     body = {
         "query": search_request.q,
         "filters": {**search_request.filters, "from": search_request.date_from, "to": search_request.date_to},
-        "sort": search_request.sort, "total": total, "limit": cap, "exported": len(paragraphs),
+        "sort": search_request.sort,
+        "total": total,
+        "limit": cap,
+        "exported": len(paragraphs),
         "truncated": total > len(paragraphs),
         "rows": [export_row(p) for p in paragraphs],
     }
     # columns in the documented order (jsonify would sort them)
-    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json",
-                    headers=export_headers(request.args, "json", total, cap, len(paragraphs)))
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        mimetype="application/json",
+        headers=export_headers(request.args, "json", total, cap, len(paragraphs)),
+    )
 
 
 # -- articles -----------------------------------------------------------------
@@ -467,13 +566,15 @@ def matching_paragraphs(article_id: str, q: str) -> dict[int, list[str]]:
     page = 1
     while True:
         try:
-            result = engine().search(build_request(q=f"({q}) article:{article_id}", per_page=100,
-                                                   page=page, facet_size=1, group=False))
+            result = engine().search(
+                build_request(q=f"({q}) article:{article_id}", per_page=100, page=page, facet_size=1, group=False)
+            )
         except QueryError:
             return found
         for hit in result.hits:  # the snippet is HTML: its marked words as text
-            found[hit.paragraph.n] = sorted({html.unescape(m) for m in MARK.findall(hit.snippet)}, key=len,
-                                            reverse=True)
+            found[hit.paragraph.n] = sorted(
+                {html.unescape(m) for m in MARK.findall(hit.snippet)}, key=len, reverse=True
+            )
         if page >= result.pages or page >= 10:
             return found
         page += 1
@@ -491,7 +592,7 @@ def mark_words(text: str, words: list[str]) -> Markup:
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
     pieces, last = [], 0
     for match in pattern.finditer(text):
-        pieces += [escape(text[last:match.start()]), Markup("<mark>%s</mark>") % match.group()]
+        pieces += [escape(text[last : match.start()]), Markup("<mark>%s</mark>") % match.group()]
         last = match.end()
     pieces.append(escape(text[last:]))
     return Markup("").join(pieces)
@@ -510,10 +611,17 @@ def article(article_id: str):
     matches = matching_paragraphs(article_id, q)
     texts = {p.n: mark_words(p.text, matches.get(p.n, [])) for p in paragraphs}
     back_pairs = state_pairs(request.args, drop=("more",))
-    return render_template("article.html", paragraphs=paragraphs, first=paragraphs[0],
-                           highlight=highlight, q=q,
-                           matches=sorted(matches), texts=texts, back_url=link(back_pairs),
-                           alternates=engine().alternates(article_id))
+    return render_template(
+        "article.html",
+        paragraphs=paragraphs,
+        first=paragraphs[0],
+        highlight=highlight,
+        q=q,
+        matches=sorted(matches),
+        texts=texts,
+        back_url=link(back_pairs),
+        alternates=engine().alternates(article_id),
+    )
 
 
 @bp.get("/api/article/<path:article_id>")
@@ -522,9 +630,16 @@ def api_article(article_id: str):
     if not paragraphs:
         return jsonify(error=f"no article with id {article_id!r}"), 404
     first = paragraphs[0]
-    return jsonify(article_id=article_id, title=first.title, date=first.date, dateline=first.dateline,
-                   alternates=engine().alternates(article_id),
-                   source=first.source, url=first.url, paragraphs=[p.to_dict() for p in paragraphs])
+    return jsonify(
+        article_id=article_id,
+        title=first.title,
+        date=first.date,
+        dateline=first.dateline,
+        alternates=engine().alternates(article_id),
+        source=first.source,
+        url=first.url,
+        paragraphs=[p.to_dict() for p in paragraphs],
+    )
 
 
 # -- facet values ---------------------------------------------------------------
@@ -550,22 +665,28 @@ def api_facet_values(name: str):
         values = engine().facet_values(name, prefix, limit, parse_request(args) if scoped else None)
     except QueryError as error:
         return jsonify(error=str(error)), 400
-    return jsonify(facet=name, prefix=prefix, scope="search" if scoped else "index",
-                   values=[dict(plain(v), toggle_url=toggle_url(args, name, v.value))
-                           for v in values])
+    return jsonify(
+        facet=name,
+        prefix=prefix,
+        scope="search" if scoped else "index",
+        values=[dict(plain(v), toggle_url=toggle_url(args, name, v.value)) for v in values],
+    )
 
 
 @bp.get("/api/openapi.json")
 def api_openapi():
     # in the written order (jsonify would sort the keys), so columns read as documented
-    return Response(json.dumps(openapi_spec(current_app.config["EXPORT_LIMIT"]), indent=1),
-                    mimetype="application/json")
+    return Response(json.dumps(openapi_spec(current_app.config["EXPORT_LIMIT"]), indent=1), mimetype="application/json")
 
 
 @bp.get("/help")
 def help_page():
-    return render_template("help.html", sectors=sector_labels(), export_fields=export_fields(),
-                           export_limit=current_app.config["EXPORT_LIMIT"])
+    return render_template(
+        "help.html",
+        sectors=sector_labels(),
+        export_fields=export_fields(),
+        export_limit=current_app.config["EXPORT_LIMIT"],
+    )
 
 
 @bp.app_template_filter("http_url")

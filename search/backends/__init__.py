@@ -1,4 +1,5 @@
 """Search backends: where paragraphs are stored and searched (Whoosh embedded by default, or OpenSearch)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,16 +30,24 @@ class Target:
     replicas: int | None = None
 
     @classmethod
-    def choose(cls, index_dir: str | Path = "index", backend: str | None = None, opensearch_url: str | None = None,
-               opensearch_index: str | None = None, **options) -> Target:
+    def choose(
+        cls,
+        index_dir: str | Path = "index",
+        backend: str | None = None,
+        opensearch_url: str | None = None,
+        opensearch_index: str | None = None,
+        **options,
+    ) -> Target:
         """OpenSearch when asked for, or when an OpenSearch URL is given without a backend; else Whoosh."""
         url = (opensearch_url or "").strip()
         kind = (backend or "").strip().lower() or ("opensearch" if url else "whoosh")
         if kind not in BACKENDS:
             raise BackendUnavailable(f"unknown backend {backend!r}; backends are: {', '.join(BACKENDS)}")
         if kind == "opensearch" and not url:
-            raise BackendUnavailable("the OpenSearch backend needs the cluster's URL: pass --opensearch-url URL "
-                                     "or set DIPLOSEARCH_OPENSEARCH_URL")
+            raise BackendUnavailable(
+                "the OpenSearch backend needs the cluster's URL: pass --opensearch-url URL "
+                "or set DIPLOSEARCH_OPENSEARCH_URL"
+            )
         return cls(str(index_dir), kind, url, opensearch_index or DEFAULT_OPENSEARCH_INDEX, **options)
 
     def open(self) -> Backend:
@@ -48,11 +57,14 @@ class Target:
             except ModuleNotFoundError as error:
                 if error.name != "opensearchpy":
                     raise
-                raise BackendUnavailable("the OpenSearch backend needs opensearch-py, which is not installed: "
-                                         "pip install 'diplosearch[opensearch]' (in a checkout: "
-                                         "pip install -e '.[opensearch]')") from None
-            return OpenSearchBackend(self.opensearch_url, self.opensearch_index, shards=self.shards,
-                                     replicas=self.replicas)
+                raise BackendUnavailable(
+                    "the OpenSearch backend needs opensearch-py, which is not installed: "
+                    "pip install 'diplosearch[opensearch]' (in a checkout: "
+                    "pip install -e '.[opensearch]')"
+                ) from None
+            return OpenSearchBackend(
+                self.opensearch_url, self.opensearch_index, shards=self.shards, replicas=self.replicas
+            )
         from search.backends.whoosh import WhooshBackend
 
         return WhooshBackend(self.index_dir)
@@ -63,8 +75,13 @@ class Target:
         return self.index_dir
 
 
-def open_backend(index_dir: str | Path = "index", backend: str | None = None, opensearch_url: str | None = None,
-                 opensearch_index: str | None = None, **options) -> Backend:
+def open_backend(
+    index_dir: str | Path = "index",
+    backend: str | None = None,
+    opensearch_url: str | None = None,
+    opensearch_index: str | None = None,
+    **options,
+) -> Backend:
     """The backend the CLI and the site use: the Whoosh index in ``index_dir``, or the OpenSearch
     index ``opensearch_index`` at ``opensearch_url`` (``backend="opensearch"``, or a URL given)."""
     return Target.choose(index_dir, backend, opensearch_url, opensearch_index, **options).open()

@@ -8,6 +8,7 @@ is left. Every matching paragraph is on exactly one page, so totals and page
 counts stay counts of paragraphs. A backend hands over its ranked documents,
 their ranking keys and articles (as numbers); ``page_order`` deals them.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -15,8 +16,9 @@ import heapq
 import numpy as np
 
 
-def page_order(docs: np.ndarray, keys: np.ndarray, articles: np.ndarray, start: int, end: int,
-               per_article: int) -> np.ndarray:
+def page_order(
+    docs: np.ndarray, keys: np.ndarray, articles: np.ndarray, start: int, end: int, per_article: int
+) -> np.ndarray:
     """Indexes into ``docs`` of results ``start`` to ``end``: best key first (then lowest
     document), at most ``per_article`` of one article on each page of ``end - start``,
     later paragraphs of an article moved to later pages, a page filled with them only
@@ -46,8 +48,9 @@ def _best(docs: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
     return chosen[np.lexsort((docs[chosen], -keys[chosen]))][:count]
 
 
-def deal_pages(articles: np.ndarray, start: int, size: int, per_article: int,
-               more_exist: bool) -> tuple[np.ndarray, bool]:
+def deal_pages(
+    articles: np.ndarray, start: int, size: int, per_article: int, more_exist: bool
+) -> tuple[np.ndarray, bool]:
     """Deal ranked results (``articles``: the article of each, in rank order) into pages of
     ``size``; the ranks of results ``start`` to ``start + size``, and whether they are
     certain (False when a page had to be filled from later paragraphs of the same articles
@@ -94,4 +97,4 @@ def deal_pages(articles: np.ndarray, start: int, size: int, per_article: int,
         for item in waiting:
             heapq.heappush(heads, item)
         dealt.extend(page)
-    return np.array(dealt[start:start + size], dtype=np.int64), True
+    return np.array(dealt[start : start + size], dtype=np.int64), True

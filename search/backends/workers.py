@@ -9,6 +9,7 @@ build), and reports a failure to its parent as one line plus its traceback.
 a worker that fails or dies ends the build at the parent's next job, and
 ``cancel`` kills them all without waiting on anything they can no longer answer.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -88,8 +89,10 @@ class WorkerPool:
         self.jobs = context.Queue(procs * 4)
         self.results = context.Queue()
         self.done: list[Any] = []
-        self.tasks = [context.Process(target=_run, args=(work, self.jobs, self.results, os.getpid(), args),
-                                      daemon=True) for _ in range(procs)]
+        self.tasks = [
+            context.Process(target=_run, args=(work, self.jobs, self.results, os.getpid(), args), daemon=True)
+            for _ in range(procs)
+        ]
         try:
             for task in self.tasks:
                 task.start()
@@ -112,8 +115,9 @@ class WorkerPool:
             kind, payload = self.results.get(timeout=wait) if wait else self.results.get_nowait()
         except queue.Empty:
             dead = [t for t in self.tasks if t.exitcode not in (None, 0)]
-            if dead or (all(t.exitcode == 0 for t in self.tasks) and len(self.done) < len(self.tasks)
-                        and self.results.empty()):
+            if dead or (
+                all(t.exitcode == 0 for t in self.tasks) and len(self.done) < len(self.tasks) and self.results.empty()
+            ):
                 code = dead[0].exitcode if dead else 0
                 how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
                 raise WorkerFailed(f"an indexing worker {how}") from None

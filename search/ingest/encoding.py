@@ -17,6 +17,7 @@ Windows-1252 somewhere upstream ("â€™" -> "’", "Ã©" -> "é"), and C1 co
 characters (what ``&#146;`` and friends become) are mapped to the Windows-1252
 characters they were meant to be.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -24,14 +25,24 @@ import re
 
 _HEAD_BYTES = 8192
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+)["']""", re.IGNORECASE)
 
 # Labels that browsers treat as Windows-1252.
-_CP1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii",
-                   "iso_8859-1", "windows-1252", "cp1252", "x-cp1252", "ansi_x3.4-1968"}
+_CP1252_ALIASES = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "l1",
+    "us-ascii",
+    "ascii",
+    "iso_8859-1",
+    "windows-1252",
+    "cp1252",
+    "x-cp1252",
+    "ansi_x3.4-1968",
+}
 
 
 def _codec(label: str) -> str | None:
@@ -111,8 +122,13 @@ def _guess(data: bytes) -> str:
         best = from_bytes(data[:200_000]).best()
         if best is not None and best.encoding and best.chaos < 0.1:
             codec = _codec(best.encoding)
-            if codec and codec not in {"utf-8", "ascii"} and not codec.startswith("cp125") \
-                    and not codec.startswith("iso8859") and not codec.startswith("latin"):
+            if (
+                codec
+                and codec not in {"utf-8", "ascii"}
+                and not codec.startswith("cp125")
+                and not codec.startswith("iso8859")
+                and not codec.startswith("latin")
+            ):
                 try:
                     return data.decode(codec)
                 except (UnicodeDecodeError, LookupError):

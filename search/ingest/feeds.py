@@ -7,6 +7,7 @@ of the malformed XML that real feeds often are). feedparser is only ever given
 the bytes, wrapped in a stream: given a string it would fetch URLs and open
 file names itself, and nothing here may reach the network on its own.
 """
+
 from __future__ import annotations
 
 import io
@@ -45,8 +46,9 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> Feed:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers,
-                              resolve_relative_uris=False, sanitize_html=False)
+    parsed = feedparser.parse(
+        io.BytesIO(data), response_headers=headers, resolve_relative_uris=False, sanitize_html=False
+    )
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception")
         raise FeedError("not an RSS or Atom feed" + (f" ({_short(problem)})" if problem else ""))
@@ -57,8 +59,13 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> Feed:
         if not link or link in seen:
             continue
         seen.add(link)
-        feed.items.append(FeedItem(url=link, title=str(entry.get("title", "") or ""),
-                                   published=_iso(entry.get("published_parsed") or entry.get("updated_parsed"))))
+        feed.items.append(
+            FeedItem(
+                url=link,
+                title=str(entry.get("title", "") or ""),
+                published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+            )
+        )
     if not feed.items:
         raise FeedError(f"the feed has no item links ({len(parsed.entries)} item(s))")
     return feed
@@ -67,8 +74,9 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> Feed:
 def _entry_link(entry, base: str) -> str:
     """The item's page: its link (Atom: rel=alternate), else an id that is an http(s) URL."""
     candidates = [entry.get("link", "")]
-    candidates += [link.get("href", "") for link in entry.get("links", [])
-                   if link.get("rel", "alternate") == "alternate"]
+    candidates += [
+        link.get("href", "") for link in entry.get("links", []) if link.get("rel", "alternate") == "alternate"
+    ]
     candidates.append(entry.get("id", ""))
     for candidate in candidates:
         candidate = (candidate or "").strip()

@@ -49,6 +49,7 @@ the page's bytes unchanged, so the HTML reader decodes it correctly offline.
 The sidecar records that prefix (``prefix``), and the size and SHA-256 of the
 bytes as fetched, so the original is recoverable exactly.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -66,7 +67,7 @@ import urllib.robotparser
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -147,7 +148,8 @@ class FetchResult:
         if self.outcome == "fetched":
             kind = self.content_type.split(";")[0] or "?"
             return f"fetched {self.url} -> {self.path} ({self.status}, {kind}, {_size(self.size)})" + (
-                f" via {self.final_url}" if self.final_url and self.final_url != self.url else "")
+                f" via {self.final_url}" if self.final_url and self.final_url != self.url else ""
+            )
         if self.outcome == "unchanged":
             return f"unchanged {self.url} ({self.path}; 304 Not Modified)"
         if self.outcome == "already":
@@ -175,8 +177,7 @@ class FetchReport:
     @property
     def nothing_fetched(self) -> bool:
         """True when there were failures and no page was fetched or was already there."""
-        return bool(self.failed) and not any(r.outcome in ("fetched", "unchanged", "already")
-                                             for r in self.results)
+        return bool(self.failed) and not any(r.outcome in ("fetched", "unchanged", "already") for r in self.results)
 
     def summary(self) -> str:
         parts = [f"Fetched {self.fetched} page(s)"]
@@ -187,11 +188,11 @@ class FetchReport:
         return ", ".join(parts) + "."
 
     def to_dict(self) -> dict:
-        return {"results": [asdict(r) for r in self.results], "fetched": self.fetched,
-                "failed": len(self.failed)}
+        return {"results": [asdict(r) for r in self.results], "fetched": self.fetched, "failed": len(self.failed)}
 
 
 # ---------------------------------------------------------------- URLs and files
+
 
 def normalize_url(url: str) -> str:
     """The URL as stored and compared: scheme and host lower-case, default port and
@@ -270,8 +271,10 @@ def _content_type(value: str) -> tuple[str, str]:
 def _page_declares_charset(data: bytes) -> bool:
     from search.ingest.encoding import declared_charset
 
-    return data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
-        declared_charset(data) is not None
+    return (
+        data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        or declared_charset(data) is not None
+    )
 
 
 def charset_prefix(data: bytes, header_charset: str) -> bytes:
@@ -289,8 +292,10 @@ def charset_prefix(data: bytes, header_charset: str) -> bytes:
 
 def _looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<title", b"<!--")) or \
-        b"<html" in head[:1024]
+    return (
+        head.startswith((b"<!doctype html", b"<html", b"<head", b"<meta", b"<title", b"<!--"))
+        or b"<html" in head[:1024]
+    )
 
 
 # ---------------------------------------------------------------- addresses
@@ -308,9 +313,14 @@ def address_problem(address: str) -> str:
         ip = ip.ipv4_mapped
     elif ip.version == 6 and ip in _NAT64:
         ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    for test, name in (("is_unspecified", "an unspecified address"), ("is_loopback", "a loopback address"),
-                       ("is_link_local", "a link-local address"), ("is_multicast", "a multicast address"),
-                       ("is_private", "a private address"), ("is_reserved", "a reserved address")):
+    for test, name in (
+        ("is_unspecified", "an unspecified address"),
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_private", "a private address"),
+        ("is_reserved", "a reserved address"),
+    ):
         if getattr(ip, test):
             return name
     return "" if ip.is_global else "not a public address"
@@ -411,9 +421,10 @@ def _guarded_session(guard: _Guard):
 
         return Guarded
 
-    pools = {"http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": guarded(HTTPConnection)}),
-             "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,),
-                           {"ConnectionCls": guarded(HTTPSConnection)})}
+    pools = {
+        "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": guarded(HTTPConnection)}),
+        "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": guarded(HTTPSConnection)}),
+    }
 
     class Adapter(HTTPAdapter):
         def init_poolmanager(self, *args, **kwargs):
@@ -428,6 +439,7 @@ def _guarded_session(guard: _Guard):
 
 
 # ---------------------------------------------------------------- HTTP
+
 
 @dataclass
 class _Response:
@@ -447,16 +459,18 @@ class Fetcher:
     ``sleep`` and ``clock`` can be replaced (tests record the waits instead of waiting).
     """
 
-    def __init__(self, options: FetchOptions | None = None,
-                 sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        options: FetchOptions | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.options = options or FetchOptions()
         self.sleep = sleep
         self.clock = clock
         self._guard = _Guard(self.options.allow_private)
         self.session = _guarded_session(self._guard)
-        self.session.headers.update({"User-Agent": self.options.user_agent,
-                                     "Accept-Language": "en;q=1.0, *;q=0.5"})
+        self.session.headers.update({"User-Agent": self.options.user_agent, "Accept-Language": "en;q=1.0, *;q=0.5"})
         self._robots: dict[str, tuple[urllib.robotparser.RobotFileParser, str]] = {}
         self._last: dict[str, float] = {}
         self._host_delay: dict[str, float] = {}
@@ -531,8 +545,9 @@ class Fetcher:
     def _load_robots(self, origin: str) -> tuple[urllib.robotparser.RobotFileParser, str]:
         parser = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
         try:
-            response = self._get_following(origin + "/robots.txt", "text/plain,*/*;q=0.1",
-                                           ROBOTS_MAX_BYTES, truncate=True, check_robots=False)
+            response = self._get_following(
+                origin + "/robots.txt", "text/plain,*/*;q=0.1", ROBOTS_MAX_BYTES, truncate=True, check_robots=False
+            )
         except FetchError as error:
             parser.disallow_all = True
             return parser, f" (robots.txt could not be read: {error}, so nothing on the site is fetched)"
@@ -550,9 +565,17 @@ class Fetcher:
 
     # -- requests
 
-    def _get_following(self, url: str, accept: str, max_bytes: int, *, truncate: bool = False,
-                       check_robots: bool = True, headers: dict | None = None,
-                       accept_types: set[str] | None = None) -> _Response:
+    def _get_following(
+        self,
+        url: str,
+        accept: str,
+        max_bytes: int,
+        *,
+        truncate: bool = False,
+        check_robots: bool = True,
+        headers: dict | None = None,
+        accept_types: set[str] | None = None,
+    ) -> _Response:
         """GET with redirects followed by hand (robots.txt checked at every hop)."""
         hops: list[str] = []
         current = url
@@ -581,8 +604,9 @@ class Fetcher:
             if current in hops:
                 raise FetchError(f"redirect loop at {current}")
 
-    def _get_retrying(self, url: str, accept: str, max_bytes: int, truncate: bool,
-                      headers: dict | None, accept_types: set[str] | None) -> _Response:
+    def _get_retrying(
+        self, url: str, accept: str, max_bytes: int, truncate: bool, headers: dict | None, accept_types: set[str] | None
+    ) -> _Response:
         import requests
 
         attempt = 0
@@ -602,8 +626,10 @@ class Fetcher:
             except requests.exceptions.ReadTimeout:
                 problem = f"timed out waiting for data ({self.options.timeout:g} s)"
             except _Deadline:  # not retried: the deadline is for the page, however many attempts
-                raise FetchError(f"the response took longer than {self.options.deadline:g} s"
-                                 + (f" (attempt {attempt})" if attempt > 1 else "")) from None
+                raise FetchError(
+                    f"the response took longer than {self.options.deadline:g} s"
+                    + (f" (attempt {attempt})" if attempt > 1 else "")
+                ) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as error:
                 problem = f"connection failed: {_short_error(error)}"
             except requests.exceptions.RequestException as error:
@@ -616,13 +642,16 @@ class Fetcher:
             else:
                 wait = retry_after
             if wait > self.options.max_wait:
-                raise FetchError(f"{problem}; the server asks to retry after {wait:g} s, "
-                                 f"longer than the {self.options.max_wait:g} s we wait{tries}")
+                raise FetchError(
+                    f"{problem}; the server asks to retry after {wait:g} s, "
+                    f"longer than the {self.options.max_wait:g} s we wait{tries}"
+                )
             if wait > 0:
                 self.sleep(wait)
 
-    def _get_once(self, url: str, accept: str, max_bytes: int, truncate: bool,
-                  headers: dict | None, accept_types: set[str] | None) -> _Response:
+    def _get_once(
+        self, url: str, accept: str, max_bytes: int, truncate: bool, headers: dict | None, accept_types: set[str] | None
+    ) -> _Response:
         self._wait_turn(url)
         limit = self.options.deadline if self._budget is None else self._budget
         if limit <= 0:
@@ -631,10 +660,19 @@ class Fetcher:
         request_headers = {"Accept": accept, **(headers or {})}
         self._guard.start(limit)
         try:
-            with self.session.get(url, headers=request_headers, stream=True, allow_redirects=False,
-                                  timeout=(self.options.timeout, self.options.timeout)) as raw:
-                response = _Response(url=url, status=raw.status_code, reason=raw.reason or "",
-                                     headers={k.lower(): v for k, v in raw.headers.items()})
+            with self.session.get(
+                url,
+                headers=request_headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(self.options.timeout, self.options.timeout),
+            ) as raw:
+                response = _Response(
+                    url=url,
+                    status=raw.status_code,
+                    reason=raw.reason or "",
+                    headers={k.lower(): v for k, v in raw.headers.items()},
+                )
                 if not 200 <= raw.status_code < 300:
                     return response
                 media_type, _ = _content_type(response.header("content-type"))
@@ -642,8 +680,7 @@ class Fetcher:
                     raise FetchError(f"not a web page (content type {media_type})")
                 length = response.header("content-length")
                 if length.isdigit() and int(length) > max_bytes and not truncate:
-                    raise FetchError(f"larger than the {_size(max_bytes)} limit "
-                                     f"(Content-Length {_size(int(length))})")
+                    raise FetchError(f"larger than the {_size(max_bytes)} limit (Content-Length {_size(int(length))})")
                 chunks, total = [], 0
                 for chunk in _pieces(raw):
                     chunks.append(chunk)
@@ -697,8 +734,14 @@ class Fetcher:
         sidecar = sidecar_path(page)
         previous = _read_json(sidecar) if page.exists() else None
         if previous is not None and not self.options.refresh:
-            return FetchResult(url=url, outcome="already", path=str(page), feed=feed,
-                               status=previous.get("status"), final_url=previous.get("final_url", ""))
+            return FetchResult(
+                url=url,
+                outcome="already",
+                path=str(page),
+                feed=feed,
+                status=previous.get("status"),
+                final_url=previous.get("final_url", ""),
+            )
         conditional = {}
         if previous:
             if previous.get("etag"):
@@ -706,30 +749,49 @@ class Fetcher:
             if previous.get("last_modified"):
                 conditional["If-Modified-Since"] = previous["last_modified"]
         try:
-            response = self._get_following(url, PAGE_ACCEPT, self.options.max_bytes,
-                                           headers=conditional, accept_types=HTML_TYPES)
+            response = self._get_following(
+                url, PAGE_ACCEPT, self.options.max_bytes, headers=conditional, accept_types=HTML_TYPES
+            )
         except FetchError as error:
             return FetchResult(url=url, outcome="failed", reason=str(error), feed=feed)
         if response.status == 304 and previous:
-            return FetchResult(url=url, outcome="unchanged", path=str(page), status=304,
-                               final_url=response.url, feed=feed)
+            return FetchResult(
+                url=url, outcome="unchanged", path=str(page), status=304, final_url=response.url, feed=feed
+            )
         if not 200 <= response.status < 300:
-            return FetchResult(url=url, outcome="failed", status=response.status, final_url=response.url,
-                               reason=f"HTTP {response.status} {response.reason}".rstrip(), feed=feed)
+            return FetchResult(
+                url=url,
+                outcome="failed",
+                status=response.status,
+                final_url=response.url,
+                reason=f"HTTP {response.status} {response.reason}".rstrip(),
+                feed=feed,
+            )
         content_type = response.header("content-type")
         media_type, charset = _content_type(content_type)
         if not media_type and not _looks_like_html(response.body):
-            return FetchResult(url=url, outcome="failed", status=response.status, final_url=response.url,
-                               reason="not a web page (no content type, and it does not look like HTML)",
-                               feed=feed)
+            return FetchResult(
+                url=url,
+                outcome="failed",
+                status=response.status,
+                final_url=response.url,
+                reason="not a web page (no content type, and it does not look like HTML)",
+                feed=feed,
+            )
         if not response.body.strip():
-            return FetchResult(url=url, outcome="failed", status=response.status, final_url=response.url,
-                               reason="empty page", feed=feed)
+            return FetchResult(
+                url=url,
+                outcome="failed",
+                status=response.status,
+                final_url=response.url,
+                reason="empty page",
+                feed=feed,
+            )
         prefix = charset_prefix(response.body, charset)
         record = {
             "url": url,
             "final_url": response.url,
-            "fetched_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "fetched_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "status": response.status,
             "content_type": content_type,
             "charset": charset,
@@ -744,9 +806,16 @@ class Fetcher:
         }
         atomic_write(page, prefix + response.body)
         atomic_write(sidecar, (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
-        return FetchResult(url=url, outcome="fetched", path=str(page), status=response.status,
-                           final_url=response.url, content_type=content_type, size=len(response.body),
-                           feed=feed)
+        return FetchResult(
+            url=url,
+            outcome="fetched",
+            path=str(page),
+            status=response.status,
+            final_url=response.url,
+            content_type=content_type,
+            size=len(response.body),
+            feed=feed,
+        )
 
     def read_feed(self, url: str):
         """Fetch and parse a feed; raises FetchError (or FeedError) with the reason."""
@@ -809,8 +878,8 @@ def _retry_after(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _short_error(error: BaseException) -> str:
@@ -819,8 +888,13 @@ def _short_error(error: BaseException) -> str:
     match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text)
     if match:
         return match.group(1).strip().lower()
-    for known in ("Connection refused", "Name or service not known", "Connection reset",
-                  "Remote end closed connection", "timed out"):
+    for known in (
+        "Connection refused",
+        "Name or service not known",
+        "Connection reset",
+        "Remote end closed connection",
+        "timed out",
+    ):
         if known.lower() in text.lower():
             return known.lower()
     return (text.splitlines()[0] if text else type(error).__name__)[:160]
@@ -828,10 +902,15 @@ def _short_error(error: BaseException) -> str:
 
 # ---------------------------------------------------------------- the whole run
 
-def fetch(urls: Iterable[str], feeds: Iterable[str], sources_dir: str | Path,
-          options: FetchOptions | None = None,
-          on_result: Callable[[FetchResult], None] | None = None,
-          fetcher: Fetcher | None = None) -> FetchReport:
+
+def fetch(
+    urls: Iterable[str],
+    feeds: Iterable[str],
+    sources_dir: str | Path,
+    options: FetchOptions | None = None,
+    on_result: Callable[[FetchResult], None] | None = None,
+    fetcher: Fetcher | None = None,
+) -> FetchReport:
     """Fetch ``urls`` and every item page of ``feeds`` into ``sources_dir``.
 
     Each URL's outcome is passed to ``on_result`` as soon as it is known;
@@ -868,7 +947,7 @@ def fetch(urls: Iterable[str], feeds: Iterable[str], sources_dir: str | Path,
             except DiploSearchError as error:
                 record(FetchResult(url=feed_url, outcome="failed", reason=str(error)))
                 continue
-            items = feed.items[:options.max_items] if options.max_items is not None else feed.items
+            items = feed.items[: options.max_items] if options.max_items is not None else feed.items
             note = f"reading the first {len(items)}; --limit N reads more" if len(items) < len(feed.items) else ""
             record(FetchResult(url=feed.url, outcome="feed", items=len(feed.items), reason=note))
             for item in items:

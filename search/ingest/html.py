@@ -19,6 +19,7 @@ elements, nesting depth), which is measured by one pass of lxml's parser
 before anything else reads it: pruning and scoring cost grows with elements
 times depth, and 100,000 nested ``<div>``s would take hours.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from search.ingest.encoding import decode_html, repair_mojibake
 from search.errors import SourceError
+from search.ingest.encoding import decode_html, repair_mojibake
 from search.ingest.html_body import clean_blocks, soup_blocks, trafilatura_blocks
 from search.ingest.html_meta import page_meta, words
 from search.ingest.limits import ENV_NAMES, Limits, too_large
@@ -111,7 +112,7 @@ def check_shape(text: str, limits: Limits) -> None:
     step = 64 * 1024
     try:
         for at in range(0, len(text), step):
-            parser.feed(text[at:at + step])
+            parser.feed(text[at : at + step])
             if shape.elements > limits.max_html_elements or shape.deepest > limits.max_html_depth:
                 break
         else:
@@ -119,11 +120,15 @@ def check_shape(text: str, limits: Limits) -> None:
     except etree.LxmlError:
         pass  # what lxml cannot parse, the readers below report
     if shape.deepest > limits.max_html_depth:
-        raise SourceError(f"HTML elements nested more than {limits.max_html_depth:,} deep "
-                          f"(set {ENV_NAMES['max_html_depth']} to change the limit)")
+        raise SourceError(
+            f"HTML elements nested more than {limits.max_html_depth:,} deep "
+            f"(set {ENV_NAMES['max_html_depth']} to change the limit)"
+        )
     if shape.elements > limits.max_html_elements:
-        raise SourceError(f"more than {limits.max_html_elements:,} HTML elements "
-                          f"(set {ENV_NAMES['max_html_elements']} to change the limit)")
+        raise SourceError(
+            f"more than {limits.max_html_elements:,} HTML elements "
+            f"(set {ENV_NAMES['max_html_elements']} to change the limit)"
+        )
 
 
 def extract_paragraphs(html_text: str, headlines: tuple[str, ...] = ()) -> list[str]:

@@ -16,6 +16,7 @@ Two extractors, one cleaning pass:
   counters, captions/credits ("Reporting by ...", "... contributed to this
   report"), and blocks with no words.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,6 +44,7 @@ def squash(text: str) -> str:
 
 # ================================================================ trafilatura
 
+
 def trafilatura_blocks(html_text: str) -> list[Block] | None:
     """Blocks of trafilatura's main content; None when trafilatura is unavailable."""
     try:
@@ -52,9 +54,16 @@ def trafilatura_blocks(html_text: str) -> list[Block] | None:
         return None
     try:
         xml = trafilatura.extract(
-            html_text, output_format="xml", favor_precision=True, include_comments=False,
-            include_tables=True, include_links=True, include_formatting=True, include_images=False,
-            with_metadata=False, deduplicate=False,
+            html_text,
+            output_format="xml",
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            include_links=True,
+            include_formatting=True,
+            include_images=False,
+            with_metadata=False,
+            deduplicate=False,
         )
     except Exception:  # trafilatura is third-party: never let it break a reindex
         return None
@@ -111,15 +120,42 @@ def _xml_text(element) -> str:
 
 
 def _has_block_child(element) -> bool:
-    return any(isinstance(c.tag, str) and c.tag in ("p", "head", "item", "list", "row", "quote", "table")
-               for c in element)
+    return any(
+        isinstance(c.tag, str) and c.tag in ("p", "head", "item", "list", "row", "quote", "table") for c in element
+    )
 
 
 # ================================================================ BeautifulSoup scorer
 
-DROP_TAGS = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object", "embed",
-             "nav", "header", "footer", "aside", "form", "button", "select", "input", "textarea",
-             "figure", "figcaption", "picture", "video", "audio", "map", "dialog", "menu", "label"]
+DROP_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "canvas",
+    "iframe",
+    "object",
+    "embed",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "figure",
+    "figcaption",
+    "picture",
+    "video",
+    "audio",
+    "map",
+    "dialog",
+    "menu",
+    "label",
+]
 BOILER = re.compile(
     r"(^|[-_ ])(nav|navbar|menu|breadcrumbs?|masthead|header|footer|sidebar|side-bar|rail|widget|"
     r"share|sharing|social|sociallinks|follow|related|recommend\w*|more-?stories|most-?(read|popular)|"
@@ -149,8 +185,7 @@ def _is_boilerplate(tag: Tag) -> bool:
     names = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
     if not names.strip():
         return False
-    if CONTENT_HINT.search(names) and not re.search(r"related|comment|share|promo|newsletter|caption",
-                                                     names, re.I):
+    if CONTENT_HINT.search(names) and not re.search(r"related|comment|share|promo|newsletter|caption", names, re.I):
         return False
     return bool(BOILER.search(names))
 
@@ -241,8 +276,9 @@ def _text_divs(body: Tag) -> list[Tag]:
     """<div>s that hold running text directly (pages that use <br> instead of <p>)."""
     found = []
     for div in body.find_all(["div", "td", "section"]):
-        direct = squash(" ".join(s for s in div.find_all(string=True, recursive=False)
-                                 if isinstance(s, NavigableString)))
+        direct = squash(
+            " ".join(s for s in div.find_all(string=True, recursive=False) if isinstance(s, NavigableString))
+        )
         if len(direct) >= 80:
             found.append(div)
     return found
@@ -277,8 +313,9 @@ def _collect(node: Tag, blocks: list[Block]) -> None:
                 continue
             if child.name in {"ul", "ol"}:
                 continue
-            inner_blocks = child.find(list(BLOCK_TAGS - {"tr"}) + ["div"]) if child.name in \
-                {"blockquote", "li", "dd"} else None
+            inner_blocks = (
+                child.find(list(BLOCK_TAGS - {"tr"}) + ["div"]) if child.name in {"blockquote", "li", "dd"} else None
+            )
             if inner_blocks is not None:
                 _collect(child, blocks)
                 continue
@@ -288,8 +325,10 @@ def _collect(node: Tag, blocks: list[Block]) -> None:
                 kind = "h" if child.name.startswith("h") else ("li" if child.name == "li" else "p")
                 blocks.append(Block(text, link_chars, kind))
             continue
-        if child.name in CONTAINER_TAGS | {"ul", "ol", "dl", "table", "tbody", "thead"} \
-                or child.find(list(BLOCK_TAGS)) is not None:
+        if (
+            child.name in CONTAINER_TAGS | {"ul", "ol", "dl", "table", "tbody", "thead"}
+            or child.find(list(BLOCK_TAGS)) is not None
+        ):
             flush()
             _collect(child, blocks)
             continue
@@ -331,19 +370,136 @@ CREDIT = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
-SHARE_WORDS = {"share", "shares", "tweet", "email", "e", "mail", "print", "facebook", "twitter", "whatsapp",
-               "linkedin", "reddit", "pinterest", "messenger", "telegram", "copy", "link", "comments",
-               "comment", "save", "reply", "close", "menu", "advertisement", "ad", "gift", "article",
-               "this", "on", "via", "sms"}
-TIME_WORDS = {"am", "pm", "gmt", "utc", "est", "edt", "bst", "ist", "amt", "cet", "cest", "et", "pt", "pst",
-              "pdt", "updated", "published", "posted", "last", "first", "on", "at", "hrs", "ago", "hours",
-              "hour", "minutes", "min", "mins", "days", "day", "by", "date", "time", "modified", "h", "wib",
-              "myt", "sgt", "ict", "pht", "hkt", "jst", "kst", "aest", "sast", "cat", "eat", "wat", "msk"}
-WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-            "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
-MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-               "sept", "oct", "nov", "dec"}
+SHARE_WORDS = {
+    "share",
+    "shares",
+    "tweet",
+    "email",
+    "e",
+    "mail",
+    "print",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "reddit",
+    "pinterest",
+    "messenger",
+    "telegram",
+    "copy",
+    "link",
+    "comments",
+    "comment",
+    "save",
+    "reply",
+    "close",
+    "menu",
+    "advertisement",
+    "ad",
+    "gift",
+    "article",
+    "this",
+    "on",
+    "via",
+    "sms",
+}
+TIME_WORDS = {
+    "am",
+    "pm",
+    "gmt",
+    "utc",
+    "est",
+    "edt",
+    "bst",
+    "ist",
+    "amt",
+    "cet",
+    "cest",
+    "et",
+    "pt",
+    "pst",
+    "pdt",
+    "updated",
+    "published",
+    "posted",
+    "last",
+    "first",
+    "on",
+    "at",
+    "hrs",
+    "ago",
+    "hours",
+    "hour",
+    "minutes",
+    "min",
+    "mins",
+    "days",
+    "day",
+    "by",
+    "date",
+    "time",
+    "modified",
+    "h",
+    "wib",
+    "myt",
+    "sgt",
+    "ict",
+    "pht",
+    "hkt",
+    "jst",
+    "kst",
+    "aest",
+    "sast",
+    "cat",
+    "eat",
+    "wat",
+    "msk",
+}
+WEEKDAYS = {
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+}
+MONTH_WORDS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+}
 
 
 def is_dateline_only(text: str) -> bool:
@@ -351,8 +507,13 @@ def is_dateline_only(text: str) -> bool:
     tokens = words(text)
     if not tokens or len(tokens) > 14:
         return False
-    rest = [t for t in tokens if not t.isdigit() and t not in TIME_WORDS | WEEKDAYS | MONTH_WORDS
-            and not re.fullmatch(r"\d+(st|nd|rd|th|am|pm|h)?", t)]
+    rest = [
+        t
+        for t in tokens
+        if not t.isdigit()
+        and t not in TIME_WORDS | WEEKDAYS | MONTH_WORDS
+        and not re.fullmatch(r"\d+(st|nd|rd|th|am|pm|h)?", t)
+    ]
     return not rest and (bool(parse_date(text)) or bool(re.search(r"\d{1,2}:\d\d", text)))
 
 

@@ -12,6 +12,7 @@ Sources, most trusted first:
 - publisher: JSON-LD ``publisher.name``, ``og:site_name``, ``application-name``;
 - url: ``<link rel=canonical>``, ``og:url``, JSON-LD ``url``/``mainEntityOfPage``.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,14 +26,30 @@ from bs4 import BeautifulSoup, Tag
 
 from search.text import MONTH_ABBREVIATIONS, http_url
 
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "scholarlyarticle",
-                 "techarticle", "liveblogposting", "report", "socialmediaposting", "webpage",
-                 "claimreview", "pressrelease"}
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "blogposting",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "reviewnewsarticle",
+    "scholarlyarticle",
+    "techarticle",
+    "liveblogposting",
+    "report",
+    "socialmediaposting",
+    "webpage",
+    "claimreview",
+    "pressrelease",
+}
 
 MONTHS = {m.lower(): i for i, m in enumerate(MONTH_ABBREVIATIONS, 1)}
-_MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-             r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 
 ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 # "November 20, 2019", "Nov. 20 2019"
@@ -41,16 +58,40 @@ MDY = re.compile(_MONTH_RE + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\
 DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r",?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
 # "20/11/2019" or "20.11.2019" (day first, as outside the US; only used when unambiguous)
 NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d\d)\b")
-URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2]|[a-z]{3})[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)",
-                      re.IGNORECASE)
+URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2]|[a-z]{3})[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)", re.IGNORECASE
+)
 
 DATE_META_NAMES = (
-    "article:published_time", "og:article:published_time", "article.published", "datepublished",
-    "date_published", "publish-date", "publish_date", "publishdate", "pubdate", "dc.date.issued",
-    "dcterms.created", "dc.date", "dcterms.date", "sailthru.date", "parsely-pub-date", "date",
-    "cxenseparse:recs:publishtime", "og:published_time", "article:published", "published_time",
-    "originalpublicationdate", "displaydate", "timestamp", "dc.date.created", "citation_publication_date",
-    "citation_date", "release_date", "og:updated_time", "article:modified_time",
+    "article:published_time",
+    "og:article:published_time",
+    "article.published",
+    "datepublished",
+    "date_published",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "date",
+    "cxenseparse:recs:publishtime",
+    "og:published_time",
+    "article:published",
+    "published_time",
+    "originalpublicationdate",
+    "displaydate",
+    "timestamp",
+    "dc.date.created",
+    "citation_publication_date",
+    "citation_date",
+    "release_date",
+    "og:updated_time",
+    "article:modified_time",
 )
 TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»|·|•)\s+")
 
@@ -73,6 +114,7 @@ def words(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- JSON-LD
+
 
 def json_ld_items(soup: BeautifulSoup) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, flattened out of lists and @graph."""
@@ -124,6 +166,7 @@ def _text_of(value: Any) -> str:
 
 # ---------------------------------------------------------------- meta tags
 
+
 def _meta_map(soup: BeautifulSoup) -> dict[str, str]:
     found: dict[str, str] = {}
     for tag in soup.find_all("meta"):
@@ -135,6 +178,7 @@ def _meta_map(soup: BeautifulSoup) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- dates
+
 
 def parse_date(text: str | None) -> str:
     """The first calendar date in *text* as yyyy-mm-dd, or ""."""
@@ -201,6 +245,7 @@ def _visible_date(soup: BeautifulSoup) -> str:
 
 # ---------------------------------------------------------------- title
 
+
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
     """Drop ' | Site', ' - Site' (and such) parts that name the site, from either end."""
     title = clean(title)
@@ -216,8 +261,10 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
         if not part_words:
             return True
         for site in site_words:
-            if part_words <= site | {"the", "com", "www", "net", "org", "co", "uk", "online", "news"} \
-                    and part_words & site:
+            if (
+                part_words <= site | {"the", "com", "www", "net", "org", "co", "uk", "online", "news"}
+                and part_words & site
+            ):
                 return True
             if site <= part_words and len(part_words) <= len(site) + 2:
                 return True
@@ -243,8 +290,12 @@ def _strip_with_h1(title: str, h1: str) -> str:
 def _title_suffix(html_title: str, headline: str) -> str:
     """'Headline - The Site' -> 'The Site' (the part of <title> after the headline)."""
     parts = TITLE_SEPARATORS.split(html_title)
-    if len(parts) >= 2 and words(headline) and words(" ".join(parts[:-1])) == words(headline) \
-            and 1 <= len(words(parts[-1])) <= 5:
+    if (
+        len(parts) >= 2
+        and words(headline)
+        and words(" ".join(parts[:-1])) == words(headline)
+        and 1 <= len(words(parts[-1])) <= 5
+    ):
         return clean(parts[-1])
     return ""
 
@@ -256,6 +307,7 @@ def _site_from_host(url: str) -> str:
 
 
 # ---------------------------------------------------------------- all together
+
 
 def page_meta(soup: BeautifulSoup, path_url: str = "") -> PageMeta:
     items = json_ld_items(soup)
@@ -289,15 +341,29 @@ def page_meta(soup: BeautifulSoup, path_url: str = "") -> PageMeta:
             if _types(item) & {"newsmediaorganization", "organization"} and _text_of(item.get("name")):
                 source = _text_of(item.get("name"))
                 break
-    source = source or metas.get("og:site_name", "") or metas.get("application-name", "") \
-        or metas.get("publisher", "") or metas.get("twitter:site", "").lstrip("@")
+    source = (
+        source
+        or metas.get("og:site_name", "")
+        or metas.get("application-name", "")
+        or metas.get("publisher", "")
+        or metas.get("twitter:site", "").lstrip("@")
+    )
 
     # title
     h1_tag = soup.find("h1")
     h1 = clean(h1_tag.get_text(" ")) if isinstance(h1_tag, Tag) else ""
     html_title = clean(soup.title.get_text(" ")) if soup.title else ""
-    site_names = [n for n in (source, metas.get("og:site_name", ""), metas.get("application-name", ""),
-                              metas.get("twitter:site", "").lstrip("@"), _site_from_host(url)) if n]
+    site_names = [
+        n
+        for n in (
+            source,
+            metas.get("og:site_name", ""),
+            metas.get("application-name", ""),
+            metas.get("twitter:site", "").lstrip("@"),
+            _site_from_host(url),
+        )
+        if n
+    ]
     ld_headline = ""
     for item in articles:
         ld_headline = _text_of(item.get("headline")) or _text_of(item.get("name"))
@@ -313,8 +379,9 @@ def page_meta(soup: BeautifulSoup, path_url: str = "") -> PageMeta:
     title = next((c for c in candidates if words(c)), "")
     if not source:
         source = _title_suffix(html_title, title)
-    headlines = tuple(dict.fromkeys(c for c in candidates + [ld_headline, html_title,
-                                                             metas.get("og:title", "")] if words(c)))
+    headlines = tuple(
+        dict.fromkeys(c for c in candidates + [ld_headline, html_title, metas.get("og:title", "")] if words(c))
+    )
 
     # date
     found = ""

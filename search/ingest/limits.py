@@ -23,6 +23,7 @@ no size limit of its own. Titles, publishers and datelines are cut at
 :data:`MAX_FIELD_CHARS` characters, and a URL longer than :data:`MAX_URL_CHARS`
 is dropped, so that no field of a search hit can be megabytes long.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,8 +86,10 @@ def size_text(n: int) -> str:
 
 def too_large(size: int, limits: Limits, what: str = "source") -> str:
     """The skip reason for a source (or a JSON Lines line) over the size limit."""
-    return (f"{size_text(size)}, larger than the {size_text(limits.max_source_bytes)} limit for one {what} "
-            f"(set {ENV_NAMES['max_source_bytes']} to change it)")
+    return (
+        f"{size_text(size)}, larger than the {size_text(limits.max_source_bytes)} limit for one {what} "
+        f"(set {ENV_NAMES['max_source_bytes']} to change it)"
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?…。][\"'”’)\]]*\s")
@@ -100,7 +103,7 @@ def split_long(paragraph: str, limit: int) -> list[str]:
     pieces = []
     start = 0
     while len(paragraph) - start > limit:
-        window = paragraph[start:start + limit]
+        window = paragraph[start : start + limit]
         cut = 0
         for match in _SENTENCE_END.finditer(window, limit // 2):
             cut = match.end()
@@ -121,6 +124,6 @@ def cut_field(value: str, limit: int = MAX_FIELD_CHARS) -> str:
     """A metadata field cut at a word within ``limit`` characters (with "…")."""
     if len(value) <= limit:
         return value
-    cut = value[:limit - 1]
+    cut = value[: limit - 1]
     space = cut.rfind(" ", limit // 2)
     return (cut[:space] if space > 0 else cut).rstrip() + "…"

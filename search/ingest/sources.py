@@ -16,6 +16,7 @@ reason (a pipe is never opened for reading, so it cannot block a reindex).
 Symbolic links to files and folders are followed, except a link back to a
 folder already being read.
 """
+
 from __future__ import annotations
 
 import errno
@@ -72,8 +73,9 @@ def _walk(folder: Path, files: list[Path], skipped: list[Skipped], open_folders:
         info = folder.stat()
         key = (info.st_dev, info.st_ino)
         if key in open_folders:
-            skipped.append(Skipped(str(folder), f"symbolic link loop (back to {folder.resolve()}, a folder "
-                                                "already being read)"))
+            skipped.append(
+                Skipped(str(folder), f"symbolic link loop (back to {folder.resolve()}, a folder already being read)")
+            )
             return
         if key in seen:
             return
@@ -103,9 +105,13 @@ def _walk(folder: Path, files: list[Path], skipped: list[Skipped], open_folders:
     open_folders.discard(key)
 
 
-_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISDIR, "a folder"))
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def unreadable_reason(path: Path) -> str:
@@ -215,8 +221,10 @@ def bounded(article: Article, limits: Limits) -> Article:
         article.paragraphs = paragraphs
         article.given_tags = new_tags if tags is not None else None
     if len(article.paragraphs) > limits.max_paragraphs:
-        raise SourceError(f"{len(article.paragraphs):,} paragraphs, more than the {limits.max_paragraphs:,} "
-                          f"limit for one article (set DIPLOSEARCH_MAX_PARAGRAPHS to change it)")
+        raise SourceError(
+            f"{len(article.paragraphs):,} paragraphs, more than the {limits.max_paragraphs:,} "
+            f"limit for one article (set DIPLOSEARCH_MAX_PARAGRAPHS to change it)"
+        )
     article.title = cut_field(article.title)
     article.source = cut_field(article.source)
     article.dateline = cut_field(article.dateline)
@@ -260,12 +268,19 @@ def read_text(text: str, article_id: str, path: str = "") -> Article:
     header = SEED_HEADER.match(text)
     if header:
         day, dateline = _iso_date(header.group(1)), header.group(2).strip()
-        text = text[header.end():]
+        text = text[header.end() :]
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         raise SourceError("no paragraphs of text")
-    return Article(id=article_id, title=headline(paragraphs[0]), date=day, dateline=dateline,
-                   paragraphs=paragraphs, path=path, id_from_file_name=True)
+    return Article(
+        id=article_id,
+        title=headline(paragraphs[0]),
+        date=day,
+        dateline=dateline,
+        paragraphs=paragraphs,
+        path=path,
+        id_from_file_name=True,
+    )
 
 
 def headline(paragraph: str, limit: int = 90) -> str:
@@ -348,8 +363,9 @@ def _jsonl_article(line: str, path: Path, number: int, limits: Limits) -> Articl
         return Skipped(f"{path}:{number}", "article has no text")
     article_id = str(row.get("id") or f"{path.stem}-{number}")
     if len(article_id) > MAX_FIELD_CHARS:
-        return Skipped(f"{path}:{number}", f"an id of {len(article_id):,} characters; "
-                                           f"at most {MAX_FIELD_CHARS:,} are allowed")
+        return Skipped(
+            f"{path}:{number}", f"an id of {len(article_id):,} characters; at most {MAX_FIELD_CHARS:,} are allowed"
+        )
     article = Article(
         id=article_id,
         id_from_file_name=not row.get("id"),

@@ -6,6 +6,7 @@ label or other spelling, a country's alias); case- and accent-blind; for
 names, as every person whose name holds all the typed words. A value that
 means nothing gets the closest values instead, to be shown to the user.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -55,8 +56,9 @@ def country_forms(value: str) -> list[str]:
 TYPED_FORMS = {"": as_typed, "sector": sector_forms, "country": country_forms}
 
 
-def resolve(spec: FacetSpec, typed: str, values: Mapping[str, str],
-            aliases: Mapping[str, str] | None = None) -> FilterNote:
+def resolve(
+    spec: FacetSpec, typed: str, values: Mapping[str, str], aliases: Mapping[str, str] | None = None
+) -> FilterNote:
     """What a filter value typed by a user means among the index's ``values``
     ({value: label}; ``aliases``: other spellings -> value), in this order: the value
     itself or one of its spellings; the forms this facet's ``typed_forms`` names; the same value or
@@ -76,8 +78,11 @@ def resolve(spec: FacetSpec, typed: str, values: Mapping[str, str],
     if not found and spec.merge_names:
         wanted = name_key(typed)
         found = [value for value in values if wanted and wanted <= name_key(value)]
-        found += [aliases[a] for a in aliases
-                  if wanted and wanted <= name_key(a) and aliases[a] in values and aliases[a] not in found]
+        found += [
+            aliases[a]
+            for a in aliases
+            if wanted and wanted <= name_key(a) and aliases[a] in values and aliases[a] not in found
+        ]
     if found:
         return FilterNote(spec.name, typed, list(dict.fromkeys(found)))
     return FilterNote(spec.name, typed, [], closest_values(typed, values))

@@ -9,6 +9,7 @@ frequent full form. Full forms that differ only by a nickname ("Joe Biden",
 "Joseph R. Biden Jr", from the ``nicknames`` dataset) agree; a hyphenated
 word is one word, so "Biden-Harris Administration" does not claim "Biden".
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,29 @@ from nicknames import NickNamer
 from search.text import fold
 
 IGNORED = {
-    "mr", "mrs", "ms", "dr", "prof", "sir", "jr", "sr", "ii", "iii", "iv", "h", "e",
-    "datuk", "seri", "dato", "tan", "sri", "tun", "sheikh", "his", "her", "excellency",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sir",
+    "jr",
+    "sr",
+    "ii",
+    "iii",
+    "iv",
+    "h",
+    "e",
+    "datuk",
+    "seri",
+    "dato",
+    "tan",
+    "sri",
+    "tun",
+    "sheikh",
+    "his",
+    "her",
+    "excellency",
 }
 
 GROUP_WORDS = {"and", "leaders"}  # "NATO and G7 leaders" names several speakers, not a longer form of one
@@ -77,8 +99,9 @@ def canonical_names(counts: dict[str, int]) -> dict[str, str]:
         if not key:
             continue
         rarest = min(key, key=lambda w: len(by_word[w]))
-        longer = [other for other in by_word[rarest]
-                  if other != name and key < keys[other] and not keys[other] & GROUP_WORDS]
+        longer = [
+            other for other in by_word[rarest] if other != name and key < keys[other] and not keys[other] & GROUP_WORDS
+        ]
         # the short form must point to one person: every longer form agrees with the others
         fullest = {frozenset(keys[o]) for o in longer}
         if longer and all(_agree(a, b) for a in fullest for b in fullest):

@@ -1,4 +1,5 @@
 """Validate search parameters (from the web or the CLI) into a SearchRequest."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -12,10 +13,18 @@ SORTS = ("relevance", "date", "date-asc")
 MAX_PER_PAGE = 100
 
 
-def build_request(q: str = "", filters: Mapping[str, Iterable[str]] | None = None, date_from: str = "",
-                  date_to: str = "", page: int | str = 1, per_page: int | str = 10,
-                  sort: str = "", facet_size: int | str = 10, group: bool | str | None = True,
-                  correct: bool | str | None = True) -> SearchRequest:
+def build_request(
+    q: str = "",
+    filters: Mapping[str, Iterable[str]] | None = None,
+    date_from: str = "",
+    date_to: str = "",
+    page: int | str = 1,
+    per_page: int | str = 10,
+    sort: str = "",
+    facet_size: int | str = 10,
+    group: bool | str | None = True,
+    correct: bool | str | None = True,
+) -> SearchRequest:
     """Check every parameter and say exactly which one is wrong.
 
     ``filters`` maps a facet's name (``sector``) to the values any of which
@@ -37,7 +46,8 @@ def build_request(q: str = "", filters: Mapping[str, Iterable[str]] | None = Non
     return SearchRequest(
         q=q,
         filters={name: _values(filters.get(name, ())) for name in FACETS.names()},
-        date_from=date_from, date_to=date_to,
+        date_from=date_from,
+        date_to=date_to,
         page=_integer("page", page, 1, 1000),
         per_page=_integer("per_page", per_page, 1, MAX_PER_PAGE),
         sort=sort,

@@ -15,6 +15,7 @@ and filler words (``what``, ``did``, ``how many``) are left out of a relaxed
 plan when other words remain. In both, a word matches the paragraph's text or
 its article's title, the title counting for less (``title_weight``).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,8 @@ import threading
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.qparser import AndGroup, GtLtPlugin, QueryParser as WhooshQueryParser
+from whoosh.qparser import AndGroup, GtLtPlugin
+from whoosh.qparser import QueryParser as WhooshQueryParser
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from search.errors import QueryError
@@ -35,8 +37,23 @@ FIELD_PREFIX = re.compile(r"(?<![\w\"'])([A-Za-z_]+):(?=\S|$)")  # $: before a q
 MAX_LENGTH = 1000
 PLAN_CACHE = 1024  # query strings whose plans are kept
 # Typographic quotes typed or pasted: read as the ASCII quote.
-QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"', "″": '"', "〝": '"', "〞": '"',
-                        "‘": "'", "’": "'", "‚": "'", "‛": "'"})
+QUOTES = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "«": '"',
+        "»": '"',
+        "″": '"',
+        "〝": '"',
+        "〞": '"',
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+    }
+)
 OPERATOR = re.compile(r"(?<![\w:])(AND|OR)(?![\w:])")
 # A "?" ending a question of several words is punctuation, not a one-letter wildcard.
 QUESTION_MARK = re.compile(r"(?<=\w)\?+\s*$")
@@ -61,8 +78,10 @@ def query_fields() -> dict[str, str]:
 
 def syntax_help() -> str:
     named = ", ".join([*FACETS.names(), "title", "date"])
-    return (f'Try words, "a phrase", AND / OR / NOT, field:value ({named}), wildcards such as defen*, '
-            'or date:[2024-01-01 to 2024-06-30].')
+    return (
+        f'Try words, "a phrase", AND / OR / NOT, field:value ({named}), wildcards such as defen*, '
+        "or date:[2024-01-01 to 2024-06-30]."
+    )
 
 
 @dataclass
@@ -142,14 +161,20 @@ class QueryParser:
             if getattr(node, "error", None):
                 raise QueryError(f"cannot read part of the query {text!r}: {node.error}. {syntax_help()}")
         if parsed is wq.NullQuery:
-            raise QueryError(f"the query {text!r} has nothing to search for: very common words such as 'the' or 'of' are not indexed. {syntax_help()}")
+            raise QueryError(
+                f"the query {text!r} has nothing to search for: very common words such as 'the' or 'of' "
+                f"are not indexed. {syntax_help()}"
+            )
         strict = with_titles(parsed, self.title_weight)
         if _has_operator(prepared) or isinstance(parsed, wq.Or):
             return QueryPlan(strict)
         parts = list(parsed.subqueries) if isinstance(parsed, wq.And) else [parsed]
         # "(a b) c" as "a b c": a bracketed run of words is words, not one clause
-        parts = [child for part in parts
-                 for child in (part.subqueries if isinstance(part, wq.And) and _text_only(part) else [part])]
+        parts = [
+            child
+            for part in parts
+            for child in (part.subqueries if isinstance(part, wq.And) and _text_only(part) else [part])
+        ]
         clauses = [part for part in parts if _text_only(part)]
         required = [part for part in parts if not _text_only(part)]
         if not clauses:
@@ -228,8 +253,9 @@ def _prepare(text: str) -> str:
         field_name = fields.get(match.group(1).lower())
         if field_name is None:
             names = ["text", "title", *FACETS.names(), "date", "article"]
-            raise QueryError(f"unknown field {match.group(1)!r} in the query; fields are: "
-                             f"{', '.join(names)}. {syntax_help()}")
+            raise QueryError(
+                f"unknown field {match.group(1)!r} in the query; fields are: {', '.join(names)}. {syntax_help()}"
+            )
         return f"{field_name}:"
 
     pieces[0::2] = [FIELD_PREFIX.sub(rename, piece) for piece in outside]

@@ -1,4 +1,5 @@
 """Date histograms of matching paragraphs: the timeline and the date facet."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -45,8 +46,9 @@ def counted_timeline(days: np.ndarray, counts: np.ndarray, request: SearchReques
     first, last = int(days.min()), int(days.max())
     if last - first <= MAX_WEEK_SPAN:
         return "week", _week_buckets(days, counts, request)
-    return month_timeline(first, last, days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64),
-                          counts, request)
+    return month_timeline(
+        first, last, days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64), counts, request
+    )
 
 
 def is_week_timeline(first: int, last: int) -> bool:
@@ -54,8 +56,9 @@ def is_week_timeline(first: int, last: int) -> bool:
     return last - first <= MAX_WEEK_SPAN
 
 
-def month_timeline(first: int, last: int, months: np.ndarray, counts: np.ndarray | None,
-                   request: SearchRequest) -> tuple[str, list[Bucket]]:
+def month_timeline(
+    first: int, last: int, months: np.ndarray, counts: np.ndarray | None, request: SearchRequest
+) -> tuple[str, list[Bucket]]:
     """The timeline by month or year of paragraphs dated ``first`` to ``last`` (day numbers,
     more than twenty weeks apart), from their month numbers (``counts``: how many paragraphs
     each stands for; None: one each)."""
@@ -66,8 +69,10 @@ def month_timeline(first: int, last: int, months: np.ndarray, counts: np.ndarray
     totals = np.bincount(buckets - low, weights=counts).astype(np.int64)
     periods = np.arange(low, low + len(totals)).astype(kind)
     ends = (periods + 1).astype("datetime64[D]") - 1
-    spans = [(int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
-             for s, e in zip(periods, ends, strict=True)]
+    spans = [
+        (int(s.astype("datetime64[D]").astype(np.int64)), int(e.astype(np.int64)))
+        for s, e in zip(periods, ends, strict=True)
+    ]
     labels = [_label(iso_day(s), unit) for s, _ in spans]
     return unit, _buckets(spans, labels, totals, request)
 
@@ -81,15 +86,19 @@ def _week_buckets(days: np.ndarray, counts: np.ndarray | None, request: SearchRe
     return _buckets(spans, labels, totals, request)
 
 
-def _buckets(spans: list[tuple[int, int]], labels: list[str], totals: np.ndarray,
-             request: SearchRequest) -> list[Bucket]:
+def _buckets(
+    spans: list[tuple[int, int]], labels: list[str], totals: np.ndarray, request: SearchRequest
+) -> list[Bucket]:
     low = request.date_from or "0000-01-01"
     high = request.date_to or "9999-12-31"
     result = []
     for (start, end), label, count in zip(spans, labels, totals, strict=True):
         s, e = iso_day(start), iso_day(end)
-        result.append(Bucket(s, e, label, int(count), selected=bool(request.date_from or request.date_to)
-                             and s >= low and e <= high))
+        result.append(
+            Bucket(
+                s, e, label, int(count), selected=bool(request.date_from or request.date_to) and s >= low and e <= high
+            )
+        )
     return result
 
 
@@ -117,13 +126,13 @@ def date_facet(months: np.ndarray, request: SearchRequest, counts: np.ndarray | 
         first = (int(year) - 1970) * 12
         inside = years == int(year) - 1970
         in_year = months[inside] - first
-        per_month = np.bincount(in_year, weights=None if weights is None else weights[inside],
-                                minlength=12).astype(np.int64)
+        per_month = np.bincount(in_year, weights=None if weights is None else weights[inside], minlength=12).astype(
+            np.int64
+        )
         items = []
         for m in np.flatnonzero(per_month):
             month = str(np.datetime64(first + int(m), "M"))
-            items.append(FacetValue(month, _label(f"{month}-01", "month"), int(per_month[m]),
-                                    _covers(request, month)))
+            items.append(FacetValue(month, _label(f"{month}-01", "month"), int(per_month[m]), _covers(request, month)))
         total = len(in_year) if weights is None else int(weights[inside].sum())
         selected_year = FacetValue(year, year, int(total), _covers(request, year))
         return Facet("date", "Date", [selected_year] + items)

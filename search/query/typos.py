@@ -1,5 +1,6 @@
 """Misspelt words, whatever the backend: how many typos a word may have, how far two words are,
 and the case a correction is shown in."""
+
 from __future__ import annotations
 
 

@@ -20,6 +20,7 @@ The client is made on first use in each process (``serve`` forks its workers
 after opening the backend), and a cluster that cannot be reached is
 ``ClusterUnavailable`` (the site answers 503 with the message).
 """
+
 from __future__ import annotations
 
 import os
@@ -59,9 +60,12 @@ SUGGESTIONS = 5  # words the suggester proposes for a misspelt one, the closest 
 SNIPPET_CHARS = 320  # as the Whoosh backend's snippets
 SORT_TIEBREAK = [{"article_id": "asc"}, {"n": "asc"}]
 HIGHLIGHT = {
-    "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-    "fields": {"text": {"type": "unified", "number_of_fragments": 2, "fragment_size": SNIPPET_CHARS // 2,
-                        "no_match_size": 0}},
+    "pre_tags": ["<mark>"],
+    "post_tags": ["</mark>"],
+    "encoder": "html",
+    "fields": {
+        "text": {"type": "unified", "number_of_fragments": 2, "fragment_size": SNIPPET_CHARS // 2, "no_match_size": 0}
+    },
 }
 FRAGMENT_SEPARATOR = " … "  # as Whoosh's formatter joins fragments
 DAY_MS = 86_400_000
@@ -123,9 +127,17 @@ class OpenSearchBackend:
     ``shards`` and ``replicas`` are those of new builds (default 1 shard, and 1
     replica on a cluster of several data nodes, else none)."""
 
-    def __init__(self, url: str | list[str], name: str = DEFAULT_NAME, *, shards: int | None = None,
-                 replicas: int | None = None, client=None, snapshot_seconds: float = SNAPSHOT_SECONDS,
-                 lock_stale_seconds: float = state.STALE_SECONDS):
+    def __init__(
+        self,
+        url: str | list[str],
+        name: str = DEFAULT_NAME,
+        *,
+        shards: int | None = None,
+        replicas: int | None = None,
+        client=None,
+        snapshot_seconds: float = SNAPSHOT_SECONDS,
+        lock_stale_seconds: float = state.STALE_SECONDS,
+    ):
         self.url = url
         self.name = name
         self.shards = shards or 1
@@ -174,14 +186,18 @@ class OpenSearchBackend:
         if not indices:
             return ""
         if len(indices) != 1:
-            raise IndexDamaged(f"the alias {self.name!r} on {self.url} points at {len(indices)} indices "
-                               f"({', '.join(indices)}); it must point at one build. Rebuild with "
-                               f"`diplosearch reindex --replace SOURCE... {self._target()}`")
+            raise IndexDamaged(
+                f"the alias {self.name!r} on {self.url} points at {len(indices)} indices "
+                f"({', '.join(indices)}); it must point at one build. Rebuild with "
+                f"`diplosearch reindex --replace SOURCE... {self._target()}`"
+            )
         return indices[0]
 
     def _missing(self) -> IndexMissing:
-        return IndexMissing(f"no index {self.name!r} on the OpenSearch cluster at {self.url}: build one with "
-                            f"`diplosearch reindex SOURCE... {self._target()}`")
+        return IndexMissing(
+            f"no index {self.name!r} on the OpenSearch cluster at {self.url}: build one with "
+            f"`diplosearch reindex SOURCE... {self._target()}`"
+        )
 
     def _pointer(self) -> dict:
         """The live build and the one before it, as the last publish recorded them."""
@@ -197,9 +213,11 @@ class OpenSearchBackend:
             return index
         current = self._pointer().get("current", "")
         if current and self.client.indices.exists(index=current):
-            raise IndexDamaged(f"the alias {self.name!r} on {self.url} is missing, though its last build {current} "
-                               f"is there: point it at that build again (POST _aliases), or rebuild with "
-                               f"`diplosearch reindex --replace SOURCE... {self._target()}`")
+            raise IndexDamaged(
+                f"the alias {self.name!r} on {self.url} is missing, though its last build {current} "
+                f"is there: point it at that build again (POST _aliases), or rebuild with "
+                f"`diplosearch reindex --replace SOURCE... {self._target()}`"
+            )
         if missing_ok:
             return ""
         raise self._missing()
@@ -226,8 +244,10 @@ class OpenSearchBackend:
                         files[file_name] = data
             health = client.cluster.health(index=index)
             if health.get("status") == "red":
-                damaged.append(f"{index}: red ({health.get('unassigned_shards', '?')} shard(s) unassigned; "
-                               "some paragraphs cannot be read)")
+                damaged.append(
+                    f"{index}: red ({health.get('unassigned_shards', '?')} shard(s) unassigned; "
+                    "some paragraphs cannot be read)"
+                )
             else:
                 count = int(client.count(index=index)["count"])
                 if count != record.get("paragraphs"):
@@ -241,10 +261,13 @@ class OpenSearchBackend:
         return Verdict(index, record, files, damaged, size)
 
     def _damaged_error(self, verdict: Verdict) -> IndexDamaged:
-        shown = "; ".join(verdict.damaged[:3]) + (f" and {len(verdict.damaged) - 3} more"
-                                                   if len(verdict.damaged) > 3 else "")
-        return IndexDamaged(f"the OpenSearch index {self.name!r} on {self.url} is damaged (build {verdict.index}: "
-                            f"{shown}); rebuild it with `{self._fix(verdict)}`")
+        shown = "; ".join(verdict.damaged[:3]) + (
+            f" and {len(verdict.damaged) - 3} more" if len(verdict.damaged) > 3 else ""
+        )
+        return IndexDamaged(
+            f"the OpenSearch index {self.name!r} on {self.url} is damaged (build {verdict.index}: "
+            f"{shown}); rebuild it with `{self._fix(verdict)}`"
+        )
 
     def _fix(self, verdict: Verdict) -> str:
         if verdict.record is None or MANIFEST in {d.split(":")[0] for d in verdict.damaged}:
@@ -291,10 +314,12 @@ class OpenSearchBackend:
             raise IndexDamaged(
                 f"the OpenSearch index {self.name!r} on {self.url} is damaged: its list of sources "
                 f"({MANIFEST}) is missing or changed; rebuild it from every source: "
-                f"`diplosearch reindex --replace SOURCE... {self._target()}`")
+                f"`diplosearch reindex --replace SOURCE... {self._target()}`"
+            )
         record = verdict.record
-        reusable = (record.get("format") == FORMAT_VERSION and record.get("facets") == FACETS.names()
-                    and not verdict.damaged)
+        reusable = (
+            record.get("format") == FORMAT_VERSION and record.get("facets") == FACETS.names() and not verdict.damaged
+        )
         return LiveState(verdict.files, reusable=reusable, damaged=verdict.damaged)
 
     @cluster_errors
@@ -313,8 +338,9 @@ class OpenSearchBackend:
     @cluster_errors
     def begin(self, incremental: bool, procs: int, tag: bool) -> OpenSearchBuild:
         live = self._live_index() if incremental else ""
-        return OpenSearchBuild(self.client, self.url, self.name, live, incremental and bool(live), procs, tag,
-                               self.shards)
+        return OpenSearchBuild(
+            self.client, self.url, self.name, live, incremental and bool(live), procs, tag, self.shards
+        )
 
     @cluster_errors
     def publish(self, build: OpenSearchBuild) -> str:
@@ -323,16 +349,20 @@ class OpenSearchBackend:
         client = self.client
         nodes = int(client.cluster.health()["number_of_data_nodes"])
         replicas = self.replicas if self.replicas is not None else (1 if nodes > 1 else 0)
-        client.indices.put_settings(index=build.index, body={"index": {"number_of_replicas": replicas,
-                                                                       "refresh_interval": None}})
+        client.indices.put_settings(
+            index=build.index, body={"index": {"number_of_replicas": replicas, "refresh_interval": None}}
+        )
         wanted = "green" if replicas < nodes else "yellow"
-        health = client.cluster.health(index=build.index, params={"wait_for_status": wanted, "timeout": "120s"},
-                                       request_timeout=130)
+        health = client.cluster.health(
+            index=build.index, params={"wait_for_status": wanted, "timeout": "120s"}, request_timeout=130
+        )
         if health.get("timed_out"):
             raise IndexingFailed(f"the new index {build.index} did not become {wanted} within 120 s")
         if self._held is None or not self._held.still_held():
-            raise IndexingFailed("the reindex lock was taken over by another reindex (this one was stalled for "
-                                 f"{self.lock_stale_seconds:.0f} s); not publishing")
+            raise IndexingFailed(
+                "the reindex lock was taken over by another reindex (this one was stalled for "
+                f"{self.lock_stale_seconds:.0f} s); not publishing"
+            )
         holders = self._alias_holders()  # one, or several after a hand-made mistake that --replace repairs
         live = holders[0] if len(holders) == 1 else ""
         actions = [{"remove": {"index": index, "alias": self.name}} for index in holders]
@@ -447,28 +477,48 @@ class OpenSearchBackend:
             return [{"date": {"order": "asc", "missing": "_first"}}, *SORT_TIEBREAK]
         return [{"date": {"order": "desc", "missing": "_last"}}, *SORT_TIEBREAK]
 
-    def _aggregations(self, snap: Snapshot, filters: dict, selected: dict[str, list[str]],
-                      request: SearchRequest) -> dict:
-        aggs = {f"f_{facet.name}": self._facet_agg(snap, facet, filters, selected.get(facet.name, []), request)
-                for facet in FACETS}
-        aggs["undated"] = {"filter": _and([c for f, c in filters.items() if f != "date"]), "aggs": {
-            "months": {"date_histogram": {"field": "date", "calendar_interval": "month", "min_doc_count": 1}},
-            "first": {"min": {"field": "date"}}, "last": {"max": {"field": "date"}}}}
+    def _aggregations(
+        self, snap: Snapshot, filters: dict, selected: dict[str, list[str]], request: SearchRequest
+    ) -> dict:
+        aggs = {
+            f"f_{facet.name}": self._facet_agg(snap, facet, filters, selected.get(facet.name, []), request)
+            for facet in FACETS
+        }
+        aggs["undated"] = {
+            "filter": _and([c for f, c in filters.items() if f != "date"]),
+            "aggs": {
+                "months": {"date_histogram": {"field": "date", "calendar_interval": "month", "min_doc_count": 1}},
+                "first": {"min": {"field": "date"}},
+                "last": {"max": {"field": "date"}},
+            },
+        }
         return aggs
 
     # -- searching --------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         start = (request.page - 1) * request.per_page
         if start + request.per_page > MAX_RESULT_WINDOW:
-            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
-                             "narrow the search or export it")
+            raise QueryError(
+                f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; narrow the search or export it"
+            )
         snap = self.snapshot()
         run, corrected, suggestion, suggestion_total = self._searched(
-            snap, request, start, start + request.per_page, aggregate=True)
+            snap, request, start, start + request.per_page, aggregate=True
+        )
         selected = _selected(run.notes)
         aggregations = run.answer["aggregations"]
-        facets = [self._facet(snap, facet, aggregations[f"f_{facet.name}"], run.filters, run.query,
-                              selected.get(facet.name, []), request) for facet in FACETS]
+        facets = [
+            self._facet(
+                snap,
+                facet,
+                aggregations[f"f_{facet.name}"],
+                run.filters,
+                run.query,
+                selected.get(facet.name, []),
+                request,
+            )
+            for facet in FACETS
+        ]
         undated = _and([c for f, c in run.filters.items() if f != "date"])
         date, unit, buckets = self._dates(aggregations["undated"], run.query, undated, request)
         facets.append(date)
@@ -478,13 +528,22 @@ class OpenSearchBackend:
             if raw["_id"] in run.more:
                 hit.more, hit.more_first = run.more[raw["_id"]]
             hits.append(hit)
-        return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
-                            suggestion=suggestion, suggestion_total=suggestion_total,
-                            timeline=buckets, timeline_unit=unit, corrected_query=corrected,
-                            filter_notes=[note for note in run.notes if not note.exact])
+        return SearchResult(
+            request=request,
+            total=run.total,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            suggestion_total=suggestion_total,
+            timeline=buckets,
+            timeline_unit=unit,
+            corrected_query=corrected,
+            filter_notes=[note for note in run.notes if not note.exact],
+        )
 
-    def _searched(self, snap: Snapshot, request: SearchRequest, start: int, end: int,
-                  aggregate: bool = False) -> tuple[Run, str, str, int]:
+    def _searched(
+        self, snap: Snapshot, request: SearchRequest, start: int, end: int, aggregate: bool = False
+    ) -> tuple[Run, str, str, int]:
         """The run of the query, or of its correction when a word of it is in no paragraph
         (and ``request.correct``): (run, the corrected query searched or "", a suggestion
         not searched or "", the suggestion's total), as the Whoosh backend's."""
@@ -500,8 +559,7 @@ class OpenSearchBackend:
                 return run, "", fixed, total
         return run, "", "", 0
 
-    def _run(self, snap: Snapshot, request: SearchRequest, start: int, end: int,
-             aggregate: bool = False) -> Run:
+    def _run(self, snap: Snapshot, request: SearchRequest, start: int, end: int, aggregate: bool = False) -> Run:
         """Match the query: its total, the hits ``start`` to ``end`` (at most ``PER_ARTICLE``
         of one article on a page when ``request.group``, as ``search.backends.grouping`` deals
         them), and with ``aggregate`` the facets' and dates' aggregations."""
@@ -515,8 +573,10 @@ class OpenSearchBackend:
             body["aggs"] = self._aggregations(snap, filters, _selected(notes), request)
         if relevance and rescore is not None:
             # proximity: the best paragraphs rescored (OpenSearch allows no sort beside a rescore)
-            body["rescore"] = {"window_size": PROXIMITY_WINDOW, "query": {
-                "rescore_query": rescore, "query_weight": 1.0, "rescore_query_weight": 1.0}}
+            body["rescore"] = {
+                "window_size": PROXIMITY_WINDOW,
+                "query": {"rescore_query": rescore, "query_weight": 1.0, "rescore_query_weight": 1.0},
+            }
         else:
             body["sort"] = self._sort(plan, request)
         run = Run(plan, query, filters, notes)
@@ -525,22 +585,28 @@ class OpenSearchBackend:
             run.total = run.answer["hits"]["total"]["value"]
             return run
         if not request.group:
-            snap, run.answer = self._call("search", body=dict(body, **{"from": start}, size=end - start,
-                                                               highlight=HIGHLIGHT))
+            snap, run.answer = self._call(
+                "search", body=dict(body, **{"from": start}, size=end - start, highlight=HIGHLIGHT)
+            )
             run.total = run.answer["hits"]["total"]["value"]
             run.hits = run.answer["hits"]["hits"]
             return run
         depth = min(max(4 * end, 200), MAX_RESULT_WINDOW)
         while True:
-            snap, run.answer = self._call("search", body=dict(body, size=depth, _source=False,
-                                                               docvalue_fields=["article_id"]))
+            snap, run.answer = self._call(
+                "search", body=dict(body, size=depth, _source=False, docvalue_fields=["article_id"])
+            )
             run.total = run.answer["hits"]["total"]["value"]
             ranked = run.answer["hits"]["hits"]
-            articles = np.unique([h["fields"]["article_id"][0] for h in ranked], return_inverse=True)[1] \
-                if ranked else np.zeros(0, dtype=np.int64)
+            articles = (
+                np.unique([h["fields"]["article_id"][0] for h in ranked], return_inverse=True)[1]
+                if ranked
+                else np.zeros(0, dtype=np.int64)
+            )
             more_exist = len(ranked) < run.total
-            page, complete = deal_pages(articles, start, end - start, PER_ARTICLE,
-                                        more_exist and depth < MAX_RESULT_WINDOW)
+            page, complete = deal_pages(
+                articles, start, end - start, PER_ARTICLE, more_exist and depth < MAX_RESULT_WINDOW
+            )
             if complete or not more_exist or depth >= MAX_RESULT_WINDOW:
                 break
             depth = min(depth * 4, MAX_RESULT_WINDOW)
@@ -560,42 +626,72 @@ class OpenSearchBackend:
         firsts: dict[str, str] = {}
         for hit in hits:
             firsts.setdefault(hit["_source"]["article_id"], hit["_id"])
-        body = {"query": {"bool": {"must": [query], "filter": [*filters.values(),
-                                                               {"terms": {"article_id": list(firsts)}}],
-                                   "must_not": [{"ids": {"values": [h["_id"] for h in hits]}}]}},
-                "size": 0, "track_total_hits": False,
-                "aggs": {"a": {"terms": {"field": "article_id", "size": len(firsts)},
-                               "aggs": {"first": {"min": {"field": "n"}}}}}}
+        body = {
+            "query": {
+                "bool": {
+                    "must": [query],
+                    "filter": [*filters.values(), {"terms": {"article_id": list(firsts)}}],
+                    "must_not": [{"ids": {"values": [h["_id"] for h in hits]}}],
+                }
+            },
+            "size": 0,
+            "track_total_hits": False,
+            "aggs": {
+                "a": {"terms": {"field": "article_id", "size": len(firsts)}, "aggs": {"first": {"min": {"field": "n"}}}}
+            },
+        }
         _, answer = self._call("search", body=body)
-        return {firsts[b["key"]]: (int(b["doc_count"]), int(b["first"]["value"]))
-                for b in answer["aggregations"]["a"]["buckets"] if b["doc_count"]}
+        return {
+            firsts[b["key"]]: (int(b["doc_count"]), int(b["first"]["value"]))
+            for b in answer["aggregations"]["a"]["buckets"]
+            if b["doc_count"]
+        }
 
     def search_grouped(self, request: SearchRequest, per_article: int = 3) -> GroupedResult:
         """One result per article (``collapse`` on article_id, OpenSearch's own grouping), with up
         to ``per_article`` of its matching paragraphs and the number of matching articles."""
         start = (request.page - 1) * request.per_page
         if start + request.per_page > MAX_RESULT_WINDOW:
-            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
-                             "narrow the search or export it")
+            raise QueryError(
+                f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; narrow the search or export it"
+            )
         snap = self.snapshot()
         plan = parse_plan(request.q)
         notes = self._notes(snap, request)
         filters = self._filters(request, notes)
         query, _ = self._translator(snap).plan(plan, proximity=False)
         sort = self._sort(plan, request)
-        body = {"query": query, "post_filter": _and(filters.values()), "sort": sort, "from": start,
-                "size": request.per_page, "track_total_hits": True, "highlight": HIGHLIGHT,
-                "collapse": {"field": "article_id", "inner_hits": {
-                    "name": "more", "size": per_article, "sort": sort, "highlight": HIGHLIGHT}},
-                "aggs": {"articles": {"filter": _and(filters.values()), "aggs": {
-                    "n": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}}}}}
+        body = {
+            "query": query,
+            "post_filter": _and(filters.values()),
+            "sort": sort,
+            "from": start,
+            "size": request.per_page,
+            "track_total_hits": True,
+            "highlight": HIGHLIGHT,
+            "collapse": {
+                "field": "article_id",
+                "inner_hits": {"name": "more", "size": per_article, "sort": sort, "highlight": HIGHLIGHT},
+            },
+            "aggs": {
+                "articles": {
+                    "filter": _and(filters.values()),
+                    "aggs": {"n": {"cardinality": {"field": "article_id", "precision_threshold": 40000}}},
+                }
+            },
+        }
         _, answer = self._call("search", body=body)
         hits = answer["hits"]["hits"]
-        result = SearchResult(request=request, total=answer["hits"]["total"]["value"],
-                              hits=[self._hit(h) for h in hits], facets=[],
-                              filter_notes=[note for note in notes if not note.exact])
-        more = {h["_source"]["article_id"]: [self._hit(i) for i in h["inner_hits"]["more"]["hits"]["hits"]]
-                for h in hits}
+        result = SearchResult(
+            request=request,
+            total=answer["hits"]["total"]["value"],
+            hits=[self._hit(h) for h in hits],
+            facets=[],
+            filter_notes=[note for note in notes if not note.exact],
+        )
+        more = {
+            h["_source"]["article_id"]: [self._hit(i) for i in h["inner_hits"]["more"]["hits"]["hits"]] for h in hits
+        }
         return GroupedResult(result, int(answer["aggregations"]["articles"]["n"]["value"]), more)
 
     def _dates(self, agg: dict, query: dict, undated: dict, request: SearchRequest) -> tuple[Facet, str, list]:
@@ -608,9 +704,12 @@ class OpenSearchBackend:
         if not is_week_timeline(first, last):
             return facet, *month_timeline(first, last, months, counts, request)
         # a week timeline: the days of that span (few paragraphs)
-        body = {"query": {"bool": {"must": [query], "filter": [undated]}}, "size": 0, "track_total_hits": False,
-                "aggs": {"days": {"date_histogram": {"field": "date", "calendar_interval": "day",
-                                                     "min_doc_count": 1}}}}
+        body = {
+            "query": {"bool": {"must": [query], "filter": [undated]}},
+            "size": 0,
+            "track_total_hits": False,
+            "aggs": {"days": {"date_histogram": {"field": "date", "calendar_interval": "day", "min_doc_count": 1}}},
+        }
         _, answer = self._call("search", body=body)
         days, day_counts = _histogram(answer["aggregations"]["days"]["buckets"], "D")
         return facet, *counted_timeline(days, day_counts, request)
@@ -623,14 +722,24 @@ class OpenSearchBackend:
         return Hit(paragraph, snippet, float(raw.get("_score") or 0.0))
 
     # -- facets ---------------------------------------------------------------------------
-    def _facet_agg(self, snap: Snapshot, facet: FacetSpec, filters: dict, selected: list[str],
-                   request: SearchRequest, shard_size: int | None = None) -> dict:
+    def _facet_agg(
+        self,
+        snap: Snapshot,
+        facet: FacetSpec,
+        filters: dict,
+        selected: list[str],
+        request: SearchRequest,
+        shard_size: int | None = None,
+    ) -> dict:
         """The facet's filter aggregation: every selection but its own; the top values by count,
         then case-insensitive name (the sort keys make that the aggregation's own order); the
         counts of its selected values."""
         others = [c for f, c in filters.items() if f != facet.name]
-        terms = {"field": key_field(facet), "size": request.facet_size + 1,
-                 "order": [{"_count": "desc"}, {"_key": "asc"}]}
+        terms = {
+            "field": key_field(facet),
+            "size": request.facet_size + 1,
+            "order": [{"_count": "desc"}, {"_key": "asc"}],
+        }
         if shard_size:
             terms["shard_size"] = shard_size
         sub = {"values": {"terms": terms}}
@@ -649,17 +758,31 @@ class OpenSearchBackend:
         missing = [v for v in values if (facet.name, v) not in snap.known]
         if missing:
             field_name = counted_field(facet)
-            _, answer = self._call("search", body={
-                "query": {"terms": {field_name: missing}}, "size": 0, "track_total_hits": False,
-                "aggs": {"v": {"terms": {"field": field_name, "include": missing, "size": len(missing)}}}})
+            _, answer = self._call(
+                "search",
+                body={
+                    "query": {"terms": {field_name: missing}},
+                    "size": 0,
+                    "track_total_hits": False,
+                    "aggs": {"v": {"terms": {"field": field_name, "include": missing, "size": len(missing)}}},
+                },
+            )
             present = {b["key"] for b in answer["aggregations"]["v"]["buckets"]}
             if len(snap.known) > 100_000:
                 snap.known.clear()
             snap.known.update({(facet.name, v): v in present for v in missing})
         return {v for v in values if snap.known[(facet.name, v)]}
 
-    def _facet(self, snap: Snapshot, facet: FacetSpec, agg: dict, filters: dict, query: dict,
-               selected: list[str], request: SearchRequest) -> Facet:
+    def _facet(
+        self,
+        snap: Snapshot,
+        facet: FacetSpec,
+        agg: dict,
+        filters: dict,
+        query: dict,
+        selected: list[str],
+        request: SearchRequest,
+    ) -> Facet:
         """As the Whoosh backend's: the most frequent values (ties in case-insensitive
         alphabetical order), then the selected values that are not among them (``selected``:
         the values the request's typed values were read as, or as typed when they mean none)."""
@@ -669,8 +792,12 @@ class OpenSearchBackend:
             # several shards, and a shard's top values may have left out a value's count: ask the
             # shards for more (only with several primaries, and only for this facet)
             shard_size = max(1000, (shard_size or 0) * 10)
-            body = {"query": query, "size": 0, "track_total_hits": False,
-                    "aggs": {"f": self._facet_agg(snap, facet, filters, selected, request, shard_size)}}
+            body = {
+                "query": query,
+                "size": 0,
+                "track_total_hits": False,
+                "aggs": {"f": self._facet_agg(snap, facet, filters, selected, request, shard_size)},
+            }
             snap, answer = self._call("search", body=body)
             agg = answer["aggregations"]["f"]
         values = agg["values"]
@@ -692,8 +819,9 @@ class OpenSearchBackend:
         truncated = len(values["buckets"]) > size or values.get("sum_other_doc_count", 0) > 0
         return Facet(facet.name, facet.label, result, truncated=truncated)
 
-    def facet_values(self, field: str, prefix: str = "", limit: int = 20,
-                     request: SearchRequest | None = None) -> list[FacetValue]:
+    def facet_values(
+        self, field: str, prefix: str = "", limit: int = 20, request: SearchRequest | None = None
+    ) -> list[FacetValue]:
         """Values of one facet whose words start with ``prefix`` (case and accents ignored),
         most frequent first; with a ``request``, counted within that search with the facet's
         own selection left out, else over the whole index."""
@@ -716,8 +844,11 @@ class OpenSearchBackend:
             raise QueryError(f"OpenSearch cannot run this search: {reason(error)}") from error
         except (os_errors.TransportError, os_errors.ImproperlyConfigured) as error:
             raise unavailable(self.url, error) from error
-        matches = [FacetValue(value, labels.get(value, value), count, value in selected)
-                   for value, count in counts if count and prefix_matches(prefix, value, labels.get(value, ""))]
+        matches = [
+            FacetValue(value, labels.get(value, value), count, value in selected)
+            for value, count in counts
+            if count and prefix_matches(prefix, value, labels.get(value, ""))
+        ]
         matches.sort(key=lambda v: (-v.count, v.label.casefold()))
         return matches[:limit]
 
@@ -753,7 +884,7 @@ class OpenSearchBackend:
             j = i
             while j + 1 < len(spans) and spans[j + 1][0] == spans[j][1] + 1 and text[spans[j][1]] == "-":
                 j += 1
-            groups.append(spans[i:j + 1])
+            groups.append(spans[i : j + 1])
             i = j + 1
         words = {text[a:b] for group in groups for a, b in group}
         words |= {"".join(text[a:b] for a, b in group) for group in groups if len(group) > 1}
@@ -794,14 +925,30 @@ class OpenSearchBackend:
         if not asked:
             return known, {}
         names = {word: f"w{i}" for i, word in enumerate(asked)}
-        body = {"size": 0, "track_total_hits": False,
-                "aggs": {names[w]: {"filter": {"bool": {"should": [{"match": {"text": term}},
-                                                                   {"match": {"title": term}}]}}}
-                         for w, (term, _) in asked.items()},
-                "suggest": {names[w]: {"text": term, "term": {
-                    "field": "text.words", "suggest_mode": "missing", "prefix_length": 1, "max_edits": allowed,
-                    "min_word_length": 5, "string_distance": "damerau_levenshtein", "size": SUGGESTIONS}}
-                    for w, (term, allowed) in asked.items() if allowed}}
+        body = {
+            "size": 0,
+            "track_total_hits": False,
+            "aggs": {
+                names[w]: {"filter": {"bool": {"should": [{"match": {"text": term}}, {"match": {"title": term}}]}}}
+                for w, (term, _) in asked.items()
+            },
+            "suggest": {
+                names[w]: {
+                    "text": term,
+                    "term": {
+                        "field": "text.words",
+                        "suggest_mode": "missing",
+                        "prefix_length": 1,
+                        "max_edits": allowed,
+                        "min_word_length": 5,
+                        "string_distance": "damerau_levenshtein",
+                        "size": SUGGESTIONS,
+                    },
+                }
+                for w, (term, allowed) in asked.items()
+                if allowed
+            },
+        }
         _, answer = self._call("search", body=body)
         fixes = {}
         for word, name in names.items():
@@ -836,8 +983,11 @@ class OpenSearchBackend:
         snap = self.snapshot()
         request = replace(request, group=False)
         run = self._searched(snap, request, 0, 0)[0]
-        body = {"query": {"bool": {"must": [run.query], "filter": list(run.filters.values())}},
-                "sort": self._sort(run.plan, request), "track_total_hits": True}
+        body = {
+            "query": {"bool": {"must": [run.query], "filter": list(run.filters.values())}},
+            "sort": self._sort(run.plan, request),
+            "track_total_hits": True,
+        }
         rows: list[Paragraph] = []
         total = run.total
         after = None
@@ -855,15 +1005,19 @@ class OpenSearchBackend:
         return total, rows
 
     def article(self, article_id: str) -> list[Paragraph]:
-        _, answer = self._call("search", body={"query": {"term": {"article_id": article_id}},
-                                               "sort": [{"n": "asc"}], "size": MAX_RESULT_WINDOW})
+        _, answer = self._call(
+            "search",
+            body={"query": {"term": {"article_id": article_id}}, "sort": [{"n": "asc"}], "size": MAX_RESULT_WINDOW},
+        )
         return [from_source(h["_source"]) for h in answer["hits"]["hits"]]
 
     def alternates(self, article_id: str) -> list[dict]:
         """Other copies of an article (syndicated or saved twice) that were not indexed:
         each with id, title, date, source and url."""
-        return [{k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
-                for copy in self.snapshot().alternates.get(article_id, [])]
+        return [
+            {k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
+            for copy in self.snapshot().alternates.get(article_id, [])
+        ]
 
     def close(self) -> None:
         """Close this process's connections (the next request opens new ones)."""
@@ -880,7 +1034,7 @@ def plain_snippet(text: str) -> str:
     if len(text) <= SNIPPET_CHARS:
         return escape(text, quote=False)
     cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return escape(text[:cut if cut > 0 else SNIPPET_CHARS], quote=False) + " …"
+    return escape(text[: cut if cut > 0 else SNIPPET_CHARS], quote=False) + " …"
 
 
 def _histogram(buckets: list[dict], unit: str) -> tuple[np.ndarray, np.ndarray]:
@@ -905,4 +1059,3 @@ def _selected(notes: list[FilterNote]) -> dict[str, list[str]]:
 def _and(clauses) -> dict:
     clauses = [c for c in clauses if c]
     return {"bool": {"filter": clauses}} if clauses else {"match_all": {}}
-

@@ -24,6 +24,7 @@ duplicates, unique ids, the state files); this module only stores:
 killed before that (``kill -9``) leaves an index without a record, which the
 next reindex deletes once it holds the lock.
 """
+
 from __future__ import annotations
 
 import json
@@ -92,8 +93,12 @@ def _describe(failures: list[tuple[str, str]]) -> str:
 
 def _actions(index: str, source_path: str, paragraphs: Iterable[Paragraph]):
     for paragraph in paragraphs:
-        yield {"_op_type": "index", "_index": index, "_id": paragraph.doc_id,
-               "_source": to_source(paragraph, source_path)}
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": paragraph.doc_id,
+            "_source": to_source(paragraph, source_path),
+        }
 
 
 def _bulk(client, actions) -> tuple[int, list[tuple[str, str]]]:
@@ -107,9 +112,18 @@ def _bulk(client, actions) -> tuple[int, list[tuple[str, str]]]:
             sent += 1
             yield action
 
-    for ok, item in helpers.streaming_bulk(client, counted(), chunk_size=BULK_DOCS, max_chunk_bytes=BULK_BYTES,
-                                           raise_on_error=False, raise_on_exception=False, max_retries=6,
-                                           initial_backoff=1, max_backoff=30, yield_ok=False):
+    for ok, item in helpers.streaming_bulk(
+        client,
+        counted(),
+        chunk_size=BULK_DOCS,
+        max_chunk_bytes=BULK_BYTES,
+        raise_on_error=False,
+        raise_on_exception=False,
+        max_retries=6,
+        initial_backoff=1,
+        max_backoff=30,
+        yield_ok=False,
+    ):
         if not ok:
             info = next(iter(item.values()))
             error = info.get("error") or info.get("exception") or info
@@ -125,8 +139,14 @@ def _work(jobs, url, index: str, tag: bool) -> tuple[int, list[tuple[str, str]]]
     added, failures = 0, []
     try:
         for batch in jobs:
-            sent, failed = _bulk(client, (a for source_path, article in batch
-                                          for a in _actions(index, source_path, paragraphs_of(article, tag=tag))))
+            sent, failed = _bulk(
+                client,
+                (
+                    a
+                    for source_path, article in batch
+                    for a in _actions(index, source_path, paragraphs_of(article, tag=tag))
+                ),
+            )
             added += sent
             failures.extend(failed)
     finally:
@@ -199,8 +219,7 @@ def new_index_name(client, name: str) -> str:
 class OpenSearchBuild:
     """``delete_sources`` and ``add``, then ``finish`` (and the backend's ``publish``) or ``cancel``."""
 
-    def __init__(self, client, url, name: str, live: str, incremental: bool, procs: int, tag: bool,
-                 shards: int):
+    def __init__(self, client, url, name: str, live: str, incremental: bool, procs: int, tag: bool, shards: int):
         self.client = client
         self.url = url
         self.alias = name
@@ -216,8 +235,9 @@ class OpenSearchBuild:
             if self.live:
                 self.previous_aliases = state.get_json(client, name, self.live, ALIASES, {}) or {}
                 self._copy_live()
-            self.feeder = (ParallelFeeder(url, self.index, procs, tag) if procs > 1
-                           else SerialFeeder(client, self.index, tag))
+            self.feeder = (
+                ParallelFeeder(url, self.index, procs, tag) if procs > 1 else SerialFeeder(client, self.index, tag)
+            )
         except BaseException:
             self.cancel()
             raise
@@ -228,16 +248,21 @@ class OpenSearchBuild:
 
     def _copy_live(self) -> None:
         """The live build's paragraphs, copied server-side (the Whoosh build links its segments)."""
-        answer = self.client.reindex(body={"source": {"index": self.live, "size": 2000},
-                                           "dest": {"index": self.index}},
-                                     refresh=True, wait_for_completion=True, request_timeout=3600, slices="auto")
+        answer = self.client.reindex(
+            body={"source": {"index": self.live, "size": 2000}, "dest": {"index": self.index}},
+            refresh=True,
+            wait_for_completion=True,
+            request_timeout=3600,
+            slices="auto",
+        )
         if answer.get("failures"):
             raise IndexingFailed(f"copying the live build {self.live} failed: {answer['failures'][:5]}")
         self.base_count = self._count()
         expected = int(self.client.count(index=self.live)["count"])
         if self.base_count != expected:
-            raise IndexingFailed(f"copying the live build {self.live} gave {self.base_count} paragraphs "
-                                 f"instead of {expected}")
+            raise IndexingFailed(
+                f"copying the live build {self.live} gave {self.base_count} paragraphs instead of {expected}"
+            )
 
     def _count(self) -> int:
         return int(self.client.count(index=self.index)["count"])
@@ -246,10 +271,15 @@ class OpenSearchBuild:
     def delete_sources(self, paths: list[str]) -> None:
         """Drop the paragraphs of these sources (changed, removed, or holding a promoted copy)."""
         for start in range(0, len(paths), 1000):
-            chunk = paths[start:start + 1000]
-            answer = self.client.delete_by_query(index=self.index, body={"query": {"terms": {"source_path": chunk}}},
-                                                 refresh=True, conflicts="abort", slices="auto",
-                                                 request_timeout=3600)
+            chunk = paths[start : start + 1000]
+            answer = self.client.delete_by_query(
+                index=self.index,
+                body={"query": {"terms": {"source_path": chunk}}},
+                refresh=True,
+                conflicts="abort",
+                slices="auto",
+                request_timeout=3600,
+            )
             if answer.get("failures"):
                 raise IndexingFailed(f"deleting changed sources failed: {answer['failures'][:5]}")
         self.base_count = self._count()
@@ -264,13 +294,18 @@ class OpenSearchBuild:
         added, failures = self.feeder.finish()
         self.finished = True
         if failures:
-            raise IndexingFailed(f"{len(failures)} paragraph(s) were refused by OpenSearch; the build was not "
-                                 f"published and the live index is unchanged:\n{_describe(failures)}", failures)
+            raise IndexingFailed(
+                f"{len(failures)} paragraph(s) were refused by OpenSearch; the build was not "
+                f"published and the live index is unchanged:\n{_describe(failures)}",
+                failures,
+            )
         self.client.indices.refresh(index=self.index)
         count = self._count()
         if count != self.base_count + added:
-            raise IndexingFailed(f"the new index holds {count} paragraphs instead of "
-                                 f"{self.base_count + added}; the build was not published")
+            raise IndexingFailed(
+                f"the new index holds {count} paragraphs instead of "
+                f"{self.base_count + added}; the build was not published"
+            )
         aliases = {facet.name: self._merge_names(facet) for facet in FACETS if facet.merge_names}
         stored = {}
         for file_name, data in files.items():
@@ -279,9 +314,19 @@ class OpenSearchBuild:
         aliases_blob = json.dumps(aliases, ensure_ascii=False).encode("utf-8")
         state.put_blob(self.client, self.alias, self.index, ALIASES, aliases_blob, refresh=False)
         stored[ALIASES] = {"bytes": len(aliases_blob), "sha256": state.digest(aliases_blob)}
-        state.put_json(self.client, self.alias, self.index, state.RECORD, {
-            "format": FORMAT_VERSION, "facets": FACETS.names(), "paragraphs": count, "files": stored,
-            "finished": time.strftime("%Y-%m-%d %H:%M:%S")})
+        state.put_json(
+            self.client,
+            self.alias,
+            self.index,
+            state.RECORD,
+            {
+                "format": FORMAT_VERSION,
+                "facets": FACETS.names(),
+                "paragraphs": count,
+                "files": stored,
+                "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+            },
+        )
         return count
 
     def _merge_names(self, facet) -> dict[str, str]:
@@ -291,16 +336,32 @@ class OpenSearchBuild:
         aliases = {name: label for name, label in shown.items() if name != label}
         touched = sorted(set(aliases) | set(self.previous_aliases.get(facet.name, {})))
         for start in range(0, len(touched), UPDATE_CHUNK):
-            chunk = touched[start:start + UPDATE_CHUNK]
+            chunk = touched[start : start + UPDATE_CHUNK]
             names = {n: aliases[n] for n in chunk if n in aliases}
             keys = {value: sort_key(value) for value in {*chunk, *names.values()}}
             answer = self.client.update_by_query(
-                index=self.index, body={"query": {"terms": {facet.name: chunk}},
-                                        "script": {"lang": "painless", "source": SHOWN_SCRIPT, "params": {
-                                            "raw": facet.name, "shown": counted_field(facet),
-                                            "key": key_field(facet), "m": names, "k": keys,
-                                            "sep": KEY_SEPARATOR}}},
-                refresh=True, conflicts="abort", wait_for_completion=True, slices="auto", request_timeout=3600)
+                index=self.index,
+                body={
+                    "query": {"terms": {facet.name: chunk}},
+                    "script": {
+                        "lang": "painless",
+                        "source": SHOWN_SCRIPT,
+                        "params": {
+                            "raw": facet.name,
+                            "shown": counted_field(facet),
+                            "key": key_field(facet),
+                            "m": names,
+                            "k": keys,
+                            "sep": KEY_SEPARATOR,
+                        },
+                    },
+                },
+                refresh=True,
+                conflicts="abort",
+                wait_for_completion=True,
+                slices="auto",
+                request_timeout=3600,
+            )
             if answer.get("failures"):
                 raise IndexingFailed(f"merging the names of {facet.name} failed: {answer['failures'][:5]}")
         return aliases
@@ -330,8 +391,10 @@ def all_counts(client, index: str, field: str, query: dict, page: int = 10_000) 
         composite = {"size": page, "sources": [{"v": {"terms": {"field": field}}}]}
         if after:
             composite["after"] = after
-        answer = client.search(index=index, body={"query": query, "size": 0, "track_total_hits": False,
-                                                  "aggs": {"c": {"composite": composite}}})
+        answer = client.search(
+            index=index,
+            body={"query": query, "size": 0, "track_total_hits": False, "aggs": {"c": {"composite": composite}}},
+        )
         agg = answer["aggregations"]["c"]
         found.extend((b["key"]["v"], b["doc_count"]) for b in agg["buckets"])
         after = agg.get("after_key")

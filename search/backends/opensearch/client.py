@@ -1,4 +1,5 @@
 """Connecting to the cluster, and its errors as the engine's errors."""
+
 from __future__ import annotations
 
 import functools
@@ -53,6 +54,7 @@ def reason(error: os_errors.TransportError) -> str:
 def cluster_errors(method):
     """The cluster's errors, raised by a method of an object with a ``url``, as the engine's: one
     line for the user instead of a traceback."""
+
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
@@ -61,4 +63,5 @@ def cluster_errors(method):
             raise ClusterRefused(f"the OpenSearch cluster at {self.url} refused a request: {reason(error)}") from error
         except (os_errors.TransportError, os_errors.ImproperlyConfigured) as error:
             raise unavailable(self.url, error) from error
+
     return wrapper

@@ -31,6 +31,7 @@ correction proposes real words from them and checks that a word is in none.
 ``fragment`` marks headings and one-line fragments (``search.text.is_fragment``),
 which rank after the paragraphs of their coverage, as on Whoosh.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,7 @@ from search.text import is_fragment
 
 WORD_PATTERN = r"\w+(?:\.?\w+)*"
 # A whole token (as WORD_PATTERN cuts them) that is a stop word or one character long.
-STOP_PATTERN = (r"(?<!\w)(?<!\w\.)(?:" + "|".join(sorted(STOP_WORDS, key=lambda w: (-len(w), w)))
-                + r"|\w)(?!\w)(?!\.\w)")
+STOP_PATTERN = r"(?<!\w)(?<!\w\.)(?:" + "|".join(sorted(STOP_WORDS, key=lambda w: (-len(w), w))) + r"|\w)(?!\w)(?!\.\w)"
 JAVA_FLAGS = "CASE_INSENSITIVE|UNICODE_CASE|UNICODE_CHARACTER_CLASS"
 TITLE_BOOST = 1.5  # the title's field boost in the Whoosh schema
 KEY_SEPARATOR = "\x1f"
@@ -75,8 +75,7 @@ def analysis() -> dict:
     spelling = [f"{british} => {american}" for british, american in sorted(variants().items())]
     return {
         "char_filter": {
-            "ds_stops": {"type": "pattern_replace", "pattern": STOP_PATTERN, "replacement": "",
-                         "flags": JAVA_FLAGS},
+            "ds_stops": {"type": "pattern_replace", "pattern": STOP_PATTERN, "replacement": "", "flags": JAVA_FLAGS},
         },
         "tokenizer": {
             "ds_words": {"type": "pattern", "pattern": WORD_PATTERN, "group": 0, "flags": "UNICODE_CHARACTER_CLASS"},
@@ -85,10 +84,18 @@ def analysis() -> dict:
             "ds_spelling": {"type": "synonym", "synonyms": spelling, "lenient": True},
         },
         "analyzer": {
-            "ds_text": {"type": "custom", "char_filter": ["ds_stops"], "tokenizer": "ds_words",
-                        "filter": ["lowercase", "asciifolding", "ds_spelling", "porter_stem"]},
-            "ds_words": {"type": "custom", "char_filter": ["ds_stops"], "tokenizer": "ds_words",
-                         "filter": ["lowercase", "asciifolding", "ds_spelling"]},
+            "ds_text": {
+                "type": "custom",
+                "char_filter": ["ds_stops"],
+                "tokenizer": "ds_words",
+                "filter": ["lowercase", "asciifolding", "ds_spelling", "porter_stem"],
+            },
+            "ds_words": {
+                "type": "custom",
+                "char_filter": ["ds_stops"],
+                "tokenizer": "ds_words",
+                "filter": ["lowercase", "asciifolding", "ds_spelling"],
+            },
         },
     }
 
@@ -104,10 +111,13 @@ def mappings() -> dict:
         "article_id": _KEYWORD,
         "source_path": _KEYWORD,
         "n": {"type": "integer"},
-        "text": {"type": "text", "analyzer": "ds_text", "index_options": "offsets",
-                 "fields": {"words": {"type": "text", "analyzer": "ds_words"}}},
-        "title": {"type": "text", "analyzer": "ds_text",
-                  "fields": {"words": {"type": "text", "analyzer": "ds_words"}}},
+        "text": {
+            "type": "text",
+            "analyzer": "ds_text",
+            "index_options": "offsets",
+            "fields": {"words": {"type": "text", "analyzer": "ds_words"}},
+        },
+        "title": {"type": "text", "analyzer": "ds_text", "fields": {"words": {"type": "text", "analyzer": "ds_words"}}},
         "fragment": {"type": "boolean"},
         "date": {"type": "date", "format": "strict_date_optional_time||epoch_millis"},
         "dateline": _STORED,
@@ -125,8 +135,12 @@ def mappings() -> dict:
 def index_body(shards: int, replicas: int) -> dict:
     return {
         "settings": {
-            "index": {"number_of_shards": shards, "number_of_replicas": replicas,
-                      "refresh_interval": "-1", "max_result_window": MAX_RESULT_WINDOW},
+            "index": {
+                "number_of_shards": shards,
+                "number_of_replicas": replicas,
+                "refresh_interval": "-1",
+                "max_result_window": MAX_RESULT_WINDOW,
+            },
             "analysis": analysis(),
         },
         "mappings": mappings(),

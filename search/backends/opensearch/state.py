@@ -19,6 +19,7 @@ One small index, ``<name>-state``, holds:
   another machine that died) too. Taking over deletes it with optimistic
   concurrency control, so of two reindexes taking it over at once, one wins.
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,8 +40,15 @@ STALE_SECONDS = 120.0
 HEARTBEAT_SECONDS = 15.0
 RECORD = "record"  # a build's record: written last
 FILE = "file:"  # kind prefix of the index stage's state files
-STATE_MAPPINGS = {"dynamic": False, "properties": {"kind": {"type": "keyword"}, "build": {"type": "keyword"},
-                                                   "part": {"type": "integer"}, "parts": {"type": "integer"}}}
+STATE_MAPPINGS = {
+    "dynamic": False,
+    "properties": {
+        "kind": {"type": "keyword"},
+        "build": {"type": "keyword"},
+        "part": {"type": "integer"},
+        "parts": {"type": "integer"},
+    },
+}
 
 
 def state_index(name: str) -> str:
@@ -51,9 +59,13 @@ def ensure_state_index(client, name: str) -> str:
     index = state_index(name)
     if not client.indices.exists(index=index):
         try:
-            client.indices.create(index=index, body={"settings": {"index": {"number_of_shards": 1,
-                                                                              "auto_expand_replicas": "0-1"}},
-                                                     "mappings": STATE_MAPPINGS})
+            client.indices.create(
+                index=index,
+                body={
+                    "settings": {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}},
+                    "mappings": STATE_MAPPINGS,
+                },
+            )
         except os_errors.RequestError as error:
             if "resource_already_exists" not in str(error):
                 raise
@@ -67,10 +79,13 @@ def digest(data: bytes) -> str:
 def put_blob(client, name: str, build: str, kind: str, data: bytes, refresh: bool = True) -> None:
     index = ensure_state_index(client, name)
     text = base64.b64encode(data).decode("ascii")
-    parts = [text[i:i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)] or [""]
+    parts = [text[i : i + CHUNK_CHARS] for i in range(0, len(text), CHUNK_CHARS)] or [""]
     for number, part in enumerate(parts):
-        client.index(index=index, id=f"{build}/{kind}/{number}",
-                     body={"kind": kind, "build": build, "part": number, "parts": len(parts), "data": part})
+        client.index(
+            index=index,
+            id=f"{build}/{kind}/{number}",
+            body={"kind": kind, "build": build, "part": number, "parts": len(parts), "data": part},
+        )
     if refresh:
         client.indices.refresh(index=index)
 
@@ -106,22 +121,28 @@ def get_json(client, name: str, build: str, kind: str, default=None):
 
 def delete_build_state(client, name: str, build: str) -> None:
     try:
-        client.delete_by_query(index=state_index(name), body={"query": {"term": {"build": build}}},
-                               refresh=True, conflicts="proceed")
+        client.delete_by_query(
+            index=state_index(name), body={"query": {"term": {"build": build}}}, refresh=True, conflicts="proceed"
+        )
     except os_errors.NotFoundError:
         pass
 
 
 def _holder() -> dict:
-    return {"host": socket.gethostname(), "pid": os.getpid(), "start": start_time(os.getpid()),
-            "since": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "start": start_time(os.getpid()),
+        "since": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
 
 
 class BuildLock:
     """The cluster-wide reindex lock of one ``name``; ``acquire`` raises ReindexBusy."""
 
-    def __init__(self, client, name: str, stale_seconds: float = STALE_SECONDS,
-                 heartbeat_seconds: float = HEARTBEAT_SECONDS):
+    def __init__(
+        self, client, name: str, stale_seconds: float = STALE_SECONDS, heartbeat_seconds: float = HEARTBEAT_SECONDS
+    ):
         self.client = client
         self.name = name
         self.index = state_index(name)
@@ -157,12 +178,16 @@ class BuildLock:
         try:
             held = self.client.get(index=self.index, id="lock")["_source"]
             age = time.time() - float(held.get("heartbeat", 0))
-            holder = f" (pid {held.get('pid', '?')} on {held.get('host', '?')} since {held.get('since', '?')}, " \
-                     f"alive {age:.0f} s ago)"
+            holder = (
+                f" (pid {held.get('pid', '?')} on {held.get('host', '?')} since {held.get('since', '?')}, "
+                f"alive {age:.0f} s ago)"
+            )
         except os_errors.NotFoundError:
             holder = ""
-        return (f"another reindex of the OpenSearch index {self.name!r} is running{holder}; wait for it to "
-                f"finish and try again (a lock not refreshed for {self.stale_seconds:.0f} s is taken over)")
+        return (
+            f"another reindex of the OpenSearch index {self.name!r} is running{holder}; wait for it to "
+            f"finish and try again (a lock not refreshed for {self.stale_seconds:.0f} s is taken over)"
+        )
 
     def _dead(self, held: dict) -> bool:
         """Whether the lock's holder is gone: a process of this machine that no longer runs,
@@ -170,8 +195,7 @@ class BuildLock:
         if time.time() - float(held.get("heartbeat", 0)) >= self.stale_seconds:
             return True
         pid = held.get("pid")
-        return held.get("host") == socket.gethostname() and isinstance(pid, int) \
-            and not running(pid, held.get("start"))
+        return held.get("host") == socket.gethostname() and isinstance(pid, int) and not running(pid, held.get("start"))
 
     def _take_over_dead(self) -> bool:
         """Delete the lock if its holder is gone; True when it is gone."""
@@ -182,8 +206,13 @@ class BuildLock:
         if not self._dead(held["_source"]):
             return False
         try:
-            self.client.delete(index=self.index, id="lock", if_seq_no=held["_seq_no"],
-                               if_primary_term=held["_primary_term"], refresh=True)
+            self.client.delete(
+                index=self.index,
+                id="lock",
+                if_seq_no=held["_seq_no"],
+                if_primary_term=held["_primary_term"],
+                refresh=True,
+            )
         except (os_errors.ConflictError, os_errors.NotFoundError):
             pass  # someone else took it over first: try to create it again
         return True
@@ -194,8 +223,13 @@ class BuildLock:
                 if self._version is None:
                     return
                 try:
-                    response = self.client.index(index=self.index, id="lock", body=self._body(),
-                                                 if_seq_no=self._version[0], if_primary_term=self._version[1])
+                    response = self.client.index(
+                        index=self.index,
+                        id="lock",
+                        body=self._body(),
+                        if_seq_no=self._version[0],
+                        if_primary_term=self._version[1],
+                    )
                     self._version = (response["_seq_no"], response["_primary_term"])
                 except Exception:  # lost it (taken over) or the cluster is away: publishing will notice
                     return
@@ -217,7 +251,8 @@ class BuildLock:
         if version is None:
             return
         try:
-            self.client.delete(index=self.index, id="lock", if_seq_no=version[0], if_primary_term=version[1],
-                               refresh=True)
+            self.client.delete(
+                index=self.index, id="lock", if_seq_no=version[0], if_primary_term=version[1], refresh=True
+            )
         except (os_errors.ConflictError, os_errors.NotFoundError):
             pass

@@ -19,6 +19,7 @@ that is not a heading or fragment; the required parts (field filters, NOT) as
 filters; neighbouring words within 2 positions as a rescore (``proximity``).
 A query part that cannot be translated raises ``Unsupported``, naming it.
 """
+
 from __future__ import annotations
 
 import re
@@ -100,8 +101,12 @@ class _FillerStems:
 def _schema(facets: tuple[str, ...]) -> Schema:
     words = surface_analyzer()
     return Schema(
-        doc_id=ID(), article_id=ID(), source_path=ID(), n=NUMERIC(int),
-        text=TEXT(analyzer=words, phrase=True), title=TEXT(analyzer=words, field_boost=TITLE_BOOST),
+        doc_id=ID(),
+        article_id=ID(),
+        source_path=ID(),
+        n=NUMERIC(int),
+        text=TEXT(analyzer=words, phrase=True),
+        title=TEXT(analyzer=words, field_boost=TITLE_BOOST),
         date=DATETIME(),
         **{name: KEYWORD(commas=True, lowercase=False, scorable=False) for name in facets},
     )
@@ -148,21 +153,38 @@ class Translator:
         for clause in plan.clauses:
             text, title = self(clause), self(on_field(clause, TITLE))
             clauses += [
-                {"dis_max": {"queries": [{"constant_score": {"filter": text, "boost": TIER}},
-                                         {"constant_score": {"filter": title, "boost": TIER * TITLE_COVERAGE}}]}},
+                {
+                    "dis_max": {
+                        "queries": [
+                            {"constant_score": {"filter": text, "boost": TIER}},
+                            {"constant_score": {"filter": title, "boost": TIER * TITLE_COVERAGE}},
+                        ]
+                    }
+                },
                 text,
                 {"bool": {"should": [title], "boost": TITLE_WEIGHT}},
             ]
-        query = {"bool": {
-            "must": [{"bool": {"should": clauses, "minimum_should_match": 1}}],
-            "should": [{"constant_score": {"filter": {"bool": {"must_not": [{"term": {"fragment": True}}]}},
-                                           "boost": FRAGMENT}}],
-        }}
+        query = {
+            "bool": {
+                "must": [{"bool": {"should": clauses, "minimum_should_match": 1}}],
+                "should": [
+                    {
+                        "constant_score": {
+                            "filter": {"bool": {"must_not": [{"term": {"fragment": True}}]}},
+                            "boost": FRAGMENT,
+                        }
+                    }
+                ],
+            }
+        }
         if plan.required:
             query["bool"]["filter"] = [self(part) for part in plan.required]
         pairs = _pairs(plan.clauses) if proximity else []
-        rescore = {"bool": {"should": [{"match_phrase": {"text": {"query": f"{a} {b}", "slop": SLOP}}}
-                                       for a, b in pairs]}} if pairs else None
+        rescore = (
+            {"bool": {"should": [{"match_phrase": {"text": {"query": f"{a} {b}", "slop": SLOP}}} for a, b in pairs]}}
+            if pairs
+            else None
+        )
         return query, rescore
 
     def __call__(self, q: wq.Query) -> dict:
@@ -183,8 +205,12 @@ class Translator:
         if isinstance(q, wq.And):
             return {"bool": {"must": [self(c) for c in q.subqueries]}}
         if isinstance(q, wq.Or):
-            return {"bool": {"should": [self(c) for c in q.subqueries],
-                             "minimum_should_match": getattr(q, "minmatch", 0) or 1}}
+            return {
+                "bool": {
+                    "should": [self(c) for c in q.subqueries],
+                    "minimum_should_match": getattr(q, "minmatch", 0) or 1,
+                }
+            }
         if isinstance(q, wq.DisjunctionMax):
             return {"dis_max": {"queries": [self(c) for c in q.subqueries], "tie_breaker": q.tiebreak}}
         if isinstance(q, wq.Not):
@@ -204,8 +230,9 @@ class Translator:
             return {"range": {"date": _date_range(q)}}
         if isinstance(q, wq.TermRange):
             return self._term_range(q)
-        raise Unsupported(f"the OpenSearch backend cannot run the query part {q!r} "
-                          f"({type(q).__name__} queries are not translated)")
+        raise Unsupported(
+            f"the OpenSearch backend cannot run the query part {q!r} ({type(q).__name__} queries are not translated)"
+        )
 
     @staticmethod
     def _field(field: str) -> str:
@@ -245,9 +272,15 @@ class Translator:
             # analyze_wildcard: the pattern's word is stemmed and folded as the index's words
             # were (Whoosh also runs its analyzer over the pattern's text)
             escaped = _QUERY_STRING_SPECIAL.sub(r"\\\1", text)
-            return {"query_string": {"query": escaped, "fields": [field], "analyze_wildcard": True,
-                                     "default_operator": "AND",
-                                     "boost": TITLE_BOOST if field == "title" else 1.0}}
+            return {
+                "query_string": {
+                    "query": escaped,
+                    "fields": [field],
+                    "analyze_wildcard": True,
+                    "default_operator": "AND",
+                    "boost": TITLE_BOOST if field == "title" else 1.0,
+                }
+            }
         return {"wildcard": {self._field(field): {"value": text}}}
 
     def _term_range(self, q: wq.TermRange) -> dict:
@@ -286,6 +319,9 @@ def _pairs(clauses: list[wq.Query]) -> list[tuple[str, str]]:
             words.append([str(w) for w in clause.words])
         else:
             words.append([None])
-    pairs = [(left[-1], right[0]) for left, right in zip(words, words[1:], strict=False)
-             if left[-1] is not None and right[0] is not None and left[-1] != right[0]]
+    pairs = [
+        (left[-1], right[0])
+        for left, right in zip(words, words[1:], strict=False)
+        if left[-1] is not None and right[0] is not None and left[-1] != right[0]
+    ]
     return list(dict.fromkeys(pairs))

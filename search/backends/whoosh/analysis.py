@@ -6,6 +6,7 @@ are ``defence`` and ``defense`` (``search.spelling``), in the index and in the
 queries alike: the same analyzer reads both. Every filter looks at one word
 alone, which ``textfield.TextField`` relies on to analyse each distinct word once.
 """
+
 from __future__ import annotations
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter

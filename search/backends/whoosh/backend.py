@@ -13,6 +13,7 @@ build is then reported as IndexDamaged on every request (the site answers
 place that breaks no request is only found by ``diplosearch check`` or the
 next start.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,26 +30,26 @@ from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from search.backend import CheckReport, LiveState
+from search.backends.grouping import page_order
 from search.backends.whoosh import checksums
 from search.backends.whoosh.build import WhooshBuild
 from search.backends.whoosh.facetcache import FacetCache
-from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore, damaged_error
-from search.errors import DiploSearchError, IndexDamaged, QueryError
 from search.backends.whoosh.fastmatch import FastMatcher, PostingsCache
 from search.backends.whoosh.highlight import Snippeter
-from search.backends.grouping import page_order
 from search.backends.whoosh.ranking import RANKING, Ranker
+from search.backends.whoosh.savedpostings import load_build
+from search.backends.whoosh.schema import from_stored
+from search.backends.whoosh.store import FACET_ARRAYS, FORMAT_VERSION, POSTINGS, STATE, IndexStore, damaged_error
 from search.backends.whoosh.typos import Corrections, Corrector
-from search.query.typos import tolerance
-from search.models import Facet, FacetValue, FilterNote, Paragraph, SearchRequest, SearchResult, Hit
+from search.errors import DiploSearchError, IndexDamaged, QueryError
+from search.facets import FACETS, FacetSpec
+from search.index.build import ALTERNATES, MANIFEST
+from search.models import Facet, FacetValue, FilterNote, Hit, Paragraph, SearchRequest, SearchResult
 from search.query.filters import resolve as resolve_filter
 from search.query.names import prefix_matches
 from search.query.parse import QueryParser, QueryPlan, field_values, normalise
-from search.backends.whoosh.savedpostings import load_build
-from search.backends.whoosh.schema import from_stored
-from search.facets import FACETS, FacetSpec
-from search.index.build import ALTERNATES, MANIFEST
 from search.query.timeline import NO_DATE, date_facet, day_number, timeline
+from search.query.typos import tolerance
 from search.text import fold
 
 MAX_RESULT_WINDOW = 10_000  # deepest result reachable by paging, as in Elasticsearch
@@ -57,6 +58,7 @@ REVERIFY_SECONDS = 60  # an intact verdict is trusted this long before an error 
 
 def _guarded(method):
     """Report an unexpected error from a damaged live build as IndexDamaged (with the fix)."""
+
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
@@ -66,6 +68,7 @@ def _guarded(method):
         except Exception as error:
             self._raise_if_damaged(error)
             raise
+
     return wrapper
 
 
@@ -153,10 +156,14 @@ class WhooshBackend:
             raise IndexDamaged(
                 f"the index at {self.store.root} is damaged: its list of sources ({STATE}/{MANIFEST}) "
                 f"is {next(d.problem for d in damaged if d.path == f'{STATE}/{MANIFEST}')}; rebuild it "
-                f"from every source: `diplosearch reindex --replace SOURCE... --index {self.store.root}`")
+                f"from every source: `diplosearch reindex --replace SOURCE... --index {self.store.root}`"
+            )
         folder = build / STATE
-        files = ({path.name: path.read_bytes() for path in folder.iterdir() if f"{STATE}/{path.name}" not in bad}
-                 if folder.is_dir() else {})
+        files = (
+            {path.name: path.read_bytes() for path in folder.iterdir() if f"{STATE}/{path.name}" not in bad}
+            if folder.is_dir()
+            else {}
+        )
         return LiveState(files, reusable=current and not damaged, damaged=[str(d) for d in damaged])
 
     def check_ready(self) -> None:
@@ -222,8 +229,16 @@ class WhooshBackend:
             ix = whoosh_index.open_dir(str(build))
             cache = FacetCache.load(build / FACET_ARRAYS)
             matcher = FastMatcher(cache, PostingsCache(saved=load_build(build / POSTINGS)))
-            snap = Snapshot(build.name, ix, cache, QueryParser(ix.schema, RANKING.title_weight),
-                            Snippeter(ix.schema), _load_alternates(build), matcher, Ranker(matcher))
+            snap = Snapshot(
+                build.name,
+                ix,
+                cache,
+                QueryParser(ix.schema, RANKING.title_weight),
+                Snippeter(ix.schema),
+                _load_alternates(build),
+                matcher,
+                Ranker(matcher),
+            )
         except Exception as error:
             self._raise_if_damaged(error)
             raise
@@ -247,13 +262,15 @@ class WhooshBackend:
     def search(self, request: SearchRequest) -> SearchResult:
         start = (request.page - 1) * request.per_page
         if start + request.per_page > MAX_RESULT_WINDOW:
-            raise QueryError(f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; "
-                             "narrow the search or export it")
+            raise QueryError(
+                f"results beyond the first {MAX_RESULT_WINDOW} cannot be paged to; narrow the search or export it"
+            )
         snap = self.snapshot()
         searcher = self.searcher(snap)
         cache = snap.facets
         run, corrected, suggestion, suggestion_total = self._searched(
-            snap, searcher, request, start, start + request.per_page)
+            snap, searcher, request, start, start + request.per_page
+        )
         docs, keep, date_keep = run.docs, run.keep, run.date_keep
         resolved: dict[str, list[str]] = {}
         for note in run.notes:  # the values the filters were read as; a value matching none stays shown
@@ -277,10 +294,18 @@ class WhooshBackend:
                 count, first = more[docnum]
                 hit.more, hit.more_first = count, int(searcher.stored_fields(first)["n"])
             hits.append(hit)
-        return SearchResult(request=request, total=run.total, hits=hits, facets=facets,
-                            suggestion=suggestion, suggestion_total=suggestion_total,
-                            timeline=buckets, timeline_unit=unit, corrected_query=corrected,
-                            filter_notes=[note for note in run.notes if not note.exact])
+        return SearchResult(
+            request=request,
+            total=run.total,
+            hits=hits,
+            facets=facets,
+            suggestion=suggestion,
+            suggestion_total=suggestion_total,
+            timeline=buckets,
+            timeline_unit=unit,
+            corrected_query=corrected,
+            filter_notes=[note for note in run.notes if not note.exact],
+        )
 
     @_guarded
     def export(self, request: SearchRequest, cap: int) -> tuple[int, list[Paragraph]]:
@@ -291,8 +316,9 @@ class WhooshBackend:
         run = self._searched(snap, searcher, replace(request, group=False), 0, cap)[0]
         return run.total, [self._stored(snap, searcher, d) for d, _ in run.ranked]
 
-    def _searched(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int
-                  ) -> tuple["Run", str, str, int]:
+    def _searched(
+        self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int
+    ) -> tuple[Run, str, str, int]:
         """The run of the query, or of its correction when a word of it is in no paragraph
         (and ``request.correct``): (run, the corrected query searched or "", a suggestion
         not searched or "", the suggestion's total)."""
@@ -317,7 +343,7 @@ class WhooshBackend:
                 paragraph.tags[spec.key] = list(dict.fromkeys(table.shown(v) for v in paragraph.tags[spec.key]))
         return paragraph
 
-    def _run(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int) -> "Run":
+    def _run(self, snap: Snapshot, searcher, request: SearchRequest, start: int, end: int) -> Run:
         """Match the query once: every matching document (for the facets), which of
         them each filter keeps, and the ranked documents ``start`` to ``end``."""
         cache = snap.facets
@@ -392,12 +418,15 @@ class WhooshBackend:
     def alternates(self, article_id: str) -> list[dict]:
         """Other copies of an article (syndicated or saved twice) that were not indexed:
         each with id, title, date, source and url."""
-        return [{k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
-                for copy in self.snapshot().alternates.get(article_id, [])]
+        return [
+            {k: copy.get(k, "") for k in ("id", "title", "date", "source", "url")}
+            for copy in self.snapshot().alternates.get(article_id, [])
+        ]
 
     @_guarded
-    def facet_values(self, field: str, prefix: str = "", limit: int = 20,
-                     request: SearchRequest | None = None) -> list[FacetValue]:
+    def facet_values(
+        self, field: str, prefix: str = "", limit: int = 20, request: SearchRequest | None = None
+    ) -> list[FacetValue]:
         """Values of one facet whose words start with ``prefix`` (case and accents
         ignored), most frequent first. With a ``request``, counts are within that
         search as in its sidebar (the facet's own selection does not narrow them);
@@ -417,9 +446,11 @@ class WhooshBackend:
             selected = {table.shown(v) for v in request.filters.get(field, [])}
             selected |= {v for note in run.notes if note.facet == field for v in note.matched}
         labels = spec.value_labels()
-        matches = [FacetValue(value, labels.get(value, value), int(counts[i]), value in selected)
-                   for i, value in enumerate(table.values)
-                   if counts[i] and prefix_matches(prefix, value, labels.get(value, ""))]
+        matches = [
+            FacetValue(value, labels.get(value, value), int(counts[i]), value in selected)
+            for i, value in enumerate(table.values)
+            if counts[i] and prefix_matches(prefix, value, labels.get(value, ""))
+        ]
         matches.sort(key=lambda v: (-v.count, v.label.casefold()))
         return matches[:limit]
 
@@ -493,7 +524,11 @@ def _facet(spec: FacetSpec, cache: FacetCache, docs: np.ndarray, selected: list[
     for value_id in table.ids_of(selected):
         if value_id not in shown:
             shown.append(value_id)
-    values = [FacetValue(table.values[i], labels.get(table.values[i], table.values[i]), int(counts[i]),
-                         table.values[i] in chosen) for i in shown]
+    values = [
+        FacetValue(
+            table.values[i], labels.get(table.values[i], table.values[i]), int(counts[i]), table.values[i] in chosen
+        )
+        for i in shown
+    ]
     values += [FacetValue(v, labels.get(v, v), 0, True) for v in selected if v not in table.index]
     return Facet(spec.name, spec.label, values, truncated=len(order) > size)

@@ -11,6 +11,7 @@ The live build's files are verified against their checksums before an
 incremental build links them (``known`` carries the digests when the
 caller has just verified them): a damaged file is never carried forward.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,9 @@ WHOOSH_FILES = ("_MAIN_", "MAIN_")  # Whoosh's own files in a build; the rest is
 class WhooshBuild:
     """``add`` articles, then ``finish`` or ``cancel`` exactly once."""
 
-    def __init__(self, store: IndexStore, incremental: bool, procs: int, tag: bool,
-                 known: checksums.Known | None = None):
+    def __init__(
+        self, store: IndexStore, incremental: bool, procs: int, tag: bool, known: checksums.Known | None = None
+    ):
         self.store = store
         self.live = store.current() if incremental else None
         self.known: checksums.Known = known if known is not None else {}

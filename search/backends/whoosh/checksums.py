@@ -16,6 +16,7 @@ A file hard-linked from a verified build is the same file: ``Known`` carries
 the digests computed while verifying, keyed by device and inode, so the
 next build's list does not read those files again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -99,8 +100,7 @@ def verify(build: Path, quick: bool = False, known: Known | None = None) -> Verd
     files = read(build)
     if files is None:
         problem = "missing" if not (build / CHECKSUMS).exists() else "unreadable"
-        return Verdict(damaged=[Damage(CHECKSUMS, f"{problem}: the build's files cannot be verified")],
-                       full=not quick)
+        return Verdict(damaged=[Damage(CHECKSUMS, f"{problem}: the build's files cannot be verified")], full=not quick)
     verdict = Verdict(files=len(files), bytes=sum(size for size, _ in files.values()), full=not quick)
     root = build.resolve()
     for name, (size, expected) in files.items():
@@ -135,4 +135,3 @@ def summary(damaged: list[Damage], limit: int = 3) -> str:
     shown = "; ".join(str(d) for d in damaged[:limit])
     more = len(damaged) - limit
     return f"{shown} and {more} more file(s)" if more > 0 else shown
-

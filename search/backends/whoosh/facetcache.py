@@ -8,19 +8,20 @@ plus each document's date as a day number. A searcher loads these arrays
 in milliseconds, and a query's counts are one gather and one ``bincount``
 over the documents it matched.
 """
+
 from __future__ import annotations
 
 import io
 import json
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from search.query.names import canonical_names
 from search.facets import FACETS
+from search.query.names import canonical_names
 from search.query.timeline import NO_DATE
 
 TICKS_PER_DAY = 86_400_000_000  # Whoosh's DATETIME: microseconds since 0001-01-01
@@ -72,7 +73,7 @@ class FieldTable:
         return rank
 
     def docs_of(self, value_id: int) -> np.ndarray:
-        return self.value_docs[self.value_offsets[value_id]:self.value_offsets[value_id + 1]]
+        return self.value_docs[self.value_offsets[value_id] : self.value_offsets[value_id + 1]]
 
     def counts(self, docs: np.ndarray) -> np.ndarray:
         """How many of ``docs`` (sorted, distinct) carry each value.
@@ -98,9 +99,16 @@ class FieldTable:
 class FacetCache:
     """Facet tables, live-document mask and dates for one build."""
 
-    def __init__(self, ndocs: int, live: np.ndarray, days: np.ndarray, tables: dict[str, FieldTable],
-                 lengths: dict[str, np.ndarray], articles: np.ndarray | None = None,
-                 fragments: np.ndarray | None = None):
+    def __init__(
+        self,
+        ndocs: int,
+        live: np.ndarray,
+        days: np.ndarray,
+        tables: dict[str, FieldTable],
+        lengths: dict[str, np.ndarray],
+        articles: np.ndarray | None = None,
+        fragments: np.ndarray | None = None,
+    ):
         self.ndocs = ndocs
         self.live = live
         self.days = days
@@ -112,7 +120,7 @@ class FacetCache:
         self.fragments = fragments if fragments is not None else np.zeros(ndocs, dtype=bool)
 
     @classmethod
-    def from_reader(cls, reader) -> "FacetCache":
+    def from_reader(cls, reader) -> FacetCache:
         ndocs = reader.doc_count_all()
         live = np.ones(ndocs, dtype=bool)
         if reader.has_deletions():
@@ -121,8 +129,10 @@ class FacetCache:
                     live[docnum] = False
         days = _days(reader, ndocs)
         tables = {facet.name: _table(reader, facet.name, ndocs, live, merge=facet.merge_names) for facet in FACETS}
-        lengths = {field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)],
-                                   dtype=np.float32) for field in SCORED_FIELDS}
+        lengths = {
+            field: np.array([reader.doc_field_length(d, field) or 0 for d in range(ndocs)], dtype=np.float32)
+            for field in SCORED_FIELDS
+        }
         return cls(ndocs, live, days, tables, lengths, _articles(reader, ndocs), _marked(reader, "shape", ndocs))
 
     def save(self, folder: Path) -> None:
@@ -137,22 +147,25 @@ class FacetCache:
             for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs"):
                 _save(folder / f"{name}.{part}.npy", getattr(table, part))
             (folder / f"{name}.values.json").write_text(
-                json.dumps({"values": table.values, "aliases": table.aliases}, ensure_ascii=False),
-                encoding="utf-8")
+                json.dumps({"values": table.values, "aliases": table.aliases}, ensure_ascii=False), encoding="utf-8"
+            )
 
     @classmethod
-    def load(cls, folder: Path) -> "FacetCache":
+    def load(cls, folder: Path) -> FacetCache:
         live = np.load(folder / "live.npy")
         days = np.load(folder / "days.npy")
         tables = {}
         for name in FACETS.names():
-            arrays = {part: np.load(folder / f"{name}.{part}.npy")
-                      for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")}
+            arrays = {
+                part: np.load(folder / f"{name}.{part}.npy")
+                for part in ("doc_offsets", "doc_values", "value_offsets", "value_docs")
+            }
             values = json.loads((folder / f"{name}.values.json").read_text(encoding="utf-8"))
             tables[name] = FieldTable(values=values["values"], aliases=values["aliases"], **arrays)
         lengths = {name: np.load(folder / f"{name}.lengths.npy") for name in SCORED_FIELDS}
-        return cls(len(live), live, days, tables, lengths, np.load(folder / "articles.npy"),
-                   np.load(folder / "fragments.npy"))
+        return cls(
+            len(live), live, days, tables, lengths, np.load(folder / "articles.npy"), np.load(folder / "fragments.npy")
+        )
 
     @cached_property
     def months(self) -> np.ndarray:
@@ -208,8 +221,9 @@ def _days(reader, ndocs: int) -> np.ndarray:
         column = leaf.column_reader("date", translate=False)
         raw = np.fromiter((column[d] for d in range(count)), dtype=np.uint64, count=count)
         dated = raw < np.uint64(MAX_TICKS)
-        days[offset:offset + count][dated] = \
-            (raw[dated] // np.uint64(TICKS_PER_DAY)).astype(np.int64) - YEAR_ONE_TO_EPOCH
+        days[offset : offset + count][dated] = (raw[dated] // np.uint64(TICKS_PER_DAY)).astype(
+            np.int64
+        ) - YEAR_ONE_TO_EPOCH
     return days
 
 

@@ -11,6 +11,7 @@ Whoosh's. Query types this module does not evaluate itself (phrases, ranges,
 anything unusual) are matched by Whoosh and contribute the BM25F scores of
 their words.
 """
+
 from __future__ import annotations
 
 import threading
@@ -37,7 +38,7 @@ class Matches:
         self.scores = scores
 
     @classmethod
-    def empty(cls) -> "Matches":
+    def empty(cls) -> Matches:
         return cls(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
 
@@ -92,8 +93,9 @@ def _read_postings(reader, field: str, text: bytes, saved: dict | None = None) -
         if (field, text) not in leaf:
             continue
         found = _saved(saved, leaf, (field, text))
-        part_ids, part_weights = (found.postings(field, text) if found is not None
-                                  else _blocks(leaf_matcher(leaf, field, text)))
+        part_ids, part_weights = (
+            found.postings(field, text) if found is not None else _blocks(leaf_matcher(leaf, field, text))
+        )
         ids.append(part_ids + offset)
         weights.append(part_weights)
     if not ids:
@@ -199,8 +201,7 @@ class FastMatcher:
             result = _minus(self._eval(q.a, searcher), self._eval(q.b, searcher))
         elif isinstance(q, wq.Not):  # Whoosh scores a negated match 1.0
             everything = self._eval(wq.Every(), searcher)
-            result = _minus(Matches(everything.docs, np.ones(len(everything.docs))),
-                            self._eval(q.query, searcher))
+            result = _minus(Matches(everything.docs, np.ones(len(everything.docs))), self._eval(q.query, searcher))
         elif isinstance(q, wq.Phrase) and q.slop == 1 and len(q.words) > 1:
             result = self._phrase(q, searcher)
         elif isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
@@ -294,17 +295,22 @@ class FastMatcher:
             if field in searcher.schema and field not in self.cache.tables and searcher.schema[field].scorable:
                 words = self._term(field, text, searcher)
                 where = np.searchsorted(words.docs, docs)
-                found = (where < len(words.docs)) & (words.docs[np.minimum(where, len(words.docs) - 1)] == docs) \
-                    if len(words.docs) else np.zeros(len(docs), dtype=bool)
+                found = (
+                    (where < len(words.docs)) & (words.docs[np.minimum(where, len(words.docs) - 1)] == docs)
+                    if len(words.docs)
+                    else np.zeros(len(docs), dtype=bool)
+                )
                 scores[found] += words.scores[where[found]]
         return Matches(docs, scores)
 
 
-def _read_positions(reader, field: str, text: bytes, saved: dict | None = None
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _read_positions(
+    reader, field: str, text: bytes, saved: dict | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every posting's positions of a term, as (documents, offsets, positions)."""
-    if saved and all(_saved(saved, leaf, (field, text)) is not None or (field, text) not in leaf
-                     for leaf, _ in reader.leaf_readers()):
+    if saved and all(
+        _saved(saved, leaf, (field, text)) is not None or (field, text) not in leaf for leaf, _ in reader.leaf_readers()
+    ):
         return _saved_positions(reader, field, text, saved)
     docs: list[int] = []
     lengths: list[int] = []

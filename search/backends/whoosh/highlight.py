@@ -3,6 +3,7 @@
 The text is escaped before anything is marked, so an article that contains
 ``<script>`` shows it as text; only our own ``<mark>`` tags are markup.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -81,8 +82,17 @@ class Snippeter:
                     else:
                         first = startchar
                         countdown += surround
-                tks.append(Token(text=analysed, startchar=startchar, endchar=endchar, matched=True,
-                                 chars=True, removestops=False, mode="query"))
+                tks.append(
+                    Token(
+                        text=analysed,
+                        startchar=startchar,
+                        endchar=endchar,
+                        matched=True,
+                        chars=True,
+                        removestops=False,
+                        mode="query",
+                    )
+                )
             if countdown >= 0:
                 currentlen += tlength
                 countdown -= tlength
@@ -104,8 +114,7 @@ class Snippeter:
         except Exception:  # some query types cannot expand; fall back to their own words
             pairs = q.iter_all_terms(phrases=True)
         return frozenset(
-            text.decode("utf-8") if isinstance(text, bytes) else str(text)
-            for field, text in pairs if field == "text"
+            text.decode("utf-8") if isinstance(text, bytes) else str(text) for field, text in pairs if field == "text"
         )
 
     def snippet(self, text: str, terms: frozenset[str]) -> str:
@@ -120,4 +129,4 @@ class Snippeter:
         if len(text) <= SNIPPET_CHARS:
             return escape(text, quote=False)
         cut = text.rfind(" ", 0, SNIPPET_CHARS)
-        return escape(text[:cut if cut > 0 else SNIPPET_CHARS], quote=False) + " …"
+        return escape(text[: cut if cut > 0 else SNIPPET_CHARS], quote=False) + " …"

@@ -23,6 +23,7 @@ matched in the paragraph's text and in its article's title:
 Results are grouped by article (``search.backends.grouping``, shared by the
 backends): a page shows at most ``per_article`` paragraphs of one article.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search.backends.whoosh.facetcache import DENSE_FRACTION
-
-from search.backends.whoosh.fastmatch import B, K1, POSITION_BITS, FastMatcher, Matches, _contains, _union
+from search.backends.whoosh.fastmatch import K1, POSITION_BITS, B, FastMatcher, Matches, _contains, _union
 from search.query.parse import TEXT, TITLE, QueryPlan, on_field
 
 # The ranking key packs the rules in order: coverage (in steps of a half), then fragments after

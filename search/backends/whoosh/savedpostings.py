@@ -22,6 +22,7 @@ weight is not its count times the field's boost; ``positions.bin`` (uint16), the
 words one after another; ``words.json``, each word's field and text with its
 first and end posting and position.
 """
+
 from __future__ import annotations
 
 import errno
@@ -45,9 +46,15 @@ FILES = ("docs.npy", "weights.npy", "counts.npy", "positions.bin", "words.json")
 class SavedPostings:
     """One segment's saved words: postings and positions as slices of memory-mapped arrays."""
 
-    def __init__(self, spans: dict[tuple[str, bytes], tuple[int, int, int, int]], docs: np.ndarray,
-                 weights: np.ndarray | None, counts: np.ndarray, positions: np.ndarray,
-                 scales: dict[str, float] | None = None):
+    def __init__(
+        self,
+        spans: dict[tuple[str, bytes], tuple[int, int, int, int]],
+        docs: np.ndarray,
+        weights: np.ndarray | None,
+        counts: np.ndarray,
+        positions: np.ndarray,
+        scales: dict[str, float] | None = None,
+    ):
         self.spans = spans  # (field, text) -> first and end posting, first and end position
         self.docs = docs
         self.weights = weights  # None: each weight is the count times its field's scale
@@ -77,17 +84,22 @@ class SavedPostings:
         return self.docs[first:end], offsets, self.positions_[position:position_end]
 
     @classmethod
-    def load(cls, folder: Path) -> "SavedPostings | None":
+    def load(cls, folder: Path) -> SavedPostings | None:
         if not (folder / "words.json").exists():
             return None
         listing = json.loads((folder / "words.json").read_text(encoding="utf-8"))
-        spans = {(field, text.encode("utf-8", "surrogateescape")): (first, end, position, position_end)
-                 for field, text, first, end, position, position_end in listing["words"]}
+        spans = {
+            (field, text.encode("utf-8", "surrogateescape")): (first, end, position, position_end)
+            for field, text, first, end, position, position_end in listing["words"]
+        }
         if not spans:
             return None
         positions_path = folder / "positions.bin"
-        positions = (np.memmap(positions_path, dtype=POSITION_TYPE, mode="r") if positions_path.stat().st_size
-                     else np.zeros(0, POSITION_TYPE))
+        positions = (
+            np.memmap(positions_path, dtype=POSITION_TYPE, mode="r")
+            if positions_path.stat().st_size
+            else np.zeros(0, POSITION_TYPE)
+        )
         counts = np.load(folder / "counts.npy", mmap_mode="r")
         scales = listing.get("weight_scales")
         weights = None if scales else np.load(folder / "weights.npy", mmap_mode="r")
@@ -107,8 +119,13 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     folder with ``words.json`` is complete.
     """
     min_docs = MIN_DOCS if min_docs is None else min_docs
-    words = [(field, text, info.doc_frequency()) for field in FIELDS if field in leaf.schema
-             for text, info in leaf.iter_field(field) if info.doc_frequency() >= min_docs]
+    words = [
+        (field, text, info.doc_frequency())
+        for field in FIELDS
+        if field in leaf.schema
+        for text, info in leaf.iter_field(field)
+        if info.doc_frequency() >= min_docs
+    ]
     total = sum(df for _, _, df in words)
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -131,11 +148,12 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
                     positions_file.seek(first_position * POSITION_TYPE().itemsize)
                     positions_file.truncate()
                     break
-                docs[at:at + n] = block_docs
-                weights[at:at + n] = block_weights
-                counts[at:at + n] = block_counts
+                docs[at : at + n] = block_docs
+                weights[at : at + n] = block_weights
+                counts[at : at + n] = block_counts
                 weights_are_counts = weights_are_counts and np.array_equal(
-                    block_weights, block_counts.astype(np.float32) * scales[field])
+                    block_weights, block_counts.astype(np.float32) * scales[field]
+                )
                 positions_file.write(np.array(positions, dtype=POSITION_TYPE).tobytes())
                 at += n
                 position_at += len(positions)
@@ -146,8 +164,11 @@ def save_segment(leaf, folder: Path, min_docs: int | None = None) -> int:
     del docs, weights, counts
     if weights_are_counts:
         (partial / "weights.npy").unlink()
-    listing = {"min_docs": min_docs, "words": saved,
-               "weight_scales": {field: float(scale) for field, scale in scales.items()} if weights_are_counts else None}
+    listing = {
+        "min_docs": min_docs,
+        "words": saved,
+        "weight_scales": {field: float(scale) for field, scale in scales.items()} if weights_are_counts else None,
+    }
     (partial / "words.json").write_text(json.dumps(listing, ensure_ascii=False), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)

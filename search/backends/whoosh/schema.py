@@ -1,4 +1,5 @@
 """The Whoosh schema, and conversion between Paragraph and Whoosh documents."""
+
 from __future__ import annotations
 
 import json
@@ -6,11 +7,12 @@ from datetime import datetime
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
+from search.backends.whoosh.analysis import make_analyzer
+from search.backends.whoosh.textfield import TextField
 from search.facets import FACETS
 from search.models import Paragraph
 from search.text import is_fragment
-from search.backends.whoosh.analysis import make_analyzer
-from search.backends.whoosh.textfield import TextField
+
 
 def _facet_field() -> KEYWORD:
     # commas=True splits on commas, so names with spaces stay one term.

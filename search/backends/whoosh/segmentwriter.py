@@ -14,6 +14,7 @@ The postings, lengths and stored fields written are the same as Whoosh's own
 writer writes (``tests/test_index_writer.py`` compares them); the postings
 file can be smaller, as pickle writes a repeated value once.
 """
+
 from __future__ import annotations
 
 import pickle

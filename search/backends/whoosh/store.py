@@ -23,6 +23,7 @@ while the process it names is gone (a worker of an older version that
 outlived its reindex) is stale: the next reindex replaces the lock file and
 goes on.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -80,8 +81,9 @@ class IndexStore:
 
     def has_builds(self) -> bool:
         """True when a build folder exists, live or not (a pointer may have been lost)."""
-        return self.builds.is_dir() and any(path.is_dir() and not path.name.startswith(".")
-                                            for path in self.builds.iterdir())
+        return self.builds.is_dir() and any(
+            path.is_dir() and not path.name.startswith(".") for path in self.builds.iterdir()
+        )
 
     def current_name(self) -> str:
         try:
@@ -96,13 +98,17 @@ class IndexStore:
         rebuild = f"rebuild it with `diplosearch reindex --replace SOURCE... --index {self.root}`"
         if name:
             shown = name if len(name) <= 60 else name[:60] + "..."
-            raise IndexDamaged(f"the index at {self.root} is damaged: its CURRENT file names build "
-                               f"{shown!r}, which does not exist; {rebuild}")
+            raise IndexDamaged(
+                f"the index at {self.root} is damaged: its CURRENT file names build "
+                f"{shown!r}, which does not exist; {rebuild}"
+            )
         if self.has_builds():
-            raise IndexDamaged(f"the index at {self.root} is damaged: it has builds but no CURRENT file "
-                               f"naming the live one; {rebuild}")
-        raise IndexMissing(f"no index at {self.root}: build one with "
-                           f"`diplosearch reindex SOURCE... --index {self.root}`")
+            raise IndexDamaged(
+                f"the index at {self.root} is damaged: it has builds but no CURRENT file naming the live one; {rebuild}"
+            )
+        raise IndexMissing(
+            f"no index at {self.root}: build one with `diplosearch reindex SOURCE... --index {self.root}`"
+        )
 
     def check_format(self, build: Path) -> None:
         """Refuse a build written by another version of diplosearch, saying what to do."""
@@ -111,10 +117,10 @@ class IndexStore:
             raise IndexMissing(
                 f"the index at {self.root} was built by another version of diplosearch "
                 f"(format {found}, this version reads {FORMAT_VERSION}); rebuild it with "
-                f"`diplosearch reindex --full --index {self.root}`")
+                f"`diplosearch reindex --full --index {self.root}`"
+            )
 
-    def check_build(self, build: Path, quick: bool = False, known: checksums.Known | None = None
-                    ) -> checksums.Verdict:
+    def check_build(self, build: Path, quick: bool = False, known: checksums.Known | None = None) -> checksums.Verdict:
         """Verify a build against its checksums (``quick``: sizes only) and its format; raise
         IndexDamaged naming the damaged files and the fix, or IndexMissing for another version's build."""
         verdict = checksums.verify(build, quick=quick, known=known)
@@ -151,7 +157,7 @@ class IndexStore:
     def switch_to(self, build: Path) -> None:
         """Make ``build`` the live index in one atomic step, then prune old builds."""
         previous = self.current_name()
-        atomic_write(self.pointer, f"{build.name}\n".encode("utf-8"), durable=True)
+        atomic_write(self.pointer, f"{build.name}\n".encode(), durable=True)
         self._prune(keep={build.name, previous})
 
     def _prune(self, keep: set[str]) -> None:
@@ -168,8 +174,11 @@ class IndexStore:
         if not self.builds.is_dir():
             return []
         live = self.current_name()
-        left = [path for path in self.builds.iterdir() if path.is_dir() and path.name != live
-                and not path.name.startswith(".") and not (path / FORMAT).exists()]
+        left = [
+            path
+            for path in self.builds.iterdir()
+            if path.is_dir() and path.name != live and not path.name.startswith(".") and not (path / FORMAT).exists()
+        ]
         for path in left:
             shutil.rmtree(path, ignore_errors=True)
         return [path.name for path in left]
@@ -208,8 +217,9 @@ class IndexStore:
                         os.unlink(self.root / LOCK)
                         continue
                     named = f" ({holder['text']})" if holder.get("text") else ""
-                    raise ReindexBusy(f"another reindex of {self.root} is running{named}; "
-                                      "wait for it to finish and try again") from None
+                    raise ReindexBusy(
+                        f"another reindex of {self.root} is running{named}; wait for it to finish and try again"
+                    ) from None
                 except BaseException:
                     os.close(fd)
                     raise
@@ -230,8 +240,10 @@ class IndexStore:
 
 
 def damaged_error(root: Path, damaged: list[checksums.Damage]) -> IndexDamaged:
-    return IndexDamaged(f"the index at {root} is damaged ({checksums.summary(damaged)}); "
-                        f"rebuild it with `diplosearch reindex --full --index {root}`")
+    return IndexDamaged(
+        f"the index at {root} is damaged ({checksums.summary(damaged)}); "
+        f"rebuild it with `diplosearch reindex --full --index {root}`"
+    )
 
 
 @contextmanager

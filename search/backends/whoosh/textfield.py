@@ -12,6 +12,7 @@ paragraphs, and is now analysed once per article.
 Queries and anything else that calls the analyzer are unchanged. A field
 with an analyzer of another shape indexes the way Whoosh does.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -57,9 +58,15 @@ class TextField(TEXT):
                 positions.setdefault(text, []).append(pos)
         boost = self.format.field_boost
         encode = self.format.encode
-        return [(text, len(poses), len(poses) * 1.0 * boost,
-                 _one_position(encode, poses[0]) if len(poses) == 1 else encode(poses))
-                for text, poses in positions.items()]
+        return [
+            (
+                text,
+                len(poses),
+                len(poses) * 1.0 * boost,
+                _one_position(encode, poses[0]) if len(poses) == 1 else encode(poses),
+            )
+            for text, poses in positions.items()
+        ]
 
     def _fast(self):
         """(word pattern, cached word -> term bytes or None, renumber) when the

@@ -9,6 +9,7 @@ word of the paragraphs that has that stem, the one closest to what was typed,
 in the typed word's case: ``semicondctors`` -> ``semiconductors``, ``Jaishnkar``
 -> ``Jaishankar``. The rest of the query is left as typed.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,11 @@ class Vocabulary:
         codes = np.array([ord(char) for char in joined], dtype=np.int64) - 97
         codes[(codes < 0) | (codes >= 26)] = 26
         owners = np.repeat(np.arange(len(self.words), dtype=np.int64), self.lengths.astype(np.int64))
-        self.bags = np.bincount(owners * self.LETTERS + codes, minlength=len(self.words) * self.LETTERS
-                                ).reshape(len(self.words), self.LETTERS).astype(np.int16)
+        self.bags = (
+            np.bincount(owners * self.LETTERS + codes, minlength=len(self.words) * self.LETTERS)
+            .reshape(len(self.words), self.LETTERS)
+            .astype(np.int16)
+        )
 
     @classmethod
     def bag(cls, word: str) -> np.ndarray:
@@ -134,8 +138,8 @@ class Corrector:
             while j + 1 < len(spans) and spans[j + 1][0] == spans[j][1] + 1 and text[spans[j][1]] == "-":
                 j += 1
             fixed = None
-            if j > i and not all(self.known_word(text[a:b]) for a, b in spans[i:j + 1]):
-                joined = "".join(text[a:b] for a, b in spans[i:j + 1])
+            if j > i and not all(self.known_word(text[a:b]) for a, b in spans[i : j + 1]):
+                joined = "".join(text[a:b] for a, b in spans[i : j + 1])
                 fixed = joined if self.known_word(joined) else self.correct_word(joined)
             if fixed:
                 end = spans[j][1]
@@ -180,8 +184,10 @@ class Corrector:
             return None
         candidates = []
         for candidate in self.corrections.words(self.reader).close(term, allowed, plain):
-            distance = min(damerau_levenshtein(term, candidate, allowed),
-                           damerau_levenshtein(plain[:len(candidate)], candidate, allowed))
+            distance = min(
+                damerau_levenshtein(term, candidate, allowed),
+                damerau_levenshtein(plain[: len(candidate)], candidate, allowed),
+            )
             candidates.append((distance, -self.reader.doc_frequency(TEXT, candidate), candidate))
         best = None
         for _, frequency, candidate in sorted(candidates)[:CANDIDATES]:
@@ -209,8 +215,14 @@ class Corrector:
             matcher.next()
         if not forms:
             return None
-        ranked = sorted(forms, key=lambda form: (
-            damerau_levenshtein(typed, ascii_letters(form).lower()), form[:1].isupper(), -forms[form]))
+        ranked = sorted(
+            forms,
+            key=lambda form: (
+                damerau_levenshtein(typed, ascii_letters(form).lower()),
+                form[:1].isupper(),
+                -forms[form],
+            ),
+        )
         best = ranked[0]
         if damerau_levenshtein(typed, ascii_letters(best).lower()) > allowed:
             return None

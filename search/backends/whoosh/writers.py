@@ -16,6 +16,7 @@ Workers are ``search.backends.workers``' (they die with their parent, leave
 Ctrl-C to it, and one that fails or dies ends the build at the parent's next
 batch). Nothing a worker wrote is kept: a cancelled build's folder is deleted.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
