@@ -11,6 +11,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 MONTH_ABBREVIATIONS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTH_NAMES = "January February March April May June July August September October November December".split()
 
 # Words ending in a period that end no sentence ("Mr. Biden", "the U.S. side").
 ABBREVIATIONS = {

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from search.ingest.html_meta import parse_date, words
+from search.text import MONTH_ABBREVIATIONS, MONTH_NAMES
 
 
 @dataclass
@@ -474,32 +475,8 @@ WEEKDAYS = {
     "sat",
     "sun",
 }
-MONTH_WORDS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-}
+# month names and abbreviations, as a dateline writes them ("Sept." too)
+MONTH_WORDS = {m.lower() for m in (*MONTH_NAMES, *MONTH_ABBREVIATIONS)} | {"sept"}
 
 
 def is_dateline_only(text: str) -> bool:
