@@ -339,3 +339,51 @@ def test_a_name_with_two_particles_and_an_adverb_before_the_cue():
         ]
     )
     assert got == [["Anna van der Berg"], ["Anna van der Berg"]]
+
+
+def test_a_joint_text_signed_by_three_heads_speaks_through_the_article():
+    got = speakers(
+        [
+            "The heads of three agencies warned on Monday of a shortage of grain.",
+            '"Export bans can spread quickly," said the joint text signed by Ana Ruiz, head of the Grain '
+            "Council (GC), Piet de Vries, head of the Harbour Board (HB) and Lena Park, director of the "
+            "Shipping Office (SO).",
+            '"Borders must stay open to food," the joint statement said.',
+            '"Stocks are low in many places," the three leaders noted.',
+        ]
+    )
+    heads = ["Ana Ruiz", "Piet de Vries", "Lena Park"]
+    assert [sorted(g) for g in got[1:]] == [sorted(heads)] * 3
+
+
+def test_the_person_whose_title_fits_best_not_the_latest_with_a_similar_one():
+    got = speakers(
+        [
+            "Deputy Secretary Jane Doe met First Vice Foreign Minister Kim Sora of Ruritania, "
+            "after a meeting with Vice Foreign Minister Ito Ken of Freedonia.",
+            "The First Vice Foreign Minister stressed the value of the alliance.",
+        ]
+    )
+    assert got[1] == ["Kim Sora"]
+
+
+def test_he_after_a_quotation_naming_someone_else_is_the_last_speaker():
+    got = speakers(
+        [
+            "President Karl Brandt opened the session.",
+            '"Ties are at a low," said Mr Otto Weiss, an analyst at a think-tank.',
+            '"Trade will suffer first. If Brandt loses the vote, blame will grow," he added.',
+        ]
+    )
+    assert got[2] == ["Otto Weiss"]
+
+
+def test_leaders_or_ministers_of_a_forum_speak_as_a_group():
+    got = speakers(
+        [
+            "G7 Leaders affirmed their support for open sea lanes.",
+            "The Asean foreign ministers said in a joint statement that they were concerned.",
+            "EU leaders agreed to extend the sanctions.",
+        ]
+    )
+    assert got == [["G7 Leaders"], ["Asean foreign ministers"], ["EU leaders"]]

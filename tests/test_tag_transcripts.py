@@ -92,3 +92,17 @@ def test_both_sides_after_a_call_between_a_titled_and_an_untitled_leader():
         ]
     )
     assert sorted(got[1]) == ["Ivan Petrov", "Maria Lopez"]
+
+
+def test_a_long_label_with_a_name_card_in_the_same_order():
+    """Some sites repeat a name written surname first as it is, then the title again."""
+    got = speakers(
+        [
+            "President of the Republic of Austria Karl Brandt: Dear colleague, welcome.",
+            "We have much to discuss.",
+            "Chairman of the State Council of the People’s Republic of China Wang Hailin Wang Hailin "
+            "Chairman of the State Council of People's Republic of China (retranslated) : Thank you.",
+            "Our cooperation is growing.",
+        ]
+    )
+    assert got == [["Karl Brandt"], ["Karl Brandt"], ["Wang Hailin"], ["Wang Hailin"]]

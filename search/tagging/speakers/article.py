@@ -48,14 +48,17 @@ def _sentence(state: ArticleState, sent: str, mask: list[bool], sent_persons: li
     if len(group) >= 2 and GROUP_CONTEXT.search(sent):
         state.last_group = group[:4]
     hits, anonymous = sentence_hits(state, sent, mask)
-    if JOINT_STATEMENT.search(sent) and len(set(sent_persons)) >= 2:  # "In a joint statement, X and Y ..."
-        state.issuers = list(dict.fromkeys(sent_persons))
+    signers = [p for p in dict.fromkeys(sent_persons) if p.roles or len(p.name.split()) > 1]
+    if JOINT_STATEMENT.search(sent) and len(signers) >= 2:  # "In a joint statement, X and Y ..."
+        state.issuers = signers
         state.last_group = state.issuers
     if anonymous:  # the whole sentence is what an unnamed source said
         hits = [h for h in hits if h[1] in {"according to"}]
     for (names, why), cue in hits:
         if not _announced_by_unknown(state, names, cue):
             found.add(names, f'"{cue}" ← {why}')
+            if state.issuers and set(names) & {p.name for p in state.issuers}:  # "said the joint text signed by X, Y"
+                found.add([p.name for p in state.issuers], f'"{cue}" ← joint statement by {names[0]} and others')
     _remember_speaker(state, sent, hits)
 
 
@@ -86,12 +89,15 @@ def _sentences(state: ArticleState, body: str, mentions: list[Mention], found: F
             state.earlier_sentences.append([mm.person for mm in mentions if prev_s0 <= mm.start < s0])
         prev_s0 = s0
         state.sentences_read += 1
-        _remember_subject(state, body, s0, [mm for mm in mentions if s0 <= mm.start < s1])
+        _remember_subject(state, body, s0, [mm for mm in mentions if s0 <= mm.start < s1 and not mask[mm.start]])
         _sentence(state, body[s0:s1], mask[s0 : s1 + 1], [mm.person for mm in mentions if s0 <= mm.start < s1], found)
 
 
 def _remember_subject(state: ArticleState, body: str, s0: int, mentions: list[Mention]) -> None:
-    """A person named at the very start of a sentence is its subject ("Mr Liu repeated ...")."""
+    """A person named at the very start of a sentence is its subject ("Mr Liu repeated ...").
+
+    Only people named outside quotations count: a quoted sentence ("If Trump ...,"
+    he added) is the speaker's words, not a sentence about its subject."""
     if mentions and not SENTENCE_OPENING.sub("", body[s0 : mentions[0].start]):
         state.last_subject = (mentions[0].person, state.sentences_read)
 

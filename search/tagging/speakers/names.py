@@ -192,13 +192,16 @@ def clean_tokens(seq: str) -> list[str]:
 
 
 def without_name_card(tokens: list[str]) -> list[str]:
-    """Tokens up to a name repeated surname first ("Viktor Orban Orban Viktor Prime Minister of Hungary").
+    """Tokens up to a name repeated in a card ("Viktor Orban Orban Viktor Prime Minister of Hungary").
 
     Some sites print a person's card (surname, given name, title) right after
-    the linked name; the text extracted from the page keeps both.
+    the linked name; the text extracted from the page keeps both. A name
+    already written surname first is repeated as it is ("Xi Jinping Xi Jinping
+    President of ...").
     """
     for i in range(len(tokens) - 3):
-        if tokens[i] != tokens[i + 1] and tokens[i : i + 2] == tokens[i + 3 : i + 1 : -1]:
+        pair = tokens[i : i + 2]
+        if tokens[i] != tokens[i + 1] and pair in (tokens[i + 3 : i + 1 : -1], tokens[i + 2 : i + 4]):
             return tokens[: i + 2]
     return tokens
 

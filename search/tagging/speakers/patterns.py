@@ -170,6 +170,8 @@ WORD = re.compile(r"[A-Za-z][\w’'-]*$")
 
 # A quotation mark.
 QUOTE_MARK = re.compile(r'[“”"]')
+# A quotation in double quotes ("…" or “…”), or the end of one opened in an earlier sentence.
+QUOTED = re.compile(r'“[^“”]*”|"[^"]*"(?!\S)|^[^“”"]*(?<=\S)[”"](?=[\s,.])')
 # A paragraph opening with a quotation mark.
 OPENS_WITH_QUOTE = re.compile(r"^\s*[“\"]")
 # Words that put the people of a sentence together ("X met Y", "X and Y").
@@ -182,7 +184,7 @@ FIRST_PERSON_PLURAL = re.compile(r"\b(?:we|We|our|Our|us)\b")
 # A title naming a joint statement.
 JOINT_STATEMENT_TITLE = re.compile(r"\bjoint statement\b|\bjoint declaration\b|\bjoint communiqu", re.I)
 # A joint statement named in a sentence (its people become the issuers).
-JOINT_STATEMENT = re.compile(r"\bjoint (?:statement|declaration|communiqu)", re.I)
+JOINT_STATEMENT = re.compile(r"\bjoint (?:statement|declaration|communiqu|text|letter)", re.I)
 # "Joint Statement by/from/of X" in a title.
 JOINT_STATEMENT_ISSUER = re.compile(
     r"\bjoint (?:statement|declaration|communiqu\S*)\s+(?:from|by|of)\s+(?:the\s+)?(.+)$", re.I
@@ -300,7 +302,7 @@ ANONYMOUS = re.compile(
 )
 # Groups that stand for people named before ("both leaders", "the two sides").
 GROUP = re.compile(
-    r"\b(?:both|the two|two|the|all|these|those)\s+(?:leaders|sides|parties|ministers|"
+    r"\b(?:both|the two|two|the three|three|the four|four|the|all|these|those)\s+(?:leaders|sides|parties|ministers|"
     r"presidents|prime ministers|heads of state|foreign ministers|delegations|counterparts|"
     r"dignitaries|officials|governments|men|women)\b|\bthe leaders\b|\bthe presidents\b|"
     r"\bboth\b(?=\s+(?:also|further|then|have|had|agreed|expressed|emphasi|underscored|"
@@ -333,6 +335,11 @@ DESCRIPTION = re.compile(
     r"(?P<tail>\s+(?:of|to|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?"
 )
 # A body as a subject ("the Ministry of Foreign Affairs", "the Kremlin").
+# Forums of states, whose leaders or ministers speak together ("G7 Leaders", "Asean foreign ministers").
+_FORUM = (
+    r"(?:G7|G-7|G8|G20|G-20|ASEAN|Asean|EU|European Union|NATO|Nato|BRICS|Brics|Quad|SCO|APEC|Apec|OSCE|CSTO|"
+    r"African Union|AU|Arab League|Commonwealth|GCC|CELAC|Mercosur|ASEAN Plus Three|Asean Plus Three|EAEU|CIS)"
+)
 ORG_SUBJECT = re.compile(
     r"(?P<org>(?:(?:the|The)\s+)?(?:(?:[A-Z][\w’'.&-]*(?:’s|'s)?|foreign|commerce|trade|defen[cs]e|finance|"
     r"health|external|home|interior|information|agriculture|education|energy|state|federal|"
@@ -344,6 +351,8 @@ ORG_SUBJECT = re.compile(
     r"(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|[Dd]epartment of [A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"
     r"[Oo]ffice of (?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"
     r"[Mm]edia [Dd]ivision|[Mm]edia [Uu]nit|[Mm]edia [Cc]entre|[Ss]tate [Dd]epartment|"
+    rf"{_FORUM}\s+(?:[Ll]eaders|[Ff]oreign [Mm]inisters|[Mm]inisters|[Hh]eads of [Ss]tate(?: and [Gg]overnment)?|"
+    r"[Mm]ember [Ss]tates|[Aa]llies)|"
     r"[Uu]nited [Nn]ations|UN|U\.N\.|[Ee]uropean [Uu]nion|EU|NATO|ASEAN|Quad(?: [Ll]eaders)?|G7|G-7|G20|"
     r"[Pp]olice|[Aa]rmy|[Nn]avy|[Cc]entral [Bb]ank|IMF|World Bank)\b"
     r"(?:\s+(?:of|for|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
@@ -365,7 +374,7 @@ NAME_SEQUENCE = re.compile(rf"{_CAP}(?:(?:,\s+(?=(?:Jr|Sr)\b)|\s+)(?:{_CONNECT}\
 # A transcript label opening a paragraph: "PRESIDENT BIDEN: ...", "PRESIDENT FERNÁNDEZ: ...",
 # "President of Russia Vladimir Putin: ...", with a translation note ("(retranslated) :").
 TRANSCRIPT_LABEL = re.compile(
-    r"^(?P<label>[^\W\d_][\w.’'\- ]{0,100}?)\s*(?:\((?:retranslated|translated|via interpreter|through an interpreter|"
+    r"^(?P<label>[^\W\d_][\w.’'\- ]{0,150}?)\s*(?:\((?:retranslated|translated|via interpreter|through an interpreter|"
     r"as interpreted|in English)\)\s*)?:\s*(?P<rest>.*)$",
     re.S,
 )

@@ -100,7 +100,11 @@ class Registry:
         return fitting[0] if fitting else None
 
     def all_by_description(self, desc: str) -> list[Person]:
-        """Everyone a description fits, the most recent first ("the Foreign Ministers")."""
+        """Everyone a description fits, the most recent first ("the Foreign Ministers").
+
+        A person whose roles share more of the description's words comes first:
+        "the First Vice Foreign Minister" is the one with that title, not a more
+        recent vice foreign minister."""
         words = [token_key(w) for w in desc.split()]
         heads = [w for w in words if w in ROLE_HEADS or w in ROLE_SYNONYMS]
         if not heads:
@@ -113,7 +117,8 @@ class Registry:
             qualifiers.add("foreign")
         if head == "pm":
             qualifiers.add("prime")
-        return [person for person in reversed(self.recent) if _fits(person, head, wanted, qualifiers, country)]
+        fitting = [person for person in reversed(self.recent) if _fits(person, head, wanted, qualifiers, country)]
+        return sorted(fitting, key=lambda person: -len(person.roles.intersection(words)))  # the closest fit
 
 
 def _fits(person: Person, head: str, wanted: set[str], qualifiers: set[str], country: str | None) -> bool:

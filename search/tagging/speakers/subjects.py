@@ -41,6 +41,7 @@ from .patterns import (
     PARENTHETICAL,
     PLURAL_ROLE,
     POSSESSIVE_OR_SPACE,
+    QUOTED,
     SPOKESPERSON,
     STATEMENT_REF,
     SUBJECT_FILLER,
@@ -114,7 +115,9 @@ def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
     """he/she: a person named earlier in the sentence, then the subject of the nearest
     earlier sentence of the paragraph, then the person who last opened a sentence if
     that came after the last speaker, then the last speaker, then the last person named."""
-    local = [mm.person for mm in scan_names(state.reg, before, register=False) if not canonical_country(mm.person.name)]
+    unquoted = QUOTED.sub(" ", before)  # a name inside the quotation is not who is speaking it
+    named = scan_names(state.reg, unquoted, register=False)
+    local = [mm.person for mm in named if not canonical_country(mm.person.name)]
     if local:
         return [local[-1].name], f'"{word}" → {local[-1].name}'
     for persons in reversed(state.earlier_sentences):

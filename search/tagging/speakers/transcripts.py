@@ -32,9 +32,10 @@ def _capitals_label(label: str) -> bool:
 
 def _mixed_case_label(state: ArticleState, tokens: list[str]) -> bool:
     """A titled name such as "Minister of Foreign Affairs of China Wang Yi", or a known person."""
+    tokens = without_name_card(tokens)
     if not tokens or len(tokens) > MAX_LABEL_WORDS or not all(LABEL_WORD.match(t) for t in tokens):
         return False
-    name, _roles, _country, titled = split_title(without_name_card(tokens))
+    name, _roles, _country, titled = split_title(tokens)
     if titled and is_name(name, titled):
         return True
     known = state.reg.find(tokens)
