@@ -387,3 +387,18 @@ def test_leaders_or_ministers_of_a_forum_speak_as_a_group():
         ]
     )
     assert got == [["G7 Leaders"], ["Asean foreign ministers"], ["EU leaders"]]
+
+
+def test_a_relative_who_before_the_cue_is_the_person_named_before_it():
+    got = speakers(["Critics include Trade Secretary Mary Hale, who said last week that the plan was rushed."])
+    assert got == [["Mary Hale"]]
+
+
+def test_blaming_and_calling_something_a_name_are_stated_positions():
+    got = speakers(
+        [
+            "Foreign Minister Karl Brandt blamed the blockade for the shortages.",
+            "His deputy Otto Weiss called it a “reckless” gamble.",
+        ]
+    )
+    assert got == [["Karl Brandt"], ["Otto Weiss"]]

@@ -114,7 +114,8 @@ SAY_VERBS = (
     "reached an understanding|identified|recommit|apologi[sz]ed|look forward|looks forward|suggest|"
     "looked forward|regret|regrets|regretted|opposes|opposed|"
     "emphasized|affirmed|announced that|announces that|announce that|announced on|announced in|"
-    "repeated|repeats|notified|countered|counters|lodged|accused"
+    "repeated|repeats|notified|countered|counters|lodged|accused|blamed|blames|hit out at|hits out at|"
+    "called it|called this|called that|called them"
 )
 # The same cues as participles after a comma ("..., saying").
 PARTICIPLE_VERBS = (

@@ -17,6 +17,8 @@ INSERTED_CLAUSE = re.compile(
     r"through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$"
 )
 # Where the clause holding a cue's subject starts: punctuation or a conjunction.
+# A relative "who" right before a cue: the subject is the one named before it ("X, who said").
+RELATIVE_WHO = re.compile(r",\s*who\s*(?:\b(?:also|has|had|have|later|earlier|then|previously)\s*)?$")
 CLAUSE_BREAK = re.compile(
     r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|"
     r"who|and then|so)\b"

@@ -42,6 +42,7 @@ from .patterns import (
     PLURAL_ROLE,
     POSSESSIVE_OR_SPACE,
     QUOTED,
+    RELATIVE_WHO,
     SPOKESPERSON,
     STATEMENT_REF,
     SUBJECT_FILLER,
@@ -70,6 +71,7 @@ class Clause:
 
 
 def _last_phrase(clause: str) -> str:
+    clause = RELATIVE_WHO.sub("", clause)  # "X, who said": X
     parts = CLAUSE_BREAK.split(clause)
     tail = parts[-1] if parts else clause
     if not tail.strip() and len(parts) > 1:
