@@ -402,3 +402,14 @@ def test_blaming_and_calling_something_a_name_are_stated_positions():
         ]
     )
     assert got == [["Karl Brandt"], ["Otto Weiss"]]
+
+
+def test_a_group_or_pronoun_inside_what_someone_said_is_not_a_new_speaker():
+    got = speakers(
+        [
+            "Foreign Minister Karl Brandt met Ambassador Otto Weiss in Vienna on Monday.",
+            "The Austrian ministry said both sides agreed to speed up talks on a travel lane.",
+            "Analyst Mary Hale said whether Brandt will sign depends on whether he believes it helps him.",
+        ]
+    )
+    assert got[1:] == [["Austrian ministry"], ["Mary Hale"]]

@@ -48,7 +48,7 @@ def _sentence(state: ArticleState, sent: str, mask: list[bool], sent_persons: li
     if len(group) >= 2 and GROUP_CONTEXT.search(sent):
         state.last_group = group[:4]
     hits, anonymous = sentence_hits(state, sent, mask)
-    signers = [p for p in dict.fromkeys(sent_persons) if p.roles or len(p.name.split()) > 1]
+    signers = [p for p in dict.fromkeys(sent_persons) if len(p.name.split()) > 1]  # named in full
     if JOINT_STATEMENT.search(sent) and len(signers) >= 2:  # "In a joint statement, X and Y ..."
         state.issuers = signers
         state.last_group = state.issuers

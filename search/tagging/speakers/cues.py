@@ -27,6 +27,7 @@ from .patterns import (
     PASSIVE,
     PASSIVE_CONSENSUS,
     PHRASE_BREAK,
+    REPORTED_REFERENCE,
     SAY_CUE,
     SENTENCE_SUBJECT,
     STATEMENT_BY,
@@ -101,12 +102,16 @@ def say_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit
     """Hits of the reporting verbs of a sentence, and whether an unnamed source is cited."""
     hits: list[Hit] = []
     anonymous = False
+    said_end = None  # where the content of the sentence's first reporting verb starts
     for m in SAY_CUE.finditer(sent):
         if not _is_speech(m.group(0), sent[: m.start()][-40:]):
             continue
+        if said_end is not None and REPORTED_REFERENCE.match(sent[said_end : m.start()]):
+            continue  # "The ministry said both sides agreed": what the ministry said, not a new speaker
         res, anon = _say_cue(state, sent, m.start(), mask[m.start()])
         if res:
             hits.append((res, m.group(0)))
+            said_end = m.end() if said_end is None and not mask[m.start()] else said_end
         anonymous = anonymous or anon
     return hits, anonymous
 

@@ -275,8 +275,14 @@ SAY_CUE = re.compile(rf"\b(?:{_by_first_letter(SAY_VERBS)})\b")
 # Reporting participles ("..., saying").
 PARTICIPLE_CUE = re.compile(rf"\b(?:{_by_first_letter(PARTICIPLE_VERBS)})\b")
 # A verb before its subject after a quotation ('“...,” said X').
+# The content of a reporting verb whose own subject is a pronoun or a group, up to the
+# next cue ("said [that] both sides agreed", "said whether he believes").
+REPORTED_REFERENCE = re.compile(
+    r"^\s*(?:that\s+|whether\s+|if\s+)?(?:[^;.,]*?\s)?(?:he|she|they|both sides|both leaders|the two sides|"
+    r"the two leaders|both|it)\s+(?:\w+\s+){0,2}$"
+)
 INVERTED_CUE = re.compile(
-    r"^[\s,]*(?:said|says|added|adds|told|wrote|asked|noted|explained|stressed|replied|"
+    r"^[\s,]*(?:said|says|added|adds|wrote|asked|noted|explained|stressed|replied|"
     r"continued|concluded|declared|recalled)\s+(?P<rest>.{0,160})"
 )
 # A position the parties of talks took together, in the passive ("It was agreed to continue contacts").
