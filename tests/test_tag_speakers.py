@@ -399,9 +399,10 @@ def test_blaming_and_calling_something_a_name_are_stated_positions():
         [
             "Foreign Minister Karl Brandt blamed the blockade for the shortages.",
             "His deputy Otto Weiss called it a “reckless” gamble.",
+            "Defence Minister Ana Ruiz had also weighed in, and ruled out a truce.",
         ]
     )
-    assert got == [["Karl Brandt"], ["Otto Weiss"]]
+    assert got == [["Karl Brandt"], ["Otto Weiss"], ["Ana Ruiz"]]
 
 
 def test_a_group_or_pronoun_inside_what_someone_said_is_not_a_new_speaker():
