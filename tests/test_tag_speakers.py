@@ -414,3 +414,14 @@ def test_a_group_or_pronoun_inside_what_someone_said_is_not_a_new_speaker():
         ]
     )
     assert got[1:] == [["Austrian ministry"], ["Mary Hale"]]
+
+
+def test_hyphenated_titles_are_titles_not_names():
+    got = speakers(
+        [
+            "UN Secretary-General Ana Ruiz said the truce must hold.",
+            "Vice-President Otto Weiss and Attorney-General Mary Hale said they agreed.",
+            "President-elect Karl Brandt said he would visit Vienna.",
+        ]
+    )
+    assert got == [["Ana Ruiz"], ["Otto Weiss", "Mary Hale"], ["Karl Brandt"]]

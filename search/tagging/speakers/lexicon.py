@@ -157,6 +157,29 @@ STRONG_TITLES = words("""
     mayor member officer
 """)
 
+# Words that join title words into one hyphenated title ("Commander-in-Chief", "President-elect").
+TITLE_JOINERS = words("elect designate in at large of co attorney")
+
+
+class HyphenatedTitles(frozenset):
+    """A set of title words that also holds their hyphenated compounds: "Secretary-General",
+    "Vice-President", "Minister-Counsellor", "Ambassador-at-Large", "Prime Minister-designate"."""
+
+    def __contains__(self, key: object) -> bool:
+        if frozenset.__contains__(self, key):
+            return True
+        parts = key.split("-") if isinstance(key, str) else []
+        return (
+            len(parts) > 1
+            and any(frozenset.__contains__(self, p) for p in parts)
+            and all(frozenset.__contains__(self, p) or p in TITLE_JOINERS for p in parts)
+        )
+
+
+TITLE_WORDS = HyphenatedTitles(TITLE_WORDS)
+STRONG_TITLES = HyphenatedTitles(STRONG_TITLES)
+ROLE_HEADS = HyphenatedTitles(ROLE_HEADS)
+
 # Job words that are not in TITLE_WORDS but, with them, make a sequence a title rather than a name.
 EXTRA_ROLE_WORDS = words("""
     manager commercial marketing operations finance sales legal strategy communications relations
