@@ -425,3 +425,13 @@ def test_hyphenated_titles_are_titles_not_names():
         ]
     )
     assert got == [["Ana Ruiz"], ["Otto Weiss", "Mary Hale"], ["Karl Brandt"]]
+
+
+def test_an_office_joined_to_a_named_person_is_someone_else():
+    got = speakers(
+        [
+            "Secretary of State Jane Doe met Foreign Minister Kim Sora of South Korea in Bali.",
+            "The Secretary and Foreign Minister Kim reiterated their support for the talks.",
+        ]
+    )
+    assert got[1] == ["Jane Doe", "Kim Sora"]

@@ -230,6 +230,8 @@ def _lead_titles(words: tuple[str, ...]):
     lead = []
     for w in reversed(words):
         k = token_key(w)
+        if k == "and":
+            break  # "The Secretary and Foreign Minister Park": the Secretary is someone else
         if k in TITLE_WORDS or k in HONORIFICS or canonical_country(_without_possessive(w)):
             lead.insert(0, w)
         else:

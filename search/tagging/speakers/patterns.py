@@ -47,6 +47,8 @@ TRAILING_CONTROL_VERB = re.compile(
 PLURAL_ROLE = re.compile(r"(?i)(?:minister|secretar(?:ie)?|ambassador|envoy|leader|president|counterpart)s")
 # "and" between two descriptions ("The Secretary and Foreign Minister").
 JOINED = re.compile(r"\s+and\s+")
+# An office joined to a named person at the start of a subject ("The Secretary and Foreign Minister Park").
+DESCRIBED_PARTNER = re.compile(r"(?:^|[.;:]\s+)\s*[Tt]he\s+(?P<desc>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,4})\s+and\s+$")
 # A person and the body they belong to ("Dr Anna Berg of the Oslo Institute", "Mr Lee from the ministry").
 AFFILIATION = re.compile(
     r"^(?P<who>.+?)\s+(?:of|from|at)\s+(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:(?:of|for|and|on|&)\s+)?[A-Z][\w’'.&-]*)*$"

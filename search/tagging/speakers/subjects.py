@@ -26,6 +26,7 @@ from .patterns import (
     CHAIN_CLAUSE_BREAK,
     CLAUSE_BREAK,
     DATE_PARENTHESIS,
+    DESCRIBED_PARTNER,
     DESCRIPTION,
     FOOTNOTE_OR_SPACE,
     GENERIC_BODY,
@@ -232,9 +233,15 @@ def named_step(state: ArticleState, c: Clause):
     persons = list(dict.fromkeys(mm.person for mm in mentions))
     if any(canonical_country(p.name) for p in persons):
         return NEXT
+    why = ", ".join(f'"{mm.text.strip()}"' for mm in mentions)
+    office = DESCRIBED_PARTNER.search(c.clause[: max(0, c.clause.rfind(mentions[0].text.strip()))])
+    described = state.reg.by_description(office.group("desc")) if office else None
+    if described and described not in persons:  # "The Secretary and Foreign Minister Park"
+        persons.insert(0, described)
+        why = f'"{office.group(0).strip()}" → {described.name}, {why}'
     for p in persons:
         state.reg.touch(p)
-    return [p.name for p in persons], ", ".join(f'"{mm.text.strip()}"' for mm in mentions)
+    return [p.name for p in persons], why
 
 
 def _joined_descriptions(state: ArticleState, tail: str) -> Resolved | None:
