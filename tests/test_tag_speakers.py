@@ -306,9 +306,10 @@ def test_a_second_verb_of_the_same_subject_is_a_cue():
             "Special Envoy Maria Lopez arrived in Muscat on Sunday.",
             "Special Envoy Lopez discussed the harbour talks, and reiterated support for a truce.",
             "The Special Envoy also reviewed the aid convoys and stressed the need for access.",
+            "Additionally, Special Envoy Lopez discussed the port, including its cranes, and urged calm.",
         ]
     )
-    assert got[1:] == [["Maria Lopez"], ["Maria Lopez"]]
+    assert got[1:] == [["Maria Lopez"], ["Maria Lopez"], ["Maria Lopez"]]
 
 
 def test_a_plural_description_gives_everyone_it_fits():

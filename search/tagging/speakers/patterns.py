@@ -55,9 +55,10 @@ AFFILIATION = re.compile(
 )
 # A second verb of the same subject ("X discussed the talks, and reiterated ...").
 CONJOINED_PREDICATE = re.compile(r"(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?$")
-# The subject opening a sentence: capitalised words, with "the", "of", "and" between them.
+# The subject opening a sentence (after an opening phrase such as "Additionally,"): capitalised
+# words, with "the", "of", "and" between them.
 SENTENCE_SUBJECT = re.compile(
-    r"^[\s“”\"‘]*(?P<subject>(?:(?:[Tt]he|of|for|and|[A-Z][\w’'.-]*)\s+)*?[A-Z][\w’'.-]*)"
+    r"^[\s“”\"‘]*(?:[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,3},\s+)?(?P<subject>(?:(?:[Tt]he|of|for|and|[A-Z][\w’'.-]*)\s+)*?[A-Z][\w’'.-]*)"
     r"\s+(?:also\s+|further\s+|then\s+|later\s+)?[a-z]"
 )
 # A parenthesis.
