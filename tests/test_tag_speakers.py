@@ -436,3 +436,13 @@ def test_an_office_joined_to_a_named_person_is_someone_else():
         ]
     )
     assert got[1] == ["Jane Doe", "Kim Sora"]
+
+
+def test_a_possessive_before_an_organisation_word_names_nobody():
+    got = speakers(
+        [
+            "Vladimir Putin met with President of the People’s Republic of China Xi Jinping in Goa.",
+            "They stressed the need to fight terrorism.",
+        ]
+    )
+    assert got[1] == ["Vladimir Putin", "Xi Jinping"]

@@ -217,10 +217,11 @@ def _sequence_core(seq: str):
 
 
 def _up_to_possessive(seq: str, name: list[str]) -> list[str]:
-    """The name up to a possessive inside it: "Xi Jinping’s Belt" names Xi Jinping."""
+    """The name up to a possessive inside it: "Xi Jinping’s Belt" names Xi Jinping;
+    "People’s Republic" names nobody (what follows is an organisation or a state)."""
     for i, token in enumerate(name[:-1]):
         if f"{token}’s " in seq or f"{token}'s " in seq:
-            return name[: i + 1]
+            return [] if any(token_key(t) in ORG_WORDS for t in name[i + 1 :]) else name[: i + 1]
     return name
 
 
