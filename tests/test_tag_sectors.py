@@ -340,3 +340,10 @@ def test_non_proliferation_and_arms_control_are_defence():
     assert "defence" in sectors("Talks on arms control resumed in Geneva.")
     # civil nuclear power is energy
     assert sectors("The two countries launched a civil nuclear programme to generate power.") == ["energy"]
+
+
+def test_the_wars_in_syria_libya_and_yemen_are_humanitarian():
+    # ANNOTATION.md: humanitarian covers wars and crises, named by their place (Gaza, Ukraine, Sudan, Myanmar…)
+    assert "humanitarian" in sectors("The two presidents exchanged views on the situation in Syria.")
+    assert "humanitarian" in sectors("Both sides urged a return to dialogue among the parties in Libya.")
+    assert "humanitarian" in sectors("The envoy briefed his hosts on his recent trip to Yemen.")
