@@ -47,3 +47,17 @@ def test_a_model_round_trips_through_its_json_form():
     again = LinearModel.from_json(json.loads(json.dumps(model.to_json())))
     assert again.outputs == model.outputs and again.threshold == 0.6
     assert np.allclose(again.probabilities(["w:talk"]), model.probabilities(["w:talk"]))
+
+
+def test_the_leaders_a_paragraph_names_are_a_feature_of_the_diplomacy_model():
+    model = LinearModel(["diplomacy"], ["leaders:2", "rule:none"], np.array([[3.0], [0.1]]), np.array([-1.0]), 0.6)
+    art = Article(
+        id="t",
+        paragraphs=[
+            "President Vladimir Putin and Prime Minister Narendra Modi made statements for the press.",
+            "The weather was mild for the season.",
+        ],
+    )
+    first, second = Tagger(TagModel(sectors=model)).tag(art)
+    assert "diplomacy" in first.sectors and "diplomacy" not in second.sectors
+    assert "leaders of 2 countries named" in first.evidence["sectors"]["diplomacy"]

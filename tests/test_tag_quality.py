@@ -30,10 +30,10 @@ SETS = {  # gold file: the articles it labels
     "seed": (EVAL / "seed.gold.jsonl", REPO / "seeds" / "000_c346cf18d6c898db.txt"),
 }
 BAR = {"sectors": 0.90, "speakers": 0.85, "countries": 0.95}
-# Today's pooled F1 (dev 0.918 / 0.893 / 0.982, dev2 0.840 / 0.752 / 0.974, seed 0.979 / 1 / 1), less a margin.
+# Today's pooled F1 (dev 0.918 / 0.893 / 0.982, dev2 0.849 / 0.752 / 0.974, seed 0.979 / 1 / 1), less a margin.
 FLOOR = {
     "dev": {"sectors": 0.91, "speakers": 0.88, "countries": 0.97},
-    "dev2": {"sectors": 0.83, "speakers": 0.74, "countries": 0.96},
+    "dev2": {"sectors": 0.84, "speakers": 0.74, "countries": 0.96},
     "seed": {"sectors": 0.95, "speakers": 0.95, "countries": 0.95},
 }
 PAIRED = 0.99

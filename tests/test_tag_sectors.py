@@ -314,3 +314,36 @@ def test_sanctions_tensions_accusations_and_sovereignty_are_diplomacy():
 def test_war_crimes_are_not_security():
     assert sectors("The prosecutors documented war crimes against civilians in the occupied town.") == ["humanitarian"]
     assert "security" in sectors("Police cooperation against organised crime was discussed.")
+
+
+def test_a_war_named_as_history_or_only_dating_an_event_is_not_humanitarian():
+    # ANNOTATION.md, Clarifications: a war that only dates or explains an event is not its sector
+    assert sectors("The veterans laid flowers at the memorial to those who fell in the Second World War.") == []
+    assert sectors("Moscow will host the parade marking Victory in the Great Patriotic War.") == []
+    assert sectors("The ministers spoke of rebuilding the country's schools after the war.") == ["education-culture"]
+    assert "humanitarian" not in sectors("Both sides pledged funds for post-war reconstruction.")
+    assert "humanitarian" in sectors("The war has displaced a million people.")
+
+
+def test_construction_alone_is_infrastructure_only_when_nothing_more_specific_is_named():
+    # a generic word: the construction of a refinery is energy, of a relationship is diplomacy
+    assert sectors("Work began on the construction of a hydropower plant.") == ["energy"]
+    assert sectors("Both sides praised the construction of their relationship.") == ["diplomacy"]
+    assert sectors("Construction began in March.") == ["infrastructure-transport"]
+    assert "infrastructure-transport" in sectors("The construction sector employs many migrant workers in Doha.")
+
+
+def test_non_proliferation_and_arms_control_are_defence():
+    # ANNOTATION.md, Clarifications: nuclear weapons, arms control and non-proliferation are defence
+    assert "defence" in sectors("The ministers called for the complete denuclearisation of the peninsula.")
+    assert "defence" in sectors("They discussed the future of Ruritania's nuclear programme.")
+    assert "defence" in sectors("Talks on arms control resumed in Geneva.")
+    # civil nuclear power is energy
+    assert sectors("The two countries launched a civil nuclear programme to generate power.") == ["energy"]
+
+
+def test_the_wars_in_syria_libya_and_yemen_are_humanitarian():
+    # ANNOTATION.md: humanitarian covers wars and crises, named by their place (Gaza, Ukraine, Sudan, Myanmar…)
+    assert "humanitarian" in sectors("The two presidents exchanged views on the situation in Syria.")
+    assert "humanitarian" in sectors("Both sides urged a return to dialogue among the parties in Libya.")
+    assert "humanitarian" in sectors("The envoy briefed his hosts on his recent trip to Yemen.")

@@ -6,7 +6,7 @@
 The learned part (see ``search/tagging/learned.py`` and ``sector_model.py``)
 is a logistic regression that adds ``diplomacy`` where the sector rules miss
 it (relationship-level paragraphs), over the paragraph's words and pairs, the
-rules' sectors and the paragraph's form. The same model can learn any sector
+rules' sectors, the heads of state or government it names and the paragraph's form. The same model can learn any sector
 (``LEARNED_SECTORS``), but under the protocol of ``tools/eval_tags.py`` only
 diplomacy raised the held-out groups; adding other sectors, or letting the
 model drop the rules' sectors, lowered them. A filter of candidate

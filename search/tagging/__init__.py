@@ -20,6 +20,7 @@ from .learned import TagModel
 from .sector_model import add_learned, article_features
 from .sectors import tag_sectors
 from .speakers import analyse_speakers
+from .speakers.article import SpeakerAnalysis
 
 __all__ = ["tag_article", "sector_labels", "canonical_country", "Tagger", "shipped_tagger"]
 
@@ -37,11 +38,12 @@ class Tagger:
     def tag(self, article: Article) -> list[Tags]:
         """Tags for every paragraph of the article, in order."""
         paragraphs = list(article.paragraphs or [])
-        home = canonical_country((article.dateline or "").strip().title()) if article.dateline else None
-        analysis = analyse_speakers(paragraphs, article.title or "", home)
+        analysis = analyse_speakers(paragraphs, article.title or "", _home(article))
         rules = [tag_sectors(text) for text in paragraphs]
         countries = [find_countries(text) for text in paragraphs]
-        features = sector_features(article, rules, countries) if self.model.sectors else [[]] * len(paragraphs)
+        features = (
+            sector_features(article, rules, countries, analysis) if self.model.sectors else [[]] * len(paragraphs)
+        )
         return [
             Tags(
                 sectors=sectors,
@@ -72,10 +74,30 @@ def with_leaders(countries: list[tuple[str, str]], leaders: list[tuple[str, str]
     return out
 
 
-def sector_features(article: Article, rules, found_countries) -> list[list[str]]:
-    """The learned sector model's features of each paragraph (see ``sector_model.py``)."""
+def sector_features(
+    article: Article, rules, found_countries, analysis: SpeakerAnalysis | None = None
+) -> list[list[str]]:
+    """The learned sector model's features of each paragraph (see ``sector_model.py``).
+
+    ``analysis`` is the speaker tagger's reading of the article (made here if not given):
+    the heads of state or government each paragraph names are a feature.
+    """
+    paragraphs = list(article.paragraphs or [])
+    if analysis is None:
+        analysis = analyse_speakers(paragraphs, article.title or "", _home(article))
     title_sectors = tag_sectors(article.title)[0] if article.title else []
-    return article_features(list(article.paragraphs), rules, title_sectors, [len(c) for c in found_countries])
+    return article_features(
+        paragraphs,
+        rules,
+        title_sectors,
+        [len(c) for c in found_countries],
+        [len({country for _, country in named}) for named in analysis.leaders],
+    )
+
+
+def _home(article: Article) -> str | None:
+    """The country of the article's dateline, if it names one."""
+    return canonical_country((article.dateline or "").strip().title()) if article.dateline else None
 
 
 @cache

@@ -8,7 +8,9 @@ per learned sector adds it when it is likely enough; it never removes what
 the rules found. Its features are the paragraph's words and word pairs
 (stemmed; only those seen in several articles of several publishers when it
 was trained), the sectors the rules found in the paragraph, the title and the
-article, and a few marks of form (how many countries, a group of speakers
+article, the heads of state or government it names (found by the speaker
+tagger: "Putin and Modi made statements for the press" is the relationship
+itself), and a few marks of form (how many countries, a group of speakers
 such as "both sides", a speech verb, a quotation, the first person).
 
 The evidence of a learned sector names the features that carried it.
@@ -56,9 +58,17 @@ def _form(text: str, n_countries: int, first: bool) -> list[str]:
 
 
 def article_features(
-    paragraphs: list[str], rules: list[tuple[list[str], dict[str, str]]], title_sectors: list[str], countries: list[int]
+    paragraphs: list[str],
+    rules: list[tuple[list[str], dict[str, str]]],
+    title_sectors: list[str],
+    countries: list[int],
+    leaders: list[int] | None = None,
 ) -> list[list[str]]:
-    """The features of each paragraph: its words, the rules' sectors here and in the article, its form."""
+    """The features of each paragraph: its words, the rules' sectors here and in the article, its form.
+
+    ``leaders`` is, for each paragraph, how many countries' heads of state or government
+    it names ("Putin and Modi made statements for the press": the relationship itself).
+    """
     counts = Counter(s for found, _ in rules for s in found)
     topic = [f"article:{s}" for s, c in counts.items() if c / max(1, len(paragraphs)) >= ARTICLE_SHARE]
     title = [f"title:{s}" for s in title_sectors]
@@ -66,7 +76,8 @@ def article_features(
     for k, (text, (found, why)) in enumerate(zip(paragraphs, rules, strict=True)):
         rule = [f"rule:{s}" for s in found] or ["rule:none"]
         rule += [f"rule_{'weak' if 'no more specific' in why[s] else 'strong'}:{s}" for s in found]
-        out.append(word_features(text) + rule + topic + title + _form(text, countries[k], k == 0))
+        named = [f"leaders:{min(leaders[k], 2)}"] if leaders and leaders[k] else []
+        out.append(word_features(text) + rule + topic + title + _form(text, countries[k], k == 0) + named)
     return out
 
 
@@ -82,6 +93,7 @@ def _shown(feature: str, surface: dict[str, str]) -> str:
         "article": f"{value} in the article",
         "title": f"{value} in the title",
         "countries": f"{value} countries named",
+        "leaders": f"leaders of {value} {'country' if value == '1' else 'countries'} named",
     }
     return "no sector term here" if feature == "rule:none" else described.get(kind, feature.replace("_", " "))
 
