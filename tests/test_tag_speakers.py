@@ -446,3 +446,13 @@ def test_a_possessive_before_an_organisation_word_names_nobody():
         ]
     )
     assert got[1] == ["Vladimir Putin", "Xi Jinping"]
+
+
+def test_a_description_is_the_person_the_article_names_later():
+    got = speakers(
+        [
+            "India will back the new port, said India's envoy in Colombo on Monday.",
+            "Indian High Commissioner Ravi Kumar spoke at the opening of a trade fair.",
+        ]
+    )
+    assert got[0] == ["Ravi Kumar"]

@@ -123,6 +123,15 @@ def read_paragraph(state: ArticleState, text: str) -> tuple[Found, bool]:
     return found, only_quote
 
 
+def _resolve_later(state: ArticleState, results: list[Found]) -> None:
+    """A description that fitted no one when it spoke ("its Colombo envoy said") is the
+    person it fits once the whole article is read (news leads name people later)."""
+    for k, desc, text in state.unresolved:
+        person = state.reg.by_description(desc)
+        if person and 0 <= k < len(results):
+            results[k].add([person.name], f'"{text}" → {person.name}, named later')
+
+
 class SpeakerAnalysis(NamedTuple):
     speakers: list[Found]  # per paragraph
     leaders: list[list[tuple[str, str]]]  # (name, country) of the leaders each paragraph names
@@ -157,6 +166,7 @@ def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = 
         results.append(found)
         only_quotes.append(only_quote)
     carry_quotations(paragraphs, results, only_quotes, skip)
+    _resolve_later(state, results)
     if home:
         for person in state.reg.people:
             if not person.country and is_leader(person):

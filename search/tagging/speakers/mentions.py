@@ -40,6 +40,7 @@ class ArticleState:
         self.last_was_statement = False
         self.earlier_sentences: list[list[Person]] = []  # people named in each earlier sentence of the paragraph
         self.text_so_far = ""
+        self.unresolved: list[tuple[int, str, str]] = []  # (paragraph, description, text) no one fitted yet
 
     @property
     def last_group(self) -> list[Person]:

@@ -293,7 +293,8 @@ def description_step(state: ArticleState, c: Clause):
         return NEXT
     desc = (d.group("owner") or "") + " " + d.group("desc") + (d.group("tail") or "")
     person = state.reg.by_description(desc.strip())
-    if not person:
+    if not person:  # "said India's envoy in Colombo", whose name the article gives later
+        state.unresolved.append((len(state.persons_in_par) - 1, desc.strip(), d.group(0).strip()))
         return None
     state.reg.touch(person)
     return [person.name], f'"{d.group(0).strip()}" → {person.name}'
