@@ -456,3 +456,13 @@ def test_a_description_is_the_person_the_article_names_later():
         ]
     )
     assert got[0] == ["Ravi Kumar"]
+
+
+def test_a_listed_leader_named_without_a_title_fits_his_office():
+    got = speakers(
+        [
+            "Vladimir Putin had a telephone conversation with Prime Minister of Greece Alexis Tsipras.",
+            "The President of Russia said the ceasefire was a key factor.",
+        ]
+    )
+    assert got[1] == ["Vladimir Putin"]

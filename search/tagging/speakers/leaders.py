@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .names import keyset
-from .registry import Person
+
+if TYPE_CHECKING:
+    from .registry import Person
 
 LEADERS_PATH = Path(__file__).resolve().parents[2] / "data" / "leaders.json"
 NOT_NAME_WORDS = {"king", "queen", "sheikh", "jr", "sr"}

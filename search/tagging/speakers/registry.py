@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..countries import canonical_country
+from .leaders import mark_leaders
 from .lexicon import HONORIFICS, LEADER_ROLES, NOT_LEADER_ROLES, ROLE_HEADS, ROLE_SYNONYMS
 from .names import keyset, token_key
 
@@ -79,6 +80,7 @@ class Registry:
         elif len(tokens) > len(person.name.split()) and len(person.name.split()) == 1:
             person.name = " ".join(tokens)
             person.tokens = keyset(tokens)
+        mark_leaders([person])
         person.roles |= roles
         if "fm" in roles:
             person.roles |= {"foreign", "minister"}
@@ -122,6 +124,12 @@ class Registry:
 
 
 def _fits(person: Person, head: str, wanted: set[str], qualifiers: set[str], country: str | None) -> bool:
+    if person.listed_leader and not person.roles:  # "Vladimir Putin", then "the President of Russia"
+        return (
+            head in LEADER_ROLES | {"leader"}
+            and (not country or person.country == country)
+            and not (qualifiers & {"vice", "deputy", "foreign", "trade", "defence", "defense", "finance"})
+        )
     if not person.roles & wanted:
         return False
     if country and person.country != country:
