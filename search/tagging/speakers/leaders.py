@@ -1,9 +1,11 @@
 """Leaders imply their country: heads of state or government from ``search/data/leaders.json``.
 
 "Putin said" is about Russia even where the article never writes "Russian
-President". The list is used for countries only; a leader it lacks is
-resolved within the article, from a mention with a title and a nationality
-("Sri Lankan President Anura Kumara Dissanayake").
+President". A leader it lacks is resolved within the article, from a mention
+with a title and a nationality ("Sri Lankan President Anura Kumara
+Dissanayake"). The registry marks listed leaders as they are first named, so
+"the President of Russia" finds a "Vladimir Putin" given without a title; the
+list never adds a speaker of its own.
 """
 
 from __future__ import annotations
