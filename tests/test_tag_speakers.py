@@ -466,3 +466,13 @@ def test_a_listed_leader_named_without_a_title_fits_his_office():
         ]
     )
     assert got[1] == ["Vladimir Putin"]
+
+
+def test_a_title_after_and_belongs_to_the_next_person():
+    got = speakers(
+        [
+            "Foreign Minister Karl Brandt, and the Deputy Secretary of State, Ms. Jane Doe, held talks in Vienna.",
+            "The Deputy Secretary welcomed the progress on the port.",
+        ]
+    )
+    assert got[1] == ["Jane Doe"]

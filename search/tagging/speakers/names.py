@@ -30,6 +30,7 @@ from .patterns import (
     PLACE_PREPOSITION,
     PRECEDING_APPOSITIVE,
     TOKEN_SPLIT,
+    TRAILING_HONORIFIC,
     WORD,
 )
 
@@ -283,6 +284,7 @@ def analyse_sequence(seq: str, before: str, after: str):
         roles = roles | lead[0]
         country = country or lead[1]
         titled = titled or lead[2]
+    before = TRAILING_HONORIFIC.sub("", before)  # "the Deputy Secretary of State, Ms. Jane Doe"
     before_app = PRECEDING_APPOSITIVE.search(before) if not lead and before.endswith(", ") else None
     if before_app and name:  # "Ruritania's ambassador to Freedonia, Mr Karl Brandt"
         app_roles, app_country = _appositive(before_app.group(1))

@@ -97,14 +97,16 @@ APPOSITIVE_TITLE_WORD = re.compile(
 )
 # An appositive title after a name (", the foreign minister").
 APPOSITIVE_TITLE = re.compile(
-    r"^,\s+(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|"
+    r"^,\s+(?!and\b|or\b|but\b)(?:the|a|an)?\s*((?:[\w’'-]+\s+){0,5}?(?:president|minister|ambassador|envoy|commissioner|secretary|"
     r"premier|chancellor|leader|spokesperson|spokesman|spokeswoman|governor|chairman|ceo|director|negotiator|"
     r"scholar|official|adviser|advisor|diplomat|professor|economist|analyst|counsellor|counselor)\b)",
     re.I,
 )
+# An honorific with its period, split from the name it precedes ("..., Ms. " before "Jane Doe").
+TRAILING_HONORIFIC = re.compile(r"(?<=, )(?:Mr|Mrs|Ms|Dr|Prof|M)\.\s+$")
 # An appositive title before a name, opening its clause ("Ruritania's ambassador to Freedonia, Mr Brandt").
 PRECEDING_APPOSITIVE = re.compile(
-    r"(?:^|[.;,]\s+)(?:(?:the|The|[A-Z][\w-]*(?:’s|'s))\s+)((?:[\w’'-]+\s+){0,3}?(?:president|minister|ambassador|"
+    r"(?:^|[.;,]\s+)(?:and\s+)?(?:(?:the|The|[A-Z][\w-]*(?:’s|'s))\s+)((?:[\w’'-]+\s+){0,3}?(?:president|minister|ambassador|"
     r"envoy|commissioner|secretary|premier|chancellor|spokesperson|spokesman|spokeswoman|negotiator|diplomat)"
     r"(?:\s+(?:to|of|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?),\s+$",
     re.I,
