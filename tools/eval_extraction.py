@@ -25,7 +25,7 @@ from search.ingest.html import read_html  # noqa: E402
 
 def rows_ours(data: bytes, path: Path, method: str) -> tuple[list[str], str, str]:
     if method == "soup":
-        from search import html as html_module
+        from search.ingest import html as html_module
 
         saved = html_module.trafilatura_blocks
         html_module.trafilatura_blocks = lambda text: None
