@@ -15,7 +15,6 @@ from typing import NamedTuple
 from ...text import sentence_spans
 from ..countries import canonical_country
 from .cues import Hit, sentence_hits
-from .leaders import mark_leaders
 from .mentions import ArticleState, scan_names
 from .patterns import FIRST_PERSON_PLURAL, GROUP_CONTEXT, JOINT_STATEMENT, SENTENCE_OPENING, STATEMENT_WORD
 from .quotes import carry_quotations, quote_mask, starts_with_quote
@@ -171,6 +170,5 @@ def analyse_speakers(paragraphs: list[str], title: str = "", home: str | None = 
         for person in state.reg.people:
             if not person.country and is_leader(person):
                 person.country = home
-    mark_leaders(state.reg.people)
     leaders = [[(p.name, p.country) for p in persons if p.country and is_leader(p)] for persons in named]
     return SpeakerAnalysis(results, leaders)

@@ -16,9 +16,9 @@ INSERTED_CLAUSE = re.compile(
     r",\s*(?:who|which|whose|also|currently|now|then|speaking|addressing|in|at|during|while|after|when|on|as|via|"
     r"through|with|along with|together with|accompanied by|whom|his|her|their|its|a|an|one|another)\b[^,]*,\s*$"
 )
-# Where the clause holding a cue's subject starts: punctuation or a conjunction.
 # A relative "who" right before a cue: the subject is the one named before it ("X, who said").
 RELATIVE_WHO = re.compile(r",\s*who\s*(?:\b(?:also|has|had|have|later|earlier|then|previously)\s*)?$")
+# Where the clause holding a cue's subject starts: punctuation or a conjunction.
 CLAUSE_BREAK = re.compile(
     r"[,;:“”\"()—–]|\s-\s|\b(?:that|when|while|but|because|although|whereas|where|as|after|before|since|if|which|"
     r"who|and then|so)\b"
@@ -279,13 +279,13 @@ def _by_first_letter(alternation: str) -> str:
 SAY_CUE = re.compile(rf"\b(?:{_by_first_letter(SAY_VERBS)})\b")
 # Reporting participles ("..., saying").
 PARTICIPLE_CUE = re.compile(rf"\b(?:{_by_first_letter(PARTICIPLE_VERBS)})\b")
-# A verb before its subject after a quotation ('“...,” said X').
 # The content of a reporting verb whose own subject is a pronoun or a group, up to the
 # next cue ("said [that] both sides agreed", "said whether he believes").
 REPORTED_REFERENCE = re.compile(
     r"^\s*(?:that\s+|whether\s+|if\s+)?(?:[^;.,]*?\s)?(?:he|she|they|both sides|both leaders|the two sides|"
     r"the two leaders|both|it)\s+(?:\w+\s+){0,2}$"
 )
+# A verb before its subject after a quotation ('“...,” said X').
 INVERTED_CUE = re.compile(
     r"^[\s,]*(?:said|says|added|adds|wrote|asked|noted|explained|stressed|replied|"
     r"continued|concluded|declared|recalled)\s+(?P<rest>.{0,160})"
@@ -347,12 +347,12 @@ DESCRIPTION = re.compile(
     r"Spokesperson|Spokesman|Governor|Chairman|CEO|Director|Director-General|Negotiator|FM|PM))\b"
     r"(?P<tail>\s+(?:of|to|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?"
 )
-# A body as a subject ("the Ministry of Foreign Affairs", "the Kremlin").
 # Forums of states, whose leaders or ministers speak together ("G7 Leaders", "Asean foreign ministers").
 _FORUM = (
     r"(?:G7|G-7|G8|G20|G-20|ASEAN|Asean|EU|European Union|NATO|Nato|BRICS|Brics|Quad|SCO|APEC|Apec|OSCE|CSTO|"
     r"African Union|AU|Arab League|Commonwealth|GCC|CELAC|Mercosur|ASEAN Plus Three|Asean Plus Three|EAEU|CIS)"
 )
+# A body as a subject ("the Ministry of Foreign Affairs", "the Kremlin").
 ORG_SUBJECT = re.compile(
     r"(?P<org>(?:(?:the|The)\s+)?(?:(?:[A-Z][\w’'.&-]*(?:’s|'s)?|foreign|commerce|trade|defen[cs]e|finance|"
     r"health|external|home|interior|information|agriculture|education|energy|state|federal|"
