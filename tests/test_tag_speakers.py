@@ -476,3 +476,14 @@ def test_a_title_after_and_belongs_to_the_next_person():
         ]
     )
     assert got[1] == ["Jane Doe"]
+
+
+def test_people_who_met_to_reaffirm_something_state_it_together():
+    got = speakers(
+        [
+            "Secretary of State Jane Doe met today with Foreign Minister Kim Sora of South Korea "
+            "to affirm the alliance between the two countries.",
+            "Foreign Minister Kim Sora met reporters in Seoul on Monday.",
+        ]
+    )
+    assert got == [["Jane Doe", "Kim Sora"], []]

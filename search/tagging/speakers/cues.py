@@ -8,6 +8,7 @@ source ("officials said") gives no speaker.
 
 from __future__ import annotations
 
+from ..countries import canonical_country
 from .mentions import ArticleState, leading_subject, scan_names
 from .patterns import (
     ACCORDING_TO,
@@ -20,6 +21,7 @@ from .patterns import (
     FIRST_OR_SECOND_PERSON,
     INDEFINITE,
     INVERTED_CUE,
+    MEETING_PURPOSE,
     NEGATED,
     NOUN_PHRASE_END,
     NOUN_PHRASE_END_OR_COMMA,
@@ -64,11 +66,26 @@ def _inverted_cue(state: ArticleState, pre: str, rest: str) -> tuple[Resolved | 
     return None, anonymous or bool(INDEFINITE.match(rest))
 
 
+def _meeting_purpose(state: ArticleState, pre: str) -> Resolved | None:
+    """ "X met with Y to reaffirm ...": the people who met state the purpose together."""
+    if not MEETING_PURPOSE.search(pre):
+        return None
+    persons = [mm.person for mm in scan_names(state.reg, pre, register=False) if not canonical_country(mm.person.name)]
+    persons = list(dict.fromkeys(persons))
+    if not persons:
+        return None
+    names = [p.name for p in persons]
+    return names, f"met to … ← {', '.join(names)}"
+
+
 def _say_cue(state: ArticleState, sent: str, start: int, in_quote: bool) -> tuple[Resolved | None, bool]:
     """(the subject of a reporting verb at ``start``, whether an unnamed source said it)."""
     pre = sent[:start]
     if in_quote:
         return _quoted_cue(state, pre), False
+    met = _meeting_purpose(state, pre)
+    if met:
+        return met, False
     inv = INVERTED_CUE.match(sent[start:])
     if inv and AFTER_QUOTE.search(pre[-8:]):
         res, anonymous = _inverted_cue(state, pre, inv.group("rest"))

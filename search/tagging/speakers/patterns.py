@@ -285,6 +285,8 @@ REPORTED_REFERENCE = re.compile(
     r"^\s*(?:that\s+|whether\s+|if\s+)?(?:[^;.,]*?\s)?(?:he|she|they|both sides|both leaders|the two sides|"
     r"the two leaders|both|it)\s+(?:\w+\s+){0,2}$"
 )
+# A meeting held for a stated purpose, up to its verb ("X met with Y in Rome to [reaffirm]").
+MEETING_PURPOSE = re.compile(r"\b(?:met|meet|meets|held talks|spoke by phone|spoke by telephone)\b[^;:“”\"]*\bto\s+$")
 # A verb before its subject after a quotation ('“...,” said X').
 INVERTED_CUE = re.compile(
     r"^[\s,]*(?:said|says|added|adds|wrote|asked|noted|explained|stressed|replied|"
