@@ -347,3 +347,11 @@ def test_the_wars_in_syria_libya_and_yemen_are_humanitarian():
     assert "humanitarian" in sectors("The two presidents exchanged views on the situation in Syria.")
     assert "humanitarian" in sectors("Both sides urged a return to dialogue among the parties in Libya.")
     assert "humanitarian" in sectors("The envoy briefed his hosts on his recent trip to Yemen.")
+
+
+def test_a_virus_its_infections_and_lockdowns_are_health():
+    # ANNOTATION.md: health covers public health
+    assert "health" in sectors("Scientists have yet to pinpoint where the virus first appeared.")
+    assert "health" in sectors("No country wants to lift its curbs for fear of a new wave of infections.")
+    assert "health" in sectors("The city has been under a lockdown for two weeks.")
+    assert "health" in sectors("The World Health Organisation called the claims speculative.")
