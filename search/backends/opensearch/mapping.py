@@ -39,6 +39,7 @@ from datetime import datetime
 
 from whoosh.analysis import STOP_WORDS
 
+from search.backends.stored import facet_values, plain_fields
 from search.facets import FACETS, FacetSpec
 from search.models import Paragraph
 from search.spelling import variants
@@ -155,24 +156,10 @@ def valid_date(value: str) -> str:
         return ""
 
 
-def clean_value(value: str) -> str:
-    """A facet value as the Whoosh backend stores it (its commas separate values there), so that
-    both backends answer the same values."""
-    return value.replace(",", " ").strip()
-
-
 def to_source(paragraph: Paragraph, source_path: str = "") -> dict:
     """The document of a paragraph: the same fields and values as the Whoosh backend's."""
     doc = {
-        "doc_id": paragraph.doc_id,
-        "article_id": paragraph.article_id,
-        "source_path": source_path,
-        "n": paragraph.n,
-        "text": paragraph.text,
-        "title": paragraph.title,
-        "dateline": paragraph.dateline,
-        "source": paragraph.source,
-        "url": paragraph.url,
+        **plain_fields(paragraph, source_path),
         "evidence": paragraph.evidence,
         "fragment": is_fragment(paragraph.text),
     }
@@ -180,7 +167,7 @@ def to_source(paragraph: Paragraph, source_path: str = "") -> dict:
     if date:
         doc["date"] = date
     for facet in FACETS:
-        values = list(dict.fromkeys(v for v in map(clean_value, paragraph.tags.get(facet.key, [])) if v))
+        values = facet_values(paragraph, facet)
         doc[facet.name] = values
         doc[counted_field(facet)] = list(values)  # merged names are written when the build is finished
         doc[key_field(facet)] = [sort_key(v) for v in values]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, Schema
 
+from search.backends.stored import facet_values, plain_fields
 from search.backends.whoosh.analysis import make_analyzer
 from search.backends.whoosh.textfield import TextField
 from search.facets import FACETS
@@ -41,23 +42,8 @@ def make_schema() -> Schema:
 FRAGMENT = "fragment"
 
 
-def _clean_value(value: str) -> str:
-    return value.replace(",", " ").strip()
-
-
 def to_document(paragraph: Paragraph, source_path: str = "") -> dict:
-    doc = {
-        "doc_id": paragraph.doc_id,
-        "article_id": paragraph.article_id,
-        "source_path": source_path,
-        "n": paragraph.n,
-        "text": paragraph.text,
-        "title": paragraph.title,
-        "dateline": paragraph.dateline,
-        "source": paragraph.source,
-        "url": paragraph.url,
-        "evidence": json.dumps(paragraph.evidence, ensure_ascii=False),
-    }
+    doc = {**plain_fields(paragraph, source_path), "evidence": json.dumps(paragraph.evidence, ensure_ascii=False)}
     if is_fragment(paragraph.text):
         doc["shape"] = FRAGMENT
     try:
@@ -65,9 +51,9 @@ def to_document(paragraph: Paragraph, source_path: str = "") -> dict:
     except ValueError:  # no date, or not a real one: the paragraph is undated
         pass
     for facet in FACETS:
-        values = [_clean_value(v) for v in paragraph.tags.get(facet.key, []) if _clean_value(v)]
+        values = facet_values(paragraph, facet)
         if values:
-            doc[facet.name] = ",".join(dict.fromkeys(values))
+            doc[facet.name] = ",".join(values)
     return doc
 
 
