@@ -116,18 +116,21 @@ def _schemas() -> dict:
     facet_names = FACETS.names()
     facet_keys = {facet.key: STRINGS for facet in FACETS}
     exported = {facet.key: STRINGS for facet in FACETS if facet.exportable}
+    paragraph = {  # the columns a hit and an export row share
+        "article_id": {"type": "string"},
+        "n": {"type": "integer", "minimum": 1},
+        "title": {"type": "string"},
+        "date": DATE,
+        "source": {"type": "string"},
+        "url": {"type": "string"},
+        "text": {"type": "string"},
+    }
     return {
         "Error": _obj({"error": {"type": "string", "minLength": 1}}),
         "Filters": _obj({**{name: STRINGS for name in facet_names}, "from": DATE, "to": DATE}),
         "Hit": _obj(
             {
-                "article_id": {"type": "string"},
-                "n": {"type": "integer", "minimum": 1},
-                "title": {"type": "string"},
-                "date": DATE,
-                "source": {"type": "string"},
-                "url": {"type": "string"},
-                "text": {"type": "string"},
+                **paragraph,
                 "snippet": {"type": "string", "description": "HTML: the text escaped, matched words in <mark>."},
                 "more_in_article": {
                     "type": "integer",
@@ -277,13 +280,7 @@ def _schemas() -> dict:
         ),
         "ExportRow": _obj(
             {
-                "article_id": {"type": "string"},
-                "n": {"type": "integer", "minimum": 1},
-                "title": {"type": "string"},
-                "date": DATE,
-                "source": {"type": "string"},
-                "url": {"type": "string"},
-                "text": {"type": "string"},
+                **paragraph,
                 **exported,
             }
         ),
