@@ -290,6 +290,17 @@ def charset_prefix(data: bytes, header_charset: str) -> bytes:
     return f'<meta charset="{header_charset}">\n'.encode("ascii")
 
 
+def _not_a_page(response, media_type: str) -> str:
+    """Why a page's response is not kept ("" when it is): an error status, no page, no body."""
+    if not 200 <= response.status < 300:
+        return f"HTTP {response.status} {response.reason}".rstrip()
+    if not media_type and not _looks_like_html(response.body):
+        return "not a web page (no content type, and it does not look like HTML)"
+    if not response.body.strip():
+        return "empty page"
+    return ""
+
+
 def _looks_like_html(data: bytes) -> bool:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return (
@@ -758,34 +769,12 @@ class Fetcher:
             return FetchResult(
                 url=url, outcome="unchanged", path=str(page), status=304, final_url=response.url, feed=feed
             )
-        if not 200 <= response.status < 300:
-            return FetchResult(
-                url=url,
-                outcome="failed",
-                status=response.status,
-                final_url=response.url,
-                reason=f"HTTP {response.status} {response.reason}".rstrip(),
-                feed=feed,
-            )
         content_type = response.header("content-type")
         media_type, charset = _content_type(content_type)
-        if not media_type and not _looks_like_html(response.body):
+        refused = _not_a_page(response, media_type)
+        if refused:
             return FetchResult(
-                url=url,
-                outcome="failed",
-                status=response.status,
-                final_url=response.url,
-                reason="not a web page (no content type, and it does not look like HTML)",
-                feed=feed,
-            )
-        if not response.body.strip():
-            return FetchResult(
-                url=url,
-                outcome="failed",
-                status=response.status,
-                final_url=response.url,
-                reason="empty page",
-                feed=feed,
+                url=url, outcome="failed", status=response.status, final_url=response.url, reason=refused, feed=feed
             )
         prefix = charset_prefix(response.body, charset)
         record = {
