@@ -35,6 +35,12 @@ def write_jsonl(path: Path, articles: list[dict]) -> Path:
     return path
 
 
+def index_of(folder: Path, articles: list[dict]) -> Path:
+    """A Whoosh index in ``folder/ix`` of these articles, with the tags they give (not tagged again)."""
+    reindex([write_jsonl(folder / "a.jsonl", articles)], folder / "ix", progress=False, tag=False)
+    return folder / "ix"
+
+
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
     """An index of the seed article alone, built once per test run."""

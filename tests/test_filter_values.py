@@ -16,7 +16,7 @@ from search.query.filters import resolve
 from search.query.params import build_request
 from web import create_app
 
-from conftest import reindex, write_jsonl
+from conftest import index_of
 
 ARTICLES = [
     {
@@ -50,9 +50,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("filters")
-    reindex([write_jsonl(folder / "a.jsonl", ARTICLES)], folder / "ix", progress=False, tag=False)
-    return folder / "ix"
+    return index_of(tmp_path_factory.mktemp("filters"), ARTICLES)
 
 
 @pytest.fixture(scope="module")

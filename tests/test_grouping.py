@@ -14,7 +14,7 @@ from search.cli import main
 from search.query.params import build_request
 from web import create_app
 
-from conftest import reindex, write_jsonl
+from conftest import index_of
 
 
 def article(article_id: str, paragraphs: int, words: str = "tariff talks", sector: str = "trade-investment"):
@@ -37,9 +37,7 @@ ARTICLES = [article("big", 12, "tariff talks tariff talks")] + [article(f"s{i}",
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("grouping")
-    reindex([write_jsonl(folder / "a.jsonl", ARTICLES)], folder / "ix", progress=False, tag=False)
-    return folder / "ix"
+    return index_of(tmp_path_factory.mktemp("grouping"), ARTICLES)
 
 
 @pytest.fixture(scope="module")
