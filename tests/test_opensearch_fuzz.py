@@ -15,7 +15,7 @@ from opensearch_support import reindex as os_reindex
 URL = node_url()
 hypothesis = pytest.importorskip("hypothesis", reason="hypothesis is not installed (pip install -e '.[test]')")
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from test_query_fuzz import (  # noqa: E402
     ARTICLE_IDS,
@@ -26,6 +26,7 @@ from test_query_fuzz import (  # noqa: E402
     SEED_ID,
     check_answer,
     extras,
+    fuzz_settings,
     query_bytes,
     route_url,
 )
@@ -72,14 +73,7 @@ def test_the_issue_queries_are_no_server_error(os_fuzz_app, route):
             check_answer(client.get(url), route, url)
 
 
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    print_blob=True,
-    suppress_health_check=list(HealthCheck),
-)
+@fuzz_settings(EXAMPLES)
 @given(raw=query_bytes, route=st.sampled_from(ROUTES), article_id=st.sampled_from(ARTICLE_IDS), extra=extras)
 def test_no_generated_query_is_a_server_error(os_fuzz_app, raw, route, article_id, extra):
     client = os_fuzz_app.test_client()

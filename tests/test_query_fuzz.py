@@ -474,14 +474,19 @@ def test_the_cli_search_prints_no_traceback(fuzz_app, q):
 
 
 # -- the fuzzer ------------------------------------------------------------------------
-@settings(
-    max_examples=EXAMPLES,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    print_blob=True,
-    suppress_health_check=list(HealthCheck),
-)
+def fuzz_settings(examples: int):
+    """The fuzzer's Hypothesis settings: repeatable (derandomized), no deadline, no example database."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+@fuzz_settings(EXAMPLES)
 @given(raw=query_bytes, route=st.sampled_from(ROUTES), article_id=st.sampled_from(ARTICLE_IDS), extra=extras)
 def test_no_generated_query_is_a_server_error(fuzz_app, figures, raw, route, article_id, extra):
     client = fuzz_app.test_client()
