@@ -388,6 +388,16 @@ def _profile(product, ordered, top: int) -> list[dict]:
 
 
 # -- web API ----------------------------------------------------------------------
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """Terminate a server, and kill it if it has not ended within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -516,12 +526,7 @@ def phase_api(args) -> dict:
         # gunicorn: the master and its worker processes, summed
         server_peak = round(sum(peak_rss_mb(pid) or 0 for pid in [server.pid] + _descendants(server.pid)), 1)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, 10)
         log.close()
     done = sum(len(v) for v in latencies.values())
     failed = sum(n for status, n in statuses.items() if status != "200")

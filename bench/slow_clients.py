@@ -31,7 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-from .phases import _descendants, cpu_seconds, free_port, percentiles
+from .phases import _descendants, cpu_seconds, free_port, percentiles, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = [
@@ -230,12 +230,7 @@ def main(argv: list[str] | None = None) -> dict:
                 loaded_cpu = worker_cpu(server.pid, before)
             slow_stats = {"connections": slow.connections, "dropped": slow.dropped}
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop_process(server, 15)
             log.close()
     result = {
         "server": {"workers": args.workers or len(unloaded_cpu), "options": options or ["(defaults)"]},
