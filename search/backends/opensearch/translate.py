@@ -28,14 +28,13 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from whoosh import query as wq
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import StemFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from search.errors import QueryError
 from search.facets import FACETS
+from search.query.analysis import surface_analyzer
 from search.query.parse import FILLER_WORDS, TITLE, QueryParser, QueryPlan, on_field
-from search.spelling import variants
-from search.text import ascii_letters
 
 from .mapping import TITLE_BOOST, counted_field
 
@@ -55,31 +54,6 @@ FRAGMENT = 2_500.0
 
 class Unsupported(QueryError):
     """A part of the query (or a feature) that the OpenSearch backend cannot run like Whoosh: named."""
-
-
-class _Fold(Filter):
-    """Accents and marks off, as the Whoosh backend's analyzer (``search.text.ascii_letters``)."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            if not token.text.isascii():
-                token.text = ascii_letters(token.text)
-            yield token
-
-
-class _Spelling(Filter):
-    """British spellings as American ones (``search.spelling``)."""
-
-    def __call__(self, tokens):
-        table = variants()
-        for token in tokens:
-            token.text = table.get(token.text, token.text)
-            yield token
-
-
-def surface_analyzer():
-    """The Whoosh backend's text analyzer without its stemmer."""
-    return RegexTokenizer() | LowercaseFilter() | _Fold() | _Spelling() | StopFilter()
 
 
 class _FillerStems:

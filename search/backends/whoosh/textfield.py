@@ -22,7 +22,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFil
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.fields import TEXT
 
-from search.backends.whoosh.analysis import FoldFilter, SpellingFilter
+from search.query.analysis import FoldFilter, SpellingFilter
 
 PER_WORD_FILTERS = (LowercaseFilter, FoldFilter, SpellingFilter, StopFilter, StemFilter)  # each looks at one token only
 WORD_CACHE = 200_000
