@@ -47,10 +47,11 @@ def _sentence(state: ArticleState, sent: str, mask: list[bool], sent_persons: li
     if len(group) >= 2 and GROUP_CONTEXT.search(sent):
         state.last_group = group[:4]
     hits, anonymous = sentence_hits(state, sent, mask)
-    signers = [p for p in dict.fromkeys(sent_persons) if len(p.name.split()) > 1]  # named in full
-    if JOINT_STATEMENT.search(sent) and len(signers) >= 2:  # "In a joint statement, X and Y ..."
-        state.issuers = signers
-        state.last_group = state.issuers
+    if JOINT_STATEMENT.search(sent):  # "In a joint statement, X and Y ...": its signers, named in full
+        signers = [p for p in dict.fromkeys(sent_persons) if len(p.name.split()) > 1]
+        if len(signers) >= 2:
+            state.issuers = signers
+            state.last_group = state.issuers
     if anonymous:  # the whole sentence is what an unnamed source said
         hits = [h for h in hits if h[1] in {"according to"}]
     for (names, why), cue in hits:
