@@ -314,6 +314,13 @@ def test_sanctions_tensions_accusations_and_sovereignty_are_diplomacy():
 def test_war_crimes_are_not_security():
     assert sectors("The prosecutors documented war crimes against civilians in the occupied town.") == ["humanitarian"]
     assert "security" in sectors("Police cooperation against organised crime was discussed.")
+    # crimes named beside a war are war crimes (ANNOTATION.md: security is transnational and organised crime)
+    occupiers = sectors("The crimes of the occupiers will be punished; civilians were killed in the town.")
+    assert occupiers == ["humanitarian"]
+    court = sectors("Investigators of the International Criminal Court came to the town where civilians were killed.")
+    assert court == ["humanitarian"]
+    assert "security" in sectors("The ceasefire talks stalled as organised crime and smuggling grew.")
+    assert "security" in sectors("Crimes against tourists rose after the war ended.")
 
 
 def test_a_war_named_as_history_or_only_dating_an_event_is_not_humanitarian():
@@ -355,3 +362,21 @@ def test_a_virus_its_infections_and_lockdowns_are_health():
     assert "health" in sectors("No country wants to lift its curbs for fear of a new wave of infections.")
     assert "health" in sectors("The city has been under a lockdown for two weeks.")
     assert "health" in sectors("The World Health Organisation called the claims speculative.")
+
+
+def test_a_qualifier_must_stand_right_before_the_word_it_qualifies():
+    # a comma ends the qualifier: "trade wars, technology threats" names technology too
+    assert "science-technology" in sectors("The dispute may outlast the trade wars, technology threats and tariffs.")
+    # a verb phrase ending in a preposition does not qualify the noun after it
+    assert "science-technology" in sectors("The rules call on technology firms to store data at home.")
+    # an adjacent qualifier still does
+    assert sectors("They agreed to promote clean energy technologies.") == ["energy"]
+
+
+def test_tech_is_technology_and_a_tech_war_is_not_a_war():
+    assert sectors("The two sides are locked in a struggle over trade and tech.") == [
+        "science-technology",
+        "trade-investment",
+    ]
+    assert "science-technology" in sectors("They set up a high-tech investment fund.")
+    assert "humanitarian" not in sectors("The two giants were embroiled in a tech war last year.")

@@ -83,6 +83,7 @@ def _build(entries: list[tuple[str, str]], exact_case: bool = False) -> _Terms:
     return _Terms(index, prefixes)
 
 
+_LINKING = frozenset({"on", "with", "between", "in", "of", "to", "from", "for", "the", "by", "at"})
 _DETERMINERS = frozenset({"The", "A", "An", "This", "That", "These", "Its", "Our", "Their", "His", "Her"})
 _SENTENCE_END = frozenset()  # tokens carry no punctuation; only paragraph-initial determiners are skipped
 
@@ -286,6 +287,7 @@ class _Taxonomy:
     heads: dict[str, frozenset[str]]
     modifiers: dict[str, frozenset[str]]
     patterns: tuple[tuple[str, _Exclusion], ...]  # sector id, pattern (with its fast forms)
+    yields: dict[str, dict[str, frozenset[str]]]  # sector -> {other sector: terms it yields to it}
 
 
 def _compiled(item: dict, why: str) -> _Exclusion:
@@ -328,6 +330,11 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
         heads={e["id"]: frozenset(t.lower() for t in e.get("heads", [])) for e in data["sectors"]},
         modifiers={e["id"]: frozenset(t.lower() for t in e.get("modifiers", [])) for e in data["sectors"]},
         patterns=tuple((e["id"], _compiled(p, "pattern")) for e in data["sectors"] for p in e.get("patterns", [])),
+        yields={
+            e["id"]: {other: frozenset(t.lower() for t in ts) for other, ts in e["yields_to"].items()}
+            for e in data["sectors"]
+            if "yields_to" in e
+        },
     )
 
 
@@ -377,7 +384,9 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
     """
     tax = _taxonomy()
     masked = mask_exclusions(text)
-    words = _TOKEN.findall(masked)
+    tokens = list(_TOKEN.finditer(masked))
+    words = [m.group() for m in tokens]
+    joined = _joined(masked, tokens)
     lows = [w.lower() for w in words]
     names_off = not _is_heading(words, text)
     excluded, strong, weak_hits, generic_hits = _scan(tax.combined, words, lows, names_off)
@@ -395,23 +404,44 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
     heads, modifiers = tax.heads, tax.modifiers
     covered: dict[int, set[str]] = {}  # token -> sectors whose terms cover it
     for i, j, sector, _term in strong + weak_hits:
+        if lows[j - 1] in _LINKING:
+            continue  # "call on technology firms": a verb phrase does not qualify the noun after it
         for k in range(i, j):
             covered.setdefault(k, set()).add(sector)
 
     def qualified(i: int, j: int, sector: str, term: str) -> bool:
-        # the word before a head, or the word after a modifier, is another sector's term
+        # the word just before a head, or just after a modifier, is another sector's term
         low = term.lower()
-        if low in heads.get(sector, ()) and any(s != sector for s in covered.get(i - 1, ())):
+        if low in heads.get(sector, ()) and i in joined and any(s != sector for s in covered.get(i - 1, ())):
             return True
-        return low in modifiers.get(sector, ()) and any(s != sector for s in covered.get(j, ()))
+        return low in modifiers.get(sector, ()) and j in joined and any(s != sector for s in covered.get(j, ()))
 
     found = _pattern_matches(tax, masked)
+    terms: dict[str, set[str]] = {s: {""} for s in found}  # sector -> the terms that found it ("": a pattern)
     for i, j, sector, term in strong:
-        if sector in found or qualified(i, j, sector, term):
+        if qualified(i, j, sector, term):
             continue
-        found[sector] = f'matched "{" ".join(words[i:j])}"'
+        terms.setdefault(sector, set()).add(term.lower())
+        found.setdefault(sector, f'matched "{" ".join(words[i:j])}"')
+    _yield(tax, found, terms)
     weak = _weak_terms(weak_hits, found, qualified, words)
     return _decide(tax, found, weak, words, generic_hits, free, qualified)
+
+
+def _yield(tax: _Taxonomy, found: dict[str, str], terms: dict[str, set[str]]) -> None:
+    """Drop a sector found only by terms it yields to another sector that is found too.
+
+    Crimes named beside a war are war crimes: humanitarian, not security.
+    """
+    for sector, yielded in tax.yields.items():
+        for other, words in yielded.items():
+            if other in found and sector in found and terms[sector] <= words:
+                del found[sector]
+
+
+def _joined(text: str, tokens: list[re.Match]) -> set[int]:
+    """The tokens joined to the one before by spaces or a hyphen ("trade wars, technology": not 2)."""
+    return {k for k in range(1, len(tokens)) if text[tokens[k - 1].end() : tokens[k].start()].strip() in ("", "-")}
 
 
 def _pattern_matches(tax: _Taxonomy, masked: str) -> dict[str, str]:
