@@ -380,3 +380,12 @@ def test_tech_is_technology_and_a_tech_war_is_not_a_war():
     ]
     assert "science-technology" in sectors("They set up a high-tech investment fund.")
     assert "humanitarian" not in sectors("The two giants were embroiled in a tech war last year.")
+
+
+def test_security_as_an_item_of_a_list_of_sectors():
+    # ANNOTATION.md: every sector named as an item of a list is tagged
+    assert "security" in sectors("They are locked in a struggle over trade, security and tech.")
+    assert "security" in sectors("We cooperate in the fields of security, energy and commerce.")
+    # a compound is the other sector's, and security among relationship words is not a list of sectors
+    assert sectors("They agreed to strengthen energy security.") == ["energy"]
+    assert "security" not in sectors("The Quad is a force for regional peace, stability, security, and prosperity.")
