@@ -386,7 +386,6 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
     masked = mask_exclusions(text)
     tokens = list(_TOKEN.finditer(masked))
     words = [m.group() for m in tokens]
-    joined = _joined(masked, tokens)
     lows = [w.lower() for w in words]
     names_off = not _is_heading(words, text)
     excluded, strong, weak_hits, generic_hits = _scan(tax.combined, words, lows, names_off)
@@ -412,9 +411,13 @@ def tag_sectors(text: str) -> tuple[list[str], dict[str, str]]:
     def qualified(i: int, j: int, sector: str, term: str) -> bool:
         # the word just before a head, or just after a modifier, is another sector's term
         low = term.lower()
-        if low in heads.get(sector, ()) and i in joined and any(s != sector for s in covered.get(i - 1, ())):
-            return True
-        return low in modifiers.get(sector, ()) and j in joined and any(s != sector for s in covered.get(j, ()))
+        if low in heads.get(sector, ()) and any(s != sector for s in covered.get(i - 1, ())):
+            return _joined(masked, tokens, i)
+        return (
+            low in modifiers.get(sector, ())
+            and any(s != sector for s in covered.get(j, ()))
+            and _joined(masked, tokens, j)
+        )
 
     found = _pattern_matches(tax, masked)
     terms: dict[str, set[str]] = {s: {""} for s in found}  # sector -> the terms that found it ("": a pattern)
@@ -439,9 +442,9 @@ def _yield(tax: _Taxonomy, found: dict[str, str], terms: dict[str, set[str]]) ->
                 del found[sector]
 
 
-def _joined(text: str, tokens: list[re.Match]) -> set[int]:
-    """The tokens joined to the one before by spaces or a hyphen ("trade wars, technology": not 2)."""
-    return {k for k in range(1, len(tokens)) if text[tokens[k - 1].end() : tokens[k].start()].strip() in ("", "-")}
+def _joined(text: str, tokens: list[re.Match], k: int) -> bool:
+    """Token k is joined to the one before by spaces or a hyphen ("trade wars, technology": not)."""
+    return 0 < k < len(tokens) and text[tokens[k - 1].end() : tokens[k].start()].strip() in ("", "-")
 
 
 def _pattern_matches(tax: _Taxonomy, masked: str) -> dict[str, str]:
