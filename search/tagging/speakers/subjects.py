@@ -144,10 +144,15 @@ def _plural(state: ArticleState, word: str) -> Resolved | None:
         group = state.issuers
     if not group and not state.issuer_body and word in {"they", "They"} and state.group_is_recent():
         group = state.last_group
+    return _group_or_body(state, group, word)
+
+
+def _group_or_body(state: ArticleState, group: list[Person], said: str) -> Resolved | None:
+    """The group's names, else the issuing body's, with the evidence ("they" → who), or None."""
     if group:
-        return [p.name for p in group], f'"{word}" → {", ".join(p.name for p in group)}'
+        return [p.name for p in group], f'"{said}" → {", ".join(p.name for p in group)}'
     if state.issuer_body:
-        return [state.issuer_body], f'"{word}" → {state.issuer_body}'
+        return [state.issuer_body], f'"{said}" → {state.issuer_body}'
     return None
 
 
@@ -197,11 +202,7 @@ def group_step(state: ArticleState, c: Clause):
     group = state.last_group or state.issuers
     if state.leader_group and LEADERS_WORD.search(g.group(0)):
         group = state.leader_group
-    if group:
-        return [p.name for p in group], f'"{g.group(0)}" → {", ".join(p.name for p in group)}'
-    if state.issuer_body:
-        return [state.issuer_body], f'"{g.group(0)}" → {state.issuer_body}'
-    return None
+    return _group_or_body(state, group, g.group(0))
 
 
 def statement_step(state: ArticleState, c: Clause):
