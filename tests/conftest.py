@@ -35,9 +35,9 @@ def write_jsonl(path: Path, articles: list[dict]) -> Path:
     return path
 
 
-def index_of(folder: Path, articles: list[dict]) -> Path:
-    """A Whoosh index in ``folder/ix`` of these articles, with the tags they give (not tagged again)."""
-    reindex([write_jsonl(folder / "a.jsonl", articles)], folder / "ix", progress=False, tag=False)
+def index_of(folder: Path, articles: list[dict], tag: bool = False) -> Path:
+    """A Whoosh index in ``folder/ix`` of these articles: with the tags they give, or tagged (``tag``)."""
+    reindex([write_jsonl(folder / "a.jsonl", articles)], folder / "ix", progress=False, tag=tag)
     return folder / "ix"
 
 

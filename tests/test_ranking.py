@@ -7,7 +7,7 @@ from search.backends.whoosh import WhooshBackend
 from search.query.params import build_request
 from search.text import is_fragment
 
-from conftest import reindex, write_jsonl
+from conftest import index_of
 
 FILLER = "Officials from both sides met on Tuesday and reviewed the progress made since the last meeting."
 
@@ -54,9 +54,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("ranking")
-    reindex([write_jsonl(folder / "a.jsonl", ARTICLES)], folder / "ix", progress=False)
-    return WhooshBackend(folder / "ix")
+    return WhooshBackend(index_of(tmp_path_factory.mktemp("ranking"), ARTICLES, tag=True))
 
 
 def keys(result):

@@ -5,7 +5,7 @@ import pytest
 from search.backends.whoosh import WhooshBackend
 from search.query.params import build_request
 
-from conftest import reindex
+from conftest import index_of
 
 ARTICLES = [
     {
@@ -43,12 +43,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from conftest import write_jsonl
-
-    folder = tmp_path_factory.mktemp("relaxed")
-    source = write_jsonl(folder / "a.jsonl", ARTICLES)
-    reindex([source], folder / "ix", progress=False)
-    return WhooshBackend(folder / "ix")
+    return WhooshBackend(index_of(tmp_path_factory.mktemp("relaxed"), ARTICLES, tag=True))
 
 
 def ids(result):

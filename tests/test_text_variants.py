@@ -7,7 +7,7 @@ from search.backends.whoosh.store import FORMAT_VERSION
 from search.query.params import build_request
 from search.spelling import american, variants
 
-from conftest import reindex, write_jsonl
+from conftest import index_of
 
 ARTICLES = [
     {
@@ -39,9 +39,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("variants")
-    reindex([write_jsonl(folder / "a.jsonl", ARTICLES)], folder / "ix", progress=False)
-    return WhooshBackend(folder / "ix")
+    return WhooshBackend(index_of(tmp_path_factory.mktemp("variants"), ARTICLES, tag=True))
 
 
 def ids(index, q):

@@ -15,7 +15,7 @@ from search.errors import QueryError
 from search.query.params import build_request
 from web import create_app
 
-from conftest import reindex, write_jsonl
+from conftest import index_of
 
 ARTICLES = [
     {
@@ -53,9 +53,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("typos")
-    reindex([write_jsonl(folder / "a.jsonl", ARTICLES)], folder / "ix", progress=False)
-    return folder / "ix"
+    return index_of(tmp_path_factory.mktemp("typos"), ARTICLES, tag=True)
 
 
 @pytest.fixture(scope="module")
