@@ -82,6 +82,21 @@ def test_the_corrected_query_is_searched_and_said(index, typed, corrected):
     assert result.total >= 1 and not result.suggestion
 
 
+def test_a_name_in_capitals_does_not_set_the_case_of_its_correction(tmp_path):
+    # transcript labels shout the name; which paragraphs are sampled must not change the answer
+    labels = [
+        {"id": f"t{i}", "title": "Transcript", "date": "2024-04-10", "text": f"PRIME MINISTER KISHIDA: Point {i}."}
+        for i in range(5)
+    ]
+    labels.append({"id": "r", "title": "Readout", "date": "2024-04-10", "text": "Prime Minister Kishida spoke."})
+    index = WhooshBackend(index_of(tmp_path, labels))
+    assert search(index, "Kishda").corrected_query == "Kishida"
+    assert search(index, "KISHDA").corrected_query == "KISHIDA"
+    (tmp_path / "shouted").mkdir()
+    shouted_only = WhooshBackend(index_of(tmp_path / "shouted", labels[:5]))
+    assert search(shouted_only, "Kishda").corrected_query == "Kishida"
+
+
 def test_words_are_never_shown_as_stems(index):
     assert search(index, "intimidatin").corrected_query == "intimidating"  # not "intimid"
 

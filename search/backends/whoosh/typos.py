@@ -219,6 +219,7 @@ class Corrector:
             forms,
             key=lambda form: (
                 damerau_levenshtein(typed, ascii_letters(form).lower()),
+                _shouted(form),
                 form[:1].isupper(),
                 -forms[form],
             ),
@@ -226,4 +227,11 @@ class Corrector:
         best = ranked[0]
         if damerau_levenshtein(typed, ascii_letters(best).lower()) > allowed:
             return None
-        return best
+        return best.lower() if _shouted(best) else best
+
+
+def _shouted(form: str) -> bool:
+    """A word in capitals ("KISHIDA" in a transcript label) says nothing of how the word is
+    written; it is the surface only if no other form was seen, and then in lower case, so that
+    the correction follows the case the user typed whichever paragraphs were sampled."""
+    return len(form) > 1 and form.isupper()
