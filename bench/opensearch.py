@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from . import corpus
-from .run import RESULTS, ROOT, machine, parse_size, size_label
+from .run import RESULTS, machine, parse_size, query_set, run_phase, size_label
 
 NAME = "bench"
 
@@ -144,33 +144,6 @@ def phase_search(args) -> dict:
 
 
 # -- the run ----------------------------------------------------------------------------------
-def run_phase(name: str, args: list[str], work: Path, timeout: float | None, module: str = "bench.phases") -> dict:
-    """``bench.run.run_phase`` for any phase module: a fresh process writing its JSON."""
-    import subprocess
-
-    out = work / f"phase-{name}.json"
-    out.unlink(missing_ok=True)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    started = time.perf_counter()
-    print(f"  [{name}] ...", end="", flush=True, file=sys.stderr)
-    process = subprocess.run(
-        [sys.executable, "-m", module, *args, "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    wall = time.perf_counter() - started
-    print(f" {wall:.1f} s", file=sys.stderr)
-    if process.returncode != 0 or not out.exists():
-        return {"failed": f"exit code {process.returncode}", "stderr": process.stderr[-3000:]}
-    result = json.loads(out.read_text())
-    result["process_wall_s"] = round(wall, 2)
-    return result
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.opensearch", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command")
@@ -258,12 +231,7 @@ def main(argv: list[str] | None = None) -> dict:
                 "search",
                 "--index",
                 str(whoosh_ix),
-                "--reps",
-                str(args.reps),
-                "--passes",
-                str(args.passes),
-                "--seed",
-                str(args.seed),
+                *query_set(args),
                 "--naive-reps",
                 "1",
             ],
@@ -281,12 +249,7 @@ def main(argv: list[str] | None = None) -> dict:
             f"{NAME}-given",
             "--whoosh-index",
             str(whoosh_ix),
-            "--reps",
-            str(args.reps),
-            "--passes",
-            str(args.passes),
-            "--seed",
-            str(args.seed),
+            *query_set(args),
         ],
         work,
         args.timeout,

@@ -96,10 +96,16 @@ def machine() -> dict:
     return info
 
 
-def run_phase(name: str, args: list[str], work: Path, timeout: float | None) -> dict:
+def query_set(args: argparse.Namespace) -> list[str]:
+    """The options that fix the timed query set of a search phase."""
+    return ["--reps", str(args.reps), "--passes", str(args.passes), "--seed", str(args.seed)]
+
+
+def run_phase(name: str, args: list[str], work: Path, timeout: float | None, module: str = "bench.phases") -> dict:
+    """One phase of ``module`` in a fresh process, which writes its figures as JSON."""
     out = work / f"phase-{name}.json"
     out.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "bench.phases", *args, "--out", str(out)]
+    command = [sys.executable, "-m", module, *args, "--out", str(out)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     started = time.perf_counter()
@@ -188,12 +194,7 @@ def main(argv: list[str] | None = None) -> dict:
                     "search",
                     "--index",
                     str(search_ix),
-                    "--reps",
-                    str(args.reps),
-                    "--passes",
-                    str(args.passes),
-                    "--seed",
-                    str(args.seed),
+                    *query_set(args),
                     "--naive-reps",
                     str(args.naive_reps),
                     "--profile",
