@@ -30,16 +30,16 @@ def test_the_shipped_vocabulary_holds_only_words_and_pairs_no_sentences():
 def test_a_learned_sector_names_the_words_that_carried_it():
     model = LinearModel(
         ["diplomacy"],
-        ["w:contact", "b:continu_contact", "rule:none"],
+        ["w:contact", "b:up_contact", "rule:none"],
         np.array([[2.0], [1.5], [0.1]]),
         np.array([-1.0]),
         0.6,
     )
-    art = Article(id="t", paragraphs=["They will continue contacts at various levels."])
+    art = Article(id="t", paragraphs=["They will keep up contacts."])
     tags = Tagger(TagModel(sectors=model)).tag(art)[0]
     assert "diplomacy" in tags.sectors
     why = tags.evidence["sectors"]["diplomacy"]
-    assert why.startswith("learned from") and '"contacts"' in why and '"continue contacts"' in why
+    assert why.startswith("learned from") and '"contacts"' in why and '"up contacts"' in why
 
 
 def test_a_model_round_trips_through_its_json_form():
@@ -54,7 +54,7 @@ def test_the_leaders_a_paragraph_names_are_a_feature_of_the_diplomacy_model():
     art = Article(
         id="t",
         paragraphs=[
-            "President Vladimir Putin and Prime Minister Narendra Modi made statements for the press.",
+            "President Vladimir Putin and Prime Minister Narendra Modi laid wreaths together.",
             "The weather was mild for the season.",
         ],
     )

@@ -389,3 +389,48 @@ def test_security_as_an_item_of_a_list_of_sectors():
     # a compound is the other sector's, and security among relationship words is not a list of sectors
     assert sectors("They agreed to strengthen energy security.") == ["energy"]
     assert "security" not in sectors("The Quad is a force for regional peace, stability, security, and prosperity.")
+
+
+def test_the_security_council_is_a_name_kept_through_the_organisation_exclusion():
+    # the exclusion that blanks organisation names keeps the names that are terms themselves
+    assert "diplomacy" in sectors("In his letter to the Security Council, the minister said the move had no basis.")
+    assert "diplomacy" in sectors("The envoy briefed the UN Security Council on Friday.")
+    assert "diplomacy" in sectors("Leaders of the Gulf Cooperation Council gathered in the capital.")
+    # a national security council is an office of a government, not the UN's
+    assert sectors("A former National Security Council official testified on Tuesday.") == []
+    assert sectors("The Senate Committee on Foreign Relations heard him on Tuesday.") == []
+
+
+def test_acronyms_written_in_title_case_are_the_same_names():
+    assert "diplomacy" in sectors("The leaders gathered in Hanoi for the Asean gathering.")
+    assert "diplomacy" in sectors("Norway, a close US ally and Nato member, joined the statement.")
+    assert "energy" in sectors("Opec cut its output again.")
+
+
+def test_rights_over_fish_or_sea_areas_are_not_human_rights():
+    assert "humanitarian" not in sectors("The two sides also disagree on fishing rights in British waters.")
+    assert "humanitarian" not in sectors("The tribunal found no legal basis for historic rights to the sea areas.")
+    assert "humanitarian" in sectors("The ministers raised human rights and the rights of minorities.")
+
+
+def test_an_exclusive_economic_zone_and_business_as_usual_are_not_trade():
+    assert "trade-investment" not in sectors("The vessels entered our exclusive economic zone near the shoal.")
+    assert "trade-investment" not in sectors('He said it could not be "business as usual" with the neighbour.')
+    assert "trade-investment" in sectors("Business between the two countries doubled last year.")
+
+
+def test_commercial_fishing_flights_and_launches_are_their_own_sectors():
+    assert sectors("Commercial fishing may become possible in the Arctic high seas.") == ["agriculture-food"]
+    assert "trade-investment" not in sectors("Commercial flights between the capitals resume in May.")
+    assert "trade-investment" in sectors("Commercial ties between the two countries have grown.")
+
+
+def test_exchanges_of_views_press_statements_and_contacts_are_diplomacy():
+    assert sectors("There was also an exchange of views on current issues on the international agenda.") == [
+        "diplomacy"
+    ]
+    assert sectors("The two presidents made statements for the press.") == ["diplomacy"]
+    assert sectors("The two presidents also made press statements.") == ["diplomacy"]
+    assert sectors("It was agreed to continue contacts at various levels.") == ["diplomacy"]
+    # a weak term: beside another sector, one of them alone does not add diplomacy
+    assert sectors("They exchanged views on trade and investment.") == ["trade-investment"]

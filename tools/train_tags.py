@@ -9,7 +9,8 @@ it (relationship-level paragraphs), over the paragraph's words and pairs, the
 rules' sectors, the heads of state or government it names and the paragraph's form. The same model can learn any sector
 (``LEARNED_SECTORS``), but under the protocol of ``tools/eval_tags.py`` only
 diplomacy raised the held-out groups; adding other sectors, or letting the
-model drop the rules' sectors, lowered them. A filter of candidate
+model drop the rules' sectors, lowered them; so did the rules' sectors of
+the paragraphs before and after as features (Ukraine's president -0.009). A filter of candidate
 speakers (how each was found: cue, pronoun, group, label...) was tried too:
 it raised the State Department group and lowered three others, so speakers
 stay with the rules. A pretrained sentence encoder (all-MiniLM-L6-v2, run

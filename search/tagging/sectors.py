@@ -253,6 +253,7 @@ class _Exclusion:
     lowered: re.Pattern | None  # the same pattern for lower-cased text, when it has one
     triggers: re.Pattern | None  # words one of which a match needs (lower case), to skip the pattern fast
     why: str
+    keep_names: bool = False  # the taxonomy's own names inside a match stay unmasked
 
 
 def _lowered_form(pattern: str) -> re.Pattern | None:
@@ -288,6 +289,7 @@ class _Taxonomy:
     modifiers: dict[str, frozenset[str]]
     patterns: tuple[tuple[str, _Exclusion], ...]  # sector id, pattern (with its fast forms)
     yields: dict[str, dict[str, frozenset[str]]]  # sector -> {other sector: terms it yields to it}
+    names: re.Pattern | None  # the multi-word names among the terms ("Security Council"), kept unmasked
 
 
 def _compiled(item: dict, why: str) -> _Exclusion:
@@ -299,6 +301,7 @@ def _compiled(item: dict, why: str) -> _Exclusion:
         if item.get("if_contains")
         else None,
         why=item.get("why", why),
+        keep_names=bool(item.get("keep_names")),
     )
 
 
@@ -335,7 +338,25 @@ def _taxonomy(path: str = str(DATA_PATH)) -> _Taxonomy:
             for e in data["sectors"]
             if "yields_to" in e
         },
+        names=_names(strong + weak),
     )
+
+
+def _names(entries: list[tuple[str, str]]) -> re.Pattern | None:
+    """A pattern for the terms that are names of several words, written with capitals.
+
+    An exclusion blanks the name of an organisation ("Committee on Foreign Relations")
+    so that its words are not taken for sectors; a name that is itself a sector's term
+    ("the UN Security Council", "the Gulf Cooperation Council") is kept.
+    """
+    names = sorted(
+        {t for _, t in entries if any(c.isupper() for c in t) and len(_TOKEN.findall(t.rstrip("*"))) > 1},
+        key=len,
+        reverse=True,
+    )
+    if not names:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in names) + r")(?:s|'s|’s)?\b")
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -347,17 +368,35 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def _without(spans: list[tuple[int, int]], kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans with the kept ones cut out of them."""
+    out = []
+    for start, end in spans:
+        for k_start, k_end in kept:
+            if k_start < end and start < k_end:
+                if start < k_start:
+                    out.append((start, k_start))
+                start = max(start, k_end)
+        if start < end:
+            out.append((start, end))
+    return out
+
+
 def mask_exclusions(text: str) -> str:
     """The text with job titles, office names, figurative uses blanked out."""
+    tax = _taxonomy()
+    original = text
     unmasked = lowered = text.lower()
     same_length = len(lowered) == len(text)  # else spans found in the lower-cased text would shift
-    for exclusion in _taxonomy().exclusions:
+    for exclusion in tax.exclusions:
         if exclusion.triggers is not None and exclusion.triggers.search(unmasked) is None:
             continue
         if exclusion.lowered is not None and same_length:
             spans = [m.span() for m in exclusion.lowered.finditer(lowered)]
         else:
             spans = [m.span() for m in exclusion.pattern.finditer(text)]
+        if spans and exclusion.keep_names and tax.names is not None:
+            spans = _without(spans, [m.span() for m in tax.names.finditer(original)])
         if spans:
             text = _blank_spans(text, spans)
             if same_length:
