@@ -434,3 +434,22 @@ def test_exchanges_of_views_press_statements_and_contacts_are_diplomacy():
     assert sectors("It was agreed to continue contacts at various levels.") == ["diplomacy"]
     # a weak term: beside another sector, one of them alone does not add diplomacy
     assert sectors("They exchanged views on trade and investment.") == ["trade-investment"]
+
+
+def test_a_stated_position_on_other_states_is_diplomacy():
+    from search.models import Article
+    from search.tagging import Tagger
+
+    art = Article(
+        id="t",
+        paragraphs=[
+            'China wants to paint the United States as the aggressor, analyst Collin Koh said. "It is the old game."',
+            "Mr Koh said China had changed its tone.",
+            "China and the United States have traded barbs for months.",
+        ],
+    )
+    position, one_state, no_speaker = Tagger().tag(art)
+    assert position.sectors == ["diplomacy"]
+    assert position.evidence["sectors"]["diplomacy"].startswith('a position on other states: "Collin Koh"')
+    assert one_state.sectors == []  # a speaker, but one state only
+    assert no_speaker.sectors == []  # two states, but nobody's stated position

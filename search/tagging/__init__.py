@@ -3,9 +3,10 @@
 ``tag_article(article)`` returns one :class:`~search.models.Tags` per entry of
 ``article.paragraphs``, in order. Everything is deterministic and offline:
 rules (taxonomy in ``search/data/sectors.json``, country names from pycountry,
-heads of state or government in ``search/data/leaders.json``) and one learned
-part, the diplomacy model of ``sector_model.py`` (weights in
-``search/data/tag_model.json``, trained by ``tools/train_tags.py``).
+heads of state or government in ``search/data/leaders.json``), one rule over
+the other facets (:func:`with_position`) and one learned part, the diplomacy
+model of ``sector_model.py`` (weights in ``search/data/tag_model.json``,
+trained by ``tools/train_tags.py``).
 """
 
 from __future__ import annotations
@@ -44,23 +45,22 @@ class Tagger:
         features = (
             sector_features(article, rules, countries, analysis) if self.model.sectors else [[]] * len(paragraphs)
         )
-        return [
-            Tags(
-                sectors=sectors,
-                speakers=list(speakers),
-                countries=[c for c, _ in found],
-                evidence={"sectors": sector_why, "speakers": dict(speakers), "countries": dict(found)},
+        tagged = []
+        for text, present, rule, speakers, found, named in zip(
+            paragraphs, features, rules, analysis.speakers, countries, analysis.leaders, strict=True
+        ):
+            sectors, sector_why = add_learned(self.model.sectors, present, text, *rule)
+            found = with_leaders(found, named)
+            sectors, sector_why = with_position(sectors, sector_why, speakers, found)
+            tagged.append(
+                Tags(
+                    sectors=sectors,
+                    speakers=list(speakers),
+                    countries=[c for c, _ in found],
+                    evidence={"sectors": sector_why, "speakers": dict(speakers), "countries": dict(found)},
+                )
             )
-            for speakers, (sectors, sector_why), found in zip(
-                analysis.speakers,
-                (
-                    add_learned(self.model.sectors, present, text, *rule)
-                    for present, text, rule in zip(features, paragraphs, rules, strict=True)
-                ),
-                (with_leaders(found, named) for found, named in zip(countries, analysis.leaders, strict=True)),
-                strict=True,
-            )
-        ]
+        return tagged
 
 
 def with_leaders(countries: list[tuple[str, str]], leaders: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -72,6 +72,22 @@ def with_leaders(countries: list[tuple[str, str]], leaders: list[tuple[str, str]
             seen.add(country)
             out.append((country, f'named "{person}" ({country})'))
     return out
+
+
+def with_position(
+    sectors: list[str], why: dict[str, str], speakers: dict[str, str], countries: list[tuple[str, str]]
+) -> tuple[list[str], dict[str, str]]:
+    """``diplomacy`` for a stated position on other states, when no sector was found.
+
+    The contract's diplomacy covers "positions on other states": a paragraph that
+    reports someone's words ("Beijing wants to paint Washington as the aggressor,
+    he said") about two or more states, and names no other subject, is one.
+    """
+    if sectors or not speakers or len(countries) < 2:
+        return sectors, why
+    who = next(iter(speakers))
+    states = ", ".join(c for c, _ in countries[:3])
+    return ["diplomacy"], {"diplomacy": f'a position on other states: "{who}" on {states} (no sector term)'}
 
 
 def sector_features(
