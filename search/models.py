@@ -208,6 +208,10 @@ class SearchResult:
     corrected_query: str = ""  # the query searched instead of the one typed (a word was misspelt)
     filter_notes: list[FilterNote] = field(default_factory=list)  # filter values read otherwise, or unmatched
 
+    def __post_init__(self) -> None:
+        # a value read as itself needs no note
+        self.filter_notes = [note for note in self.filter_notes if not note.exact]
+
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
@@ -232,7 +236,7 @@ def result_to_dict(result: SearchResult) -> dict[str, Any]:
         "suggestion_total": result.suggestion_total,
         "corrected_query": result.corrected_query,
         "grouped": req.group,
-        "filter_notes": [note.to_dict() for note in result.filter_notes if not note.exact],
+        "filter_notes": [note.to_dict() for note in result.filter_notes],
         "hits": [hit.to_dict() for hit in result.hits],
         "facets": {facet.name: [plain(v) for v in facet.values] for facet in result.facets},
         "timeline": {"unit": result.timeline_unit, "buckets": [plain(b) for b in result.timeline]},

@@ -7,7 +7,7 @@ import os
 import click
 from flask import Flask
 
-from search.backends import Target, open_backend
+from search.backends import Target
 
 # On every response, pages, API, exports, static files and errors alike. The pages
 # load only their own script, style sheet and icon (no inline script, style or
@@ -58,12 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
         if "INDEX_DIR" in config and not config.get("BACKEND") and not config.get("OPENSEARCH_URL"):
             config = {**config, "BACKEND": "whoosh"}  # a folder given by the caller is a Whoosh index
         app.config.from_mapping(config)
-    app.extensions["diplosearch"] = open_backend(
-        app.config["INDEX_DIR"],
-        app.config.get("BACKEND") or None,
-        app.config.get("OPENSEARCH_URL"),
-        app.config.get("OPENSEARCH_INDEX"),
-    )
+    app.extensions["diplosearch"] = target_of(app).open()
 
     from . import views
 

@@ -88,6 +88,14 @@ def resolve(
     return FilterNote(spec.name, typed, [], closest_values(typed, values))
 
 
+def read_values(notes: list[FilterNote]) -> dict[str, list[str]]:
+    """facet -> the values its typed values were read as (a value matching none, as typed)."""
+    selected: dict[str, list[str]] = {}
+    for note in notes:
+        selected.setdefault(note.facet, []).extend(note.matched or [note.value])
+    return selected
+
+
 def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", ascii_letters(text).casefold()))
 

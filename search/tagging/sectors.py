@@ -349,11 +349,9 @@ def _names(entries: list[tuple[str, str]]) -> re.Pattern | None:
     so that its words are not taken for sectors; a name that is itself a sector's term
     ("the UN Security Council", "the Gulf Cooperation Council") is kept.
     """
-    names = sorted(
-        {t for _, t in entries if any(c.isupper() for c in t) and len(_TOKEN.findall(t.rstrip("*"))) > 1},
-        key=len,
-        reverse=True,
-    )
+    keys = {t: _term_key(t) for _, t in entries}
+    names = [t for t, (words, sensitive, _) in keys.items() if sensitive and len(words) > 1]
+    names.sort(key=len, reverse=True)
     if not names:
         return None
     return re.compile(r"\b(?:" + "|".join(re.escape(n).replace(r"\ ", r"[\s-]+") for n in names) + r")(?:s|'s|’s)?\b")

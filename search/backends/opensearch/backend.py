@@ -39,6 +39,7 @@ from search.errors import IndexDamaged, IndexMissing, QueryError
 from search.facets import FACETS, FacetSpec
 from search.index.build import ALTERNATES, MANIFEST
 from search.models import Facet, FacetValue, FilterNote, Hit, Paragraph, SearchRequest, SearchResult
+from search.query.filters import read_values
 from search.query.filters import resolve as resolve_filter
 from search.query.names import prefix_matches
 from search.query.parse import QueryPlan, field_values, normalise, query_words
@@ -505,7 +506,7 @@ class OpenSearchBackend:
         run, corrected, suggestion, suggestion_total = self._searched(
             snap, request, start, start + request.per_page, aggregate=True
         )
-        selected = _selected(run.notes)
+        selected = read_values(run.notes)
         aggregations = run.answer["aggregations"]
         facets = [
             self._facet(
@@ -538,7 +539,7 @@ class OpenSearchBackend:
             timeline=buckets,
             timeline_unit=unit,
             corrected_query=corrected,
-            filter_notes=[note for note in run.notes if not note.exact],
+            filter_notes=run.notes,
         )
 
     def _searched(
@@ -570,7 +571,7 @@ class OpenSearchBackend:
         query, rescore = self._translator(snap).plan(plan, proximity=relevance)
         body: dict = {"query": query, "post_filter": _and(filters.values()), "track_total_hits": True}
         if aggregate:
-            body["aggs"] = self._aggregations(snap, filters, _selected(notes), request)
+            body["aggs"] = self._aggregations(snap, filters, read_values(notes), request)
         if relevance and rescore is not None:
             # proximity: the best paragraphs rescored (OpenSearch allows no sort beside a rescore)
             body["rescore"] = {
@@ -687,7 +688,7 @@ class OpenSearchBackend:
             total=answer["hits"]["total"]["value"],
             hits=[self._hit(h) for h in hits],
             facets=[],
-            filter_notes=[note for note in notes if not note.exact],
+            filter_notes=notes,
         )
         more = {
             h["_source"]["article_id"]: [self._hit(i) for i in h["inner_hits"]["more"]["hits"]["hits"]] for h in hits
@@ -1046,14 +1047,6 @@ def _histogram(buckets: list[dict], unit: str) -> tuple[np.ndarray, np.ndarray]:
     keys, counts = zip(*pairs, strict=True)
     numbers = np.array(keys, dtype="datetime64[ms]").astype(f"datetime64[{unit}]").astype(np.int64)
     return numbers, np.array(counts, dtype=np.int64)
-
-
-def _selected(notes: list[FilterNote]) -> dict[str, list[str]]:
-    """facet -> the values its typed values were read as (a value matching none, as typed)."""
-    selected: dict[str, list[str]] = {}
-    for note in notes:
-        selected.setdefault(note.facet, []).extend(note.matched or [note.value])
-    return selected
 
 
 def _and(clauses) -> dict:

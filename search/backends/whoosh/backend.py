@@ -45,6 +45,7 @@ from search.errors import DiploSearchError, IndexDamaged, QueryError
 from search.facets import FACETS, FacetSpec
 from search.index.build import ALTERNATES, MANIFEST
 from search.models import Facet, FacetValue, FilterNote, Hit, Paragraph, SearchRequest, SearchResult
+from search.query.filters import read_values
 from search.query.filters import resolve as resolve_filter
 from search.query.names import prefix_matches
 from search.query.parse import QueryParser, QueryPlan, field_values, normalise
@@ -272,9 +273,7 @@ class WhooshBackend:
             snap, searcher, request, start, start + request.per_page
         )
         docs, keep, date_keep = run.docs, run.keep, run.date_keep
-        resolved: dict[str, list[str]] = {}
-        for note in run.notes:  # the values the filters were read as; a value matching none stays shown
-            resolved.setdefault(note.facet, []).extend(note.matched or [note.value])
+        resolved = read_values(run.notes)  # a value matching none stays shown, as typed
         facets = []
         for spec in FACETS:
             others = [k for f, k in keep.items() if f != spec.name]
@@ -304,7 +303,7 @@ class WhooshBackend:
             timeline=buckets,
             timeline_unit=unit,
             corrected_query=corrected,
-            filter_notes=[note for note in run.notes if not note.exact],
+            filter_notes=run.notes,
         )
 
     @_guarded
