@@ -42,6 +42,7 @@ def test_demonyms_and_leaders_titles():
 def test_capital_used_for_the_government():
     assert countries("Ankara said the talks went well.") == ["Türkiye"]
     assert countries("Talks between Beijing and Washington resumed.") == ["China", "United States"]
+    assert countries("Washington accused Teheran of breaching the deal.") == ["United States", "Iran"]
 
 
 def test_city_named_only_as_a_place_is_not_a_country():

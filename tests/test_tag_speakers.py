@@ -487,3 +487,68 @@ def test_people_who_met_to_reaffirm_something_state_it_together():
         ]
     )
     assert got == [["Jane Doe", "Kim Sora"], []]
+
+
+def test_he_and_the_spokesman_after_an_unnamed_spokesperson_are_the_body():
+    got = speakers(
+        [
+            "Foreign Ministry spokesman Li Wen said the decision was regrettable.",
+            "A Norwegian government spokesman said the accords had served both sides well.",
+            "He said ending them would raise costs for shipping firms.",
+            "The spokesman added that talks would continue.",
+            "Foreign Minister Karl Brandt said the talks were useful. He added that more would follow.",
+        ]
+    )
+    assert got == [
+        ["Li Wen"],
+        ["Norwegian government"],
+        ["Norwegian government"],
+        ["Norwegian government"],
+        ["Karl Brandt"],
+    ]
+
+
+def test_they_and_the_ministers_after_a_plural_body_spoke_are_that_body():
+    got = speakers(
+        [
+            "Foreign Minister Karl Brandt and Ambassador Otto Weiss blamed each other for the delay.",
+            "In a joint communique, G7 foreign ministers urged restraint in the Baltic.",
+            "The ministers also highlighted the need for dialogue.",
+            "“We value the rule of law,” they added.",
+        ]
+    )
+    assert got[1:] == [["G7 foreign ministers"]] * 3
+
+
+def test_a_lone_capitalised_subject_is_a_name_when_the_article_never_writes_it_in_lower_case():
+    got = speakers(
+        [
+            "The ban on Kovalink, a telecoms firm, was announced on Monday by the regulator.",
+            "Kovalink insisted it has no links to any government.",
+            "Opponents said the ban was overdue, and opponents in parliament agreed.",
+            "Europeans said little, and Britain said nothing.",
+        ]
+    )
+    assert got == [[], ["Kovalink"], [], []]
+
+
+def test_a_possessive_name_is_not_the_subject():
+    got = speakers(
+        [
+            "Ambassador Otto Weiss testified on Monday, and the hostage Tom Parks was freed.",
+            "Minister Karl Brandt said he was relieved, adding that Parks’ family had asked for privacy.",
+            "Weiss’s appearance follows the testimony of four officials, including an army officer who described "
+            "the call as improper.",
+        ]
+    )
+    assert got[1:] == [["Karl Brandt"], []]
+
+
+def test_he_is_who_spoke_in_the_sentence_before_not_the_person_it_named():
+    got = speakers(
+        [
+            "Foreign Minister Karl Brandt arrived in Oslo on Monday.",
+            "The Foreign Minister thanked Ambassador Otto Weiss for his support. He also stressed the need for talks.",
+        ]
+    )
+    assert got[1] == ["Karl Brandt"]

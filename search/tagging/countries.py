@@ -263,7 +263,7 @@ CAPITALS = {
     "ES": "Madrid",
     "KR": "Seoul",
     "KP": "Pyongyang",
-    "IR": "Tehran",
+    "IR": "Tehran Teheran",
     "IL": "Jerusalem",
     "SA": "Riyadh",
     "AE": "Abu Dhabi",

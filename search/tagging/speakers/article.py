@@ -75,6 +75,7 @@ def _remember_speaker(state: ArticleState, sent: str, hits: list[Hit]) -> None:
                 state.last_group = people
         elif len(names) == 1:
             state.last_body = names[0]
+            state.last_body_at = state.sentences_read
         if STATEMENT_WORD.search(sent):
             state.statement_issuer = names
 

@@ -66,6 +66,10 @@ BODY_WORDS = words("""
     senate army navy police union organization organisation consortium chamber times post news media
     television tv radio airline airlines airways mission administration cabinet
 """)
+# Peoples of a region, in the plural ("Europeans said"): not names, and no country either.
+REGIONAL_PEOPLES = words("""
+    europeans africans asians arabs westerners latin-americans nordics balts caribbeans
+""")
 # Capitalised words that start sentences and are never names.
 STOP_CAPS = words("""
     the a an in on at during after before while when as meanwhile however today yesterday both this

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from ..countries import canonical_country
 from .names import analyse_sequence, token_key
-from .patterns import CHAIN_JOIN, JOINT_STATEMENT_TITLE, LAST_CLAUSE_BREAK, NAME_SEQUENCE, POSSESSIVE_REST
+from .patterns import (
+    CHAIN_JOIN,
+    JOINT_STATEMENT_TITLE,
+    LAST_CLAUSE_BREAK,
+    NAME_SEQUENCE,
+    PLURAL_BODY,
+    POSSESSIVE_REST,
+)
 from .registry import Mention, Person, Registry, is_leader
 
 RECENT_SENTENCES = 8  # how far back "they" finds a group named together
@@ -28,6 +35,8 @@ class ArticleState:
         self.issuer_body: str = ""
         self.speech_giver: Person | None = None  # who delivers a speech printed whole
         self.last_body = ""  # the last body that spoke ("It added" stands for it)
+        self.last_body_at = 0  # when it spoke (sentences read)
+        self.body_voice: tuple[str, int] | None = None  # a body that spoke through an unnamed spokesperson, and when
         self.statement_issuer: list[str] = []  # who issued the last statement quoted ("in a statement")
         self.sentence_speakers: list[str] = []  # the speakers of the paragraph's previous sentence
         self.sentences_read = 0
@@ -53,6 +62,21 @@ class ArticleState:
         self.last_group_at = self.sentences_read
         if len(group) >= 2 and all(is_leader(p) for p in group):
             self.leader_group = group
+
+    def voice_is_latest(self) -> str | None:
+        """The body whose unnamed spokesperson spoke after the last person did ("he", "the spokesman")."""
+        if self.body_voice and self.body_voice[1] > self.last_speaker_at:
+            return self.body_voice[0]
+        return None
+
+    def plural_body_is_latest(self, head: str = "") -> str | None:
+        """A body named in the plural ("Asean foreign ministers") that spoke after the last person did.
+
+        "They" and "the ministers" stand for it; ``head`` is the group word used ("ministers")."""
+        body = self.last_body
+        if not body or self.last_body_at <= self.last_speaker_at or not PLURAL_BODY.search(body):
+            return None
+        return body if head.lower() in body.lower() else None
 
     def group_is_recent(self) -> bool:
         return bool(self._last_group) and self.sentences_read - self.last_group_at <= RECENT_SENTENCES

@@ -29,7 +29,8 @@ SUBJECT_FILLER = re.compile(
     r"will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|"
     r"repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|"
     r"not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|"
-    r"last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|[a-z]+ly)\b"
+    r"last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|"
+    r"(?!(?:family|assembly|ally|supply|rally|monopoly|anomaly)\b)[a-z]+ly)\b"
 )
 # A footnote mark or a run of white space.
 FOOTNOTE_OR_SPACE = re.compile(r"\(\d+\)|\s+")
@@ -316,6 +317,8 @@ ANONYMOUS = re.compile(
     re.I,
 )
 # Groups that stand for people named before ("both leaders", "the two sides").
+# A body named in the plural, whom "they" and "the ministers" can stand for ("Asean foreign ministers").
+PLURAL_BODY = re.compile(r"(?i)\b(?:ministers|leaders|members|governments|delegations|parties)$")
 GROUP = re.compile(
     r"\b(?:both|the two|two|the three|three|the four|four|the|all|these|those)\s+(?:leaders|sides|parties|ministers|"
     r"presidents|prime ministers|heads of state|foreign ministers|delegations|counterparts|"

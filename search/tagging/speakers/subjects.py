@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..countries import canonical_country
-from .lexicon import BODY_WORDS, STOP_CAPS
+from .lexicon import BODY_WORDS, HONORIFICS, ORG_WORDS, REGIONAL_PEOPLES, STOP_CAPS, TITLE_WORDS
 from .mentions import ArticleState, chain, registered, scan_names
 from .names import token_key
 from .patterns import (
@@ -123,9 +123,15 @@ def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
     local = [mm.person for mm in named if not canonical_country(mm.person.name)]
     if local:
         return [local[-1].name], f'"{word}" → {local[-1].name}'
+    spoke = [p for p in state.reg.people if p.name in state.sentence_speakers]
+    if len(spoke) == 1:  # "The Vice President applauded President X. She reaffirmed ...": the one who spoke
+        return [spoke[0].name], f'"{word}" → {spoke[0].name}'
     for persons in reversed(state.earlier_sentences):
         if persons:
             return [persons[0].name], f'"{word}" → {persons[0].name}'
+    voice = state.voice_is_latest()
+    if voice and not (state.last_subject and state.last_subject[1] > state.body_voice[1]):
+        return [voice], f'"{word}" → the spokesperson of {voice}'
     if state.last_subject and state.last_subject[1] > state.last_speaker_at:
         person = state.last_subject[0]  # "Mr X, a former leader, called it predictable. ... he said"
         return [person.name], f'"{word}" → {person.name}'
@@ -139,6 +145,9 @@ def _pronoun(state: ArticleState, word: str, before: str) -> Resolved | None:
 def _plural(state: ArticleState, word: str) -> Resolved | None:
     """they/we: the last group that spoke, else a joint statement's issuers, else the group named
     together in the last few sentences ("X and Y met ... They reiterated ...")."""
+    body = state.plural_body_is_latest() if word in {"they", "They"} else None
+    if body:
+        return [body], f'"{word}" → {body}'
     group = state.last_speaker if len(state.last_speaker) > 1 else []
     if not group and state.issuers:
         group = state.issuers
@@ -199,6 +208,9 @@ def group_step(state: ArticleState, c: Clause):
         return NEXT
     if UNNAMED_GROUP.search(g.group(0)):
         return None
+    body = state.plural_body_is_latest(g.group(0).split()[-1])
+    if body:
+        return [body], f'"{g.group(0)}" → {body}'
     group = state.last_group or state.issuers
     if state.leader_group and LEADERS_WORD.search(g.group(0)):
         group = state.leader_group
@@ -293,6 +305,9 @@ def description_step(state: ArticleState, c: Clause):
     if not d or d.end() < len(c.tail) - 1:
         return NEXT
     desc = (d.group("owner") or "") + " " + d.group("desc") + (d.group("tail") or "")
+    voice = state.voice_is_latest()
+    if voice and desc.split()[-1].lower().startswith("spokes"):
+        return [voice], f'"{d.group(0).strip()}" → the spokesperson of {voice}'
     person = state.reg.by_description(desc.strip())
     if not person:  # "said India's envoy in Colombo", whose name the article gives later
         state.unresolved.append((len(state.persons_in_par) - 1, desc.strip(), d.group(0).strip()))
@@ -309,7 +324,10 @@ def appositive_step(state: ArticleState, c: Clause):
     if len(segs) > 1 and not SUBJECT_FILLER.sub("", segs[-1]).strip():
         segs.pop()  # "X, president of Y, promptly tweeted"
     for back in range(2, min(4, len(segs)) + 1):
-        names = scan_names(state.reg, segs[-back].strip(), register=False)
+        seg = segs[-back].strip()
+        names = scan_names(state.reg, seg, register=False)
+        if names and names[0].text.rstrip().endswith(("’s", "'s", "s’")):
+            continue  # "Sondland’s appearance follows ..., including an officer who described": not Sondland
         if names and names[0].start <= 2 and all(APPOSITIVE_TITLE_WORD.search(x) for x in segs[-back + 1 :]):
             person = names[0].person
             state.reg.touch(person)
@@ -326,11 +344,14 @@ def spokesperson_step(state: ArticleState, c: Clause):
     body = ORG_SUBJECT.fullmatch(owner)
     if body:
         name = _body_name(state, LEADING_THE.sub("", body.group("org")).strip())
-        return ([name], f'"{c.tail}"') if name else None
-    if owner.endswith(("’s", "'s")) and CAPITAL.match(owner) and len(owner.split()) <= 3:
+    elif owner.endswith(("’s", "'s")) and CAPITAL.match(owner) and len(owner.split()) <= 3:
         name = owner.replace("’", "'") + " spokesman"
-        return [name], f'"{c.tail}"'
-    return NEXT
+    else:
+        return NEXT
+    if not name:
+        return None
+    state.body_voice = (name, state.sentences_read)
+    return [name], f'"{c.tail}"'
 
 
 def anonymous_step(state: ArticleState, c: Clause):
@@ -429,6 +450,28 @@ def acronym_step(state: ArticleState, c: Clause):
     return None
 
 
+LONE_WORD = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?")
+
+
+def lone_name_step(state: ArticleState, c: Clause):
+    """A single capitalised word as the whole subject ("Pompeo said", "Huawei insisted").
+
+    It is a name only if the article so far writes it capitalised inside a sentence
+    and never in lower case: "Opponents said" and "Leaders agreed" are not names."""
+    word = c.tail.strip()
+    if not LONE_WORD.fullmatch(word):
+        return NEXT
+    key = token_key(word)
+    if canonical_country(word) or canonical_country(word.removesuffix("s")) or key in REGIONAL_PEOPLES:
+        return None
+    if key in STOP_CAPS or key in TITLE_WORDS or key in HONORIFICS or key in ORG_WORDS:
+        return None
+    text = state.text_so_far
+    if re.search(rf"\b{re.escape(word.lower())}\b", text) or not re.search(rf"[\w,;”\"]\s+{re.escape(word)}\b", text):
+        return None
+    return [word], f'"{word}"'
+
+
 STEPS = (
     pronoun_step,
     group_step,
@@ -440,5 +483,6 @@ STEPS = (
     spokesperson_step,
     anonymous_step,
     body_step,
+    lone_name_step,
     acronym_step,
 )
