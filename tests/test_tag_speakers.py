@@ -552,3 +552,13 @@ def test_he_is_who_spoke_in_the_sentence_before_not_the_person_it_named():
         ]
     )
     assert got[1] == ["Karl Brandt"]
+
+
+def test_a_place_after_a_title_and_a_preposition_is_not_a_name():
+    got = speakers(
+        [
+            "Sri Lankan Ambassador to Israel Karl Brandt said the workers were safe.",
+            "No one has been injured so far, the Sri Lankan envoy in Tel Aviv assured.",
+        ]
+    )
+    assert got == [["Karl Brandt"], ["Karl Brandt"]]

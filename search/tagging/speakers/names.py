@@ -278,11 +278,12 @@ def analyse_sequence(seq: str, before: str, after: str):
     tokens, name, roles, country, titled = core
     words = _words_before(before)  # "spokesperson Matthew Miller"
     lead = _lead_titles(words) if words else None
-    if lead and len(name) == 1 and words[-1] in OBJECT_PREPOSITIONS:
-        lead = None  # "Secretary for Food": the title's object, not a name
+    if lead and words[-1] in OBJECT_PREPOSITIONS | {"in", "at"} and (len(name) == 1 or len(name) == len(tokens)):
+        lead = None  # "Secretary for Food", "the envoy in Tel Aviv": the title's object, not a name
     if lead:
         roles = roles | lead[0]
-        country = country or lead[1]
+        posted = words[-1] == "to" and lead[1]  # "Sri Lankan Ambassador to Israel X": X is Sri Lankan
+        country = lead[1] if posted else country or lead[1]
         titled = titled or lead[2]
     before = TRAILING_HONORIFIC.sub("", before)  # "the Deputy Secretary of State, Ms. Jane Doe"
     before_app = PRECEDING_APPOSITIVE.search(before) if not lead and before.endswith(", ") else None
