@@ -562,3 +562,14 @@ def test_a_place_after_a_title_and_a_preposition_is_not_a_name():
         ]
     )
     assert got == [["Karl Brandt"], ["Karl Brandt"]]
+
+
+def test_an_unnamed_spokesperson_of_a_person_or_body_speaks_for_them():
+    got = speakers(
+        [
+            "Prime Minister Karl Brandt defended the bill on Monday.",
+            "Brandt’s spokesman said the treaty was like no other.",
+            "The Japanese Embassy spokesman told reporters the claims were false.",
+        ]
+    )
+    assert got[1:] == [["Brandt's spokesman"], ["Japanese Embassy"]]

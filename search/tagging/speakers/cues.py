@@ -16,6 +16,7 @@ from .patterns import (
     ANONYMOUS,
     COMMA,
     CONJOINED_PREDICATE,
+    DETERMINER,
     ENDS_WITH_COMMA,
     ENDS_WITH_COMMA_AND,
     FIRST_OR_SECOND_PERSON,
@@ -109,8 +110,8 @@ def _conjoined_subject(state: ArticleState, sent: str, pre: str) -> Resolved | N
 
 
 def _is_speech(verb: str, near: str) -> bool:
-    """Not negated ("did not say") and not passive ("was welcomed")."""
-    if NEGATED.search(near):
+    """Not negated ("did not say"), not passive ("was welcomed"), not a noun ("the claims")."""
+    if NEGATED.search(near) or DETERMINER.search(near):
         return False
     return not (verb.endswith("ed") and not verb.startswith("quoted") and PASSIVE.search(near))
 

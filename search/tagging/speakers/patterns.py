@@ -229,6 +229,8 @@ SPEECH_TITLE = re.compile(
 
 # A negation right before a cue ("did not say").
 NEGATED = re.compile(r"\b(?:not|never|n’t|n't|declined to|refused to)\s+(?:\w+ly\s+)?$")
+# A determiner right before a cue word: a noun ("the claims were false", "his thanks"), not speech.
+DETERMINER = re.compile(r"\b(?:the|a|an|these|those|his|her|its|their|our|my|your)\s+$", re.I)
 # A passive auxiliary right before a cue ("was welcomed"): not speech.
 PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 

@@ -305,10 +305,13 @@ def description_step(state: ArticleState, c: Clause):
     if not d or d.end() < len(c.tail) - 1:
         return NEXT
     desc = (d.group("owner") or "") + " " + d.group("desc") + (d.group("tail") or "")
+    spokesperson = desc.split()[-1].lower().startswith("spokes")
     voice = state.voice_is_latest()
-    if voice and desc.split()[-1].lower().startswith("spokes"):
+    if voice and spokesperson and len(desc.split()) == 1:  # "the spokesman" after "a government spokesman"
         return [voice], f'"{d.group(0).strip()}" → the spokesperson of {voice}'
     person = state.reg.by_description(desc.strip())
+    if not person and spokesperson and len(desc.split()) > 1:  # "Johnson's spokesman": the spokesperson step
+        return NEXT
     if not person:  # "said India's envoy in Colombo", whose name the article gives later
         state.unresolved.append((len(state.persons_in_par) - 1, desc.strip(), d.group(0).strip()))
         return None
