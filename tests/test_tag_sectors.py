@@ -453,3 +453,11 @@ def test_a_stated_position_on_other_states_is_diplomacy():
     assert position.evidence["sectors"]["diplomacy"].startswith('a position on other states: "Collin Koh"')
     assert one_state.sectors == []  # a speaker, but one state only
     assert no_speaker.sectors == []  # two states, but nobody's stated position
+
+
+def test_a_pandemic_that_only_dates_or_explains_an_event_is_not_health():
+    assert "health" not in sectors("Talks resume on Monday after a six-week break caused by the coronavirus.")
+    assert "health" not in sectors("The summit was held virtually due to the Covid-19 pandemic.")
+    assert "health" not in sectors("They discussed regional developments in a post-coronavirus world.")
+    assert "health" in sectors("The ministers discussed vaccine supplies amid the pandemic.")
+    assert "health" in sectors("The pandemic has strained hospitals across the region.")
