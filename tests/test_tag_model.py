@@ -61,3 +61,25 @@ def test_the_leaders_a_paragraph_names_are_a_feature_of_the_diplomacy_model():
     first, second = Tagger(TagModel(sectors=model)).tag(art)
     assert "diplomacy" in first.sectors and "diplomacy" not in second.sectors
     assert "leaders of 2 countries named" in first.evidence["sectors"]["diplomacy"]
+
+
+def test_a_speaker_on_two_states_and_a_capital_acting_are_features_of_the_diplomacy_model():
+    model = LinearModel(
+        ["diplomacy"],
+        ["speaker_on_states", "capital_as_government", "rule:none"],
+        np.array([[3.0], [3.0], [0.1]]),
+        np.array([-2.0]),
+        0.6,
+    )
+    art = Article(
+        id="t",
+        paragraphs=[
+            "Analyst Mary Hale said China and Australia would keep talking.",
+            "Beijing has been unusually vocal about the incursions.",
+            "Mary Hale said the weather in China was mild.",
+        ],
+    )
+    first, second, third = Tagger(TagModel(sectors=model)).tag(art)
+    assert "speaker on states" in first.evidence["sectors"]["diplomacy"]
+    assert "capital as government" in second.evidence["sectors"]["diplomacy"]
+    assert "diplomacy" not in third.sectors

@@ -6,8 +6,11 @@
 The learned part (see ``search/tagging/learned.py`` and ``sector_model.py``)
 is a logistic regression that adds ``diplomacy`` where the sector rules miss
 it (relationship-level paragraphs), over the paragraph's words and pairs, the
-rules' sectors, the heads of state or government it names and the paragraph's form. The same model can learn any sector
-(``LEARNED_SECTORS``), but under the protocol of ``tools/eval_tags.py`` only
+rules' sectors, the heads of state or government it names, who acts in it (a
+speaker, a speaker on two or more states, a state acting by its capital; a seat
+of government such as "the White House" as well lowered four groups, since
+readouts name it on every line) and the paragraph's form. The same model can
+learn any sector (``LEARNED_SECTORS``), but under the protocol of ``tools/eval_tags.py`` only
 diplomacy raised the held-out groups; adding other sectors, or letting the
 model drop the rules' sectors, lowered them; so did the rules' sectors of
 the paragraphs before and after as features (Ukraine's president -0.009). A filter of candidate

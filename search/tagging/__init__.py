@@ -16,9 +16,9 @@ from functools import cache
 from ..facets import sector_labels
 from ..models import Article, Tags
 from . import learned
-from .countries import canonical_country, find_countries
+from .countries import by_capital, canonical_country, find_countries
 from .learned import TagModel
-from .sector_model import add_learned, article_features
+from .sector_model import actor_marks, add_learned, article_features
 from .sectors import tag_sectors
 from .speakers import analyse_speakers
 from .speakers.article import SpeakerAnalysis
@@ -108,6 +108,10 @@ def sector_features(
         title_sectors,
         [len(c) for c in found_countries],
         [len({country for _, country in named}) for named in analysis.leaders],
+        [
+            actor_marks(bool(speakers), len(found), by_capital(found))
+            for speakers, found in zip(analysis.speakers, found_countries, strict=True)
+        ],
     )
 
 

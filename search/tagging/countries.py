@@ -556,6 +556,14 @@ def _capital_is_government(text: str, start: int, end: int) -> bool:
     return True
 
 
+CAPITAL_AS_GOVERNMENT = "used for the government"  # the evidence of a country named by its capital
+
+
+def by_capital(found: list[tuple[str, str]]) -> bool:
+    """Whether a country was named by its capital acting as its government ("Beijing protested")."""
+    return any(why.endswith(CAPITAL_AS_GOVERNMENT) and why.startswith("capital") for _, why in found)
+
+
 def find_countries(text: str) -> list[tuple[str, str]]:
     """(canonical country, matched text) in order of first mention."""
     canon, names, demonyms, capitals, seats = _tables()
@@ -578,7 +586,7 @@ def find_countries(text: str) -> list[tuple[str, str]]:
             if not _capital_is_government(text, m.start(), m.end()):
                 continue
             a2 = capitals[m.group("c")]
-            why = f'capital "{m.group(0)}" used for the government'
+            why = f'capital "{m.group(0)}" {CAPITAL_AS_GOVERNMENT}'
         elif m.group("t"):
             if not _capital_is_government(text, m.start(), m.end()):
                 continue

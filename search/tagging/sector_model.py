@@ -10,8 +10,10 @@ the rules found. Its features are the paragraph's words and word pairs
 was trained), the sectors the rules found in the paragraph, the title and the
 article, the heads of state or government it names (found by the speaker
 tagger: "Putin and Modi made statements for the press" is the relationship
-itself), and a few marks of form (how many countries, a group of speakers
-such as "both sides", a speech verb, a quotation, the first person).
+itself), who acts in it (a speaker, a speaker on two or more states, a state
+acting by its capital: "Beijing protested"), and a few marks of form (how
+many countries, a group of speakers such as "both sides", a speech verb, a
+quotation, the first person).
 
 The evidence of a learned sector names the features that carried it.
 """
@@ -63,11 +65,13 @@ def article_features(
     title_sectors: list[str],
     countries: list[int],
     leaders: list[int] | None = None,
+    actors: list[list[str]] | None = None,
 ) -> list[list[str]]:
     """The features of each paragraph: its words, the rules' sectors here and in the article, its form.
 
     ``leaders`` is, for each paragraph, how many countries' heads of state or government
-    it names ("Putin and Modi made statements for the press": the relationship itself).
+    it names ("Putin and Modi made statements for the press": the relationship itself);
+    ``actors`` the marks of who acts in it (see :func:`actor_marks`).
     """
     counts = Counter(s for found, _ in rules for s in found)
     topic = [f"article:{s}" for s, c in counts.items() if c / max(1, len(paragraphs)) >= ARTICLE_SHARE]
@@ -77,8 +81,23 @@ def article_features(
         rule = [f"rule:{s}" for s in found] or ["rule:none"]
         rule += [f"rule_{'weak' if 'no more specific' in why[s] else 'strong'}:{s}" for s in found]
         named = [f"leaders:{min(leaders[k], 2)}"] if leaders and leaders[k] else []
-        out.append(word_features(text) + rule + topic + title + _form(text, countries[k], k == 0) + named)
+        marks = actors[k] if actors else []
+        out.append(word_features(text) + rule + topic + title + _form(text, countries[k], k == 0) + named + marks)
     return out
+
+
+def actor_marks(has_speaker: bool, n_countries: int, capital: bool) -> list[str]:
+    """Who acts in a paragraph: someone speaks, speaks of two or more states, a state acts by its capital.
+
+    "Beijing's stance paints Washington as the aggressor, observers said" is the
+    relationship itself, with no relationship word.
+    """
+    marks = ["speaker"] if has_speaker else []
+    if has_speaker and n_countries >= 2:
+        marks.append("speaker_on_states")
+    if capital:
+        marks.append("capital_as_government")
+    return marks
 
 
 def _shown(feature: str, surface: dict[str, str]) -> str:
