@@ -573,3 +573,34 @@ def test_an_unnamed_spokesperson_of_a_person_or_body_speaks_for_them():
         ]
     )
     assert got[1:] == [["Brandt's spokesman"], ["Japanese Embassy"]]
+
+
+def test_a_title_before_a_states_formal_name_is_the_persons_role():
+    got = speakers(
+        [
+            "Karl Brandt had a telephone conversation with President of the Republic of Turkey Recep Tayyip Erdogan.",
+            "The Turkish president briefed Karl Brandt on his meetings at the recent summit.",
+        ]
+    )
+    assert got[1] == ["Recep Tayyip Erdogan"]
+
+
+def test_a_weekday_between_the_subject_and_the_cue_is_skipped():
+    got = speakers(
+        [
+            "Foreign Secretary Karl Brandt said he had protested the patrols.",
+            "Foreign Ministry spokesman Li Wen last Friday responded by saying the patrols were lawful.",
+            "He also defended the coast guard's action.",
+        ]
+    )
+    assert got[1:] == [["Li Wen"], ["Li Wen"]]
+
+
+def test_its_envoy_in_a_capital_is_the_diplomat_posted_there_named_later():
+    got = speakers(
+        [
+            "China will support the Sri Lankan navy, its Colombo envoy said this week.",
+            "Wang Hao, the Chinese Ambassador to Sri Lanka, also pledged support for training.",
+        ]
+    )
+    assert got == [["Wang Hao"], ["Wang Hao"]]

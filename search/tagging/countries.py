@@ -540,6 +540,12 @@ def canonical_country(name: str) -> str | None:
     return None
 
 
+def capital_of(name: str) -> str | None:
+    """The country whose capital this is ("Colombo": Sri Lanka), or None."""
+    canon, _, _, capitals, _ = _tables()
+    return canon[capitals[name]] if name in capitals else None
+
+
 def _capital_is_government(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40) : start]
     after = text[end : end + 40]

@@ -251,6 +251,23 @@ def _appositive(text: str):
     return frozenset(roles | {token_key(w) for w in text.split() if token_key(w) in ROLE_HEADS}), country
 
 
+# Words of a state's formal name before its short one ("the Republic of", "the People's Republic of").
+STATE_FORM = frozenset(
+    "the republic kingdom federation state states emirate sultanate commonwealth principality union democratic "
+    "people's peoples islamic socialist federal arab united hashemite bolivarian plurinational".split()
+)
+
+
+def _without_state_form(words: tuple[str, ...]) -> tuple[str, ...]:
+    """ "President of the Republic of" (Turkey X) → "President of": the title before the state's formal name."""
+    if len(words) < 3 or token_key(words[-1]) != "of" or token_key(words[-2]) not in STATE_FORM:
+        return words
+    k = len(words) - 2
+    while k > 0 and token_key(words[k - 1]) in STATE_FORM:
+        k -= 1
+    return words[:k]
+
+
 def _words_before(before: str) -> tuple[str, ...]:
     """The words right before a sequence (up to six), when only a space separates them."""
     pre = before[-60:].split() if before[-1:].isspace() else []
@@ -276,7 +293,7 @@ def analyse_sequence(seq: str, before: str, after: str):
     if core is None:
         return None
     tokens, name, roles, country, titled = core
-    words = _words_before(before)  # "spokesperson Matthew Miller"
+    words = _without_state_form(_words_before(before))  # "spokesperson Matthew Miller"
     lead = _lead_titles(words) if words else None
     if lead and words[-1] in OBJECT_PREPOSITIONS | {"in", "at"} and (len(name) == 1 or len(name) == len(tokens)):
         lead = None  # "Secretary for Food", "the envoy in Tel Aviv": the title's object, not a name

@@ -29,7 +29,7 @@ SUBJECT_FILLER = re.compile(
     r"will|would|could|should|may|might|can|shall|must|did|does|do|been|being|strongly|warmly|firmly|jointly|fully|"
     r"repeatedly|publicly|reportedly|previously|recently|subsequently|finally|however|themselves|himself|herself|"
     r"not|in turn|in response|on his part|on her part|for (?:his|her|their) part|this week|last week|this month|"
-    r"last month|this morning|this afternoon|this evening|on \w+day|at the time|first|all|both also|"
+    r"last month|this morning|this afternoon|this evening|on \w+day|last \w+day|at the time|first|all|both also|"
     r"(?!(?:family|assembly|ally|supply|rally|monopoly|anomaly)\b)[a-z]+ly)\b"
 )
 # A footnote mark or a run of white space.
@@ -342,7 +342,7 @@ STATEMENT_REF = re.compile(
 )
 # A person described by role ("the foreign minister", "Malaysia's envoy to the UN").
 DESCRIPTION = re.compile(
-    r"(?:\b(?:the|The|THE)\s+|(?P<owner>\b[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:’s|'s))\s+)(?P<desc>(?:(?:[A-Z][\w’'.-]*|"
+    r"(?:\b(?:the|The|THE|its|Its)\s+|(?P<owner>\b[A-Z][\w]+(?:\s[A-Z][\w]+)?(?:’s|'s))\s+)(?P<desc>(?:(?:[A-Z][\w’'.-]*|"
     r"new|former|visiting|outgoing|incoming|"
     r"foreign|trade|defence|defense|prime|vice|deputy|high|chief|top|senior|state|special|"
     r"[a-z]+-?)\s+){0,4}?(?:president|minister|ambassador|envoy|commissioner|secretary|premier|"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..countries import canonical_country
+from ..countries import canonical_country, capital_of
 from .leaders import mark_leaders
 from .lexicon import HONORIFICS, LEADER_ROLES, NOT_LEADER_ROLES, ROLE_HEADS, ROLE_SYNONYMS
 from .names import keyset, token_key
@@ -45,12 +45,21 @@ def is_leader(person: Person) -> bool:
     return person.listed_leader or bool(roles & LEADER_ROLES) or {"prime", "minister"} <= roles
 
 
-def _description_country(desc: str) -> str | None:
-    """The first country a description names ("the Sri Lankan envoy")."""
+POSTED_ROLES = frozenset({"envoy", "ambassador", "diplomat", "consul", "commissioner"})  # serve abroad
+
+
+def _description_country(desc: str, posted: bool = False) -> str | None:
+    """The first country a description names ("the Sri Lankan envoy").
+
+    For a diplomat (``posted``), a capital names the posting, not the country
+    served: "its Colombo envoy" is China's envoy in Colombo."""
     parts = desc.split()
     for i in range(len(parts)):
         for j in (2, 1):
-            country = canonical_country(" ".join(parts[i : i + j]))
+            form = " ".join(parts[i : i + j])
+            if posted and capital_of(form):
+                continue
+            country = canonical_country(form)
             if country:
                 return country
     return None
@@ -113,7 +122,7 @@ class Registry:
             return []
         head = heads[-1]
         wanted = ROLE_SYNONYMS.get(head, {head})
-        country = _description_country(desc)
+        country = _description_country(desc, posted=head in POSTED_ROLES)
         qualifiers = {w for w in words if w in QUALIFIERS}
         if head == "fm":
             qualifiers.add("foreign")
