@@ -604,3 +604,26 @@ def test_its_envoy_in_a_capital_is_the_diplomat_posted_there_named_later():
         ]
     )
     assert got == [["Wang Hao"], ["Wang Hao"]]
+
+
+def test_a_bill_is_not_a_person_and_a_states_authorities_are_a_body():
+    got = speakers(
+        [
+            "The Internal Market Bill was published on Wednesday.",
+            "The Bill says Britain may disapply some provisions.",
+            "Former US President Bill Clinton said the deal was fair.",
+            "Hong Kong authorities said the agreements were negotiated in good faith.",
+            "Local authorities said the border would reopen.",
+        ]
+    )
+    assert got[1:] == [[], ["Bill Clinton"], ["Hong Kong authorities"], []]
+
+
+def test_calling_something_a_quoted_name_is_speech():
+    got = speakers(
+        [
+            "Mr Otto Weiss, a former party leader, called Mr Liu's comments “utterly predictable”.",
+            "The two ports launched a scheme called “Green Lane” on Monday.",
+        ]
+    )
+    assert got == [["Otto Weiss"], []]

@@ -119,7 +119,8 @@ SAY_VERBS = (
     "looked forward|regret|regrets|regretted|opposes|opposed|"
     "emphasized|affirmed|announced that|announces that|announce that|announced on|announced in|"
     "repeated|repeats|notified|countered|counters|lodged|accused|blamed|blames|hit out at|hits out at|"
-    "called it|called this|called that|called them|protested|protests|defended|defends|ruled out|rules out|weighed in"
+    'called it|called this|called that|called them|called(?=[^.“”"]{1,60}[“"])|'
+    "protested|protests|defended|defends|ruled out|rules out|weighed in"
 )
 # The same cues as participles after a comma ("..., saying").
 PARTICIPLE_VERBS = (

@@ -167,12 +167,16 @@ def _has_non_name_word(tokens: list[str], keys: list[str]) -> bool:
     return any(HYPHEN_LOWER.search(t) or ACRONYM_COMPOUND.search(t) for t in tokens)
 
 
+# Last words of a law's or document's name, also first names ("Bill Clinton"): "the Internal Market Bill".
+DOCUMENT_ENDINGS = frozenset({"bill", "law"})
+
+
 def is_name(tokens: list[str], titled: bool) -> bool:
     """Whether name tokens look like a person's name (a lone word only with a title)."""
     if not tokens or len(tokens) > 5:
         return False
     keys = [token_key(t) for t in tokens]
-    if _has_non_name_word(tokens, keys):
+    if _has_non_name_word(tokens, keys) or (len(keys) > 1 and keys[-1] in DOCUMENT_ENDINGS):
         return False
     if len(tokens) == 1 and (not titled or ADVERB.match(tokens[0])):
         return False  # a lone word is a name only with a title, and never an adverb ("Simultaneously, the envoy")

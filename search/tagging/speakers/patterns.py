@@ -366,7 +366,7 @@ ORG_SUBJECT = re.compile(
     r"central|national|military|presidential|president’s|president's|media)\s+){0,6}"
     r"(?:[Mm]inistry|[Dd]epartment|[Oo]ffice|[Dd]ivision|[Ee]mbassy|[Cc]onsulate(?:-[Gg]eneral)?|[Hh]igh [Cc]ommission|"
     r"[Gg]overnment|[Cc]ouncil|[Cc]ommittee|[Aa]gency|[Cc]ommission|[Ss]ecretariat|"
-    r"[Aa]dministration|[Bb]ureau|[Aa]uthority|[Cc]abinet|[Pp]residency|Kremlin|Pentagon|"
+    r"[Aa]dministration|[Bb]ureau|[Aa]uthority|[Aa]uthorities|[Cc]abinet|[Pp]residency|Kremlin|Pentagon|"
     r"White House|Taliban|Hamas|Hezbollah|[Ff]oreign [Mm]inistry|[Mm]inistry of [A-Z][\w’'-]*"
     r"(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|[Dd]epartment of [A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"
     r"[Oo]ffice of (?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"

@@ -419,6 +419,9 @@ def body_step(state: ArticleState, c: Clause):
     org = LEADING_THE.sub("", o.group("org")).strip()
     if canonical_country(org):
         return None
+    place, _, kind = org.rpartition(" ")
+    if kind.lower() == "authorities" and not canonical_country(place.removesuffix("'s").removesuffix("’s")):
+        return None  # "Hong Kong authorities" are a government; "local authorities" nobody in particular
     name = _body_name(state, org)
     return ([name], f'"{o.group("org").strip()}"') if name else None
 
