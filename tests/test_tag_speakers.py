@@ -627,3 +627,24 @@ def test_calling_something_a_quoted_name_is_speech():
         ]
     )
     assert got == [["Otto Weiss"], []]
+
+
+def test_a_list_of_subjects_before_an_auxiliary_all_speak():
+    got = speakers(
+        [
+            "Even before the count had ended, Bhutan Prime Minister Tshering Tobgay, Nepal Prime Minister "
+            "Pushpa Kamal Dahal (Prachanda), and Mauritius Prime Minister Pravind Jugnauth had sent greetings.",
+        ]
+    )
+    assert got == [["Tshering Tobgay", "Pushpa Kamal Dahal", "Pravind Jugnauth"]]
+
+
+def test_a_participle_after_an_adverb_belongs_to_the_clause_subject():
+    got = speakers(
+        [
+            "Prime Minister Karl Brandt won the vote on Sunday.",
+            "India has not yet confirmed its attendance, and Mr. Brandt sidestepped the invitation, "
+            "only saying in response that talks would continue.",
+        ]
+    )
+    assert got[1] == ["Karl Brandt"]

@@ -34,6 +34,7 @@ from .patterns import (
     SAY_CUE,
     SENTENCE_SUBJECT,
     STATEMENT_BY,
+    TRAILING_ADVERBS,
 )
 from .subjects import Resolved, subject_of
 
@@ -135,6 +136,7 @@ def say_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit
 
 
 def _participle_subject(state: ArticleState, pre: str, has_hits: bool) -> Resolved | None:
+    pre = TRAILING_ADVERBS.sub(" ", pre) if ENDS_WITH_COMMA.search(TRAILING_ADVERBS.sub("", pre)) else pre
     if ENDS_WITH_COMMA_AND.search(pre):
         return None
     if not ENDS_WITH_COMMA.search(pre):
@@ -150,7 +152,8 @@ def participle_hits(state: ArticleState, sent: str, mask: list[bool], hits: list
     for m in PARTICIPLE_CUE.finditer(sent):
         if mask[m.start()]:
             continue
-        res = _participle_subject(state, sent[: m.start()], bool(hits))
+        people = any(not all(canonical_country(n) for n in names) for (names, _), _ in hits)  # not "India confirmed"
+        res = _participle_subject(state, sent[: m.start()], people)
         if res:
             hits.append((res, m.group(0)))
 

@@ -8,6 +8,7 @@ paragraph by paragraph: the people named so far, who spoke last, the group
 from __future__ import annotations
 
 from ..countries import canonical_country
+from .lexicon import HONORIFICS
 from .names import analyse_sequence, token_key
 from .patterns import (
     CHAIN_JOIN,
@@ -145,6 +146,6 @@ def leading_subject(reg: Registry, text: str) -> tuple[list[str], str] | None:
     """A person named at the start of the last clause ("... when President Trump scuttled")."""
     for clause in reversed(LAST_CLAUSE_BREAK.split(text)):
         names = scan_names(reg, clause, register=False)
-        if names and not clause[: names[0].start].strip(" ,"):
+        if names and all(token_key(w) in HONORIFICS for w in clause[: names[0].start].strip(" ,").split()):
             return [names[0].person.name], f'"{names[0].text.strip()}"'
     return None

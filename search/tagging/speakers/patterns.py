@@ -122,6 +122,8 @@ PHRASE_BREAK = re.compile(r"[,;“”\"]")
 COMMA = re.compile(r",")
 # Text ending in a comma or semicolon (a participle after it has an earlier subject).
 ENDS_WITH_COMMA = re.compile(r"[,;]\s*$")
+# Adverbs between a comma and a participle cue (", only saying", ", again noting").
+TRAILING_ADVERBS = re.compile(r"(?:\s+(?:[a-z]+ly|also|again|then|thus|thereby))+\s*$")
 # Text ending in ", and".
 ENDS_WITH_COMMA_AND = re.compile(r",\s*and\s*$")
 # The end of a quotation right before an inverted cue ("...,” said X").

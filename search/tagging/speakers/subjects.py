@@ -238,6 +238,7 @@ def named_step(state: ArticleState, c: Clause):
     """Named people ending the phrase, or the clause ("X, Y and Z said")."""
     mentions = chain(state.reg, c.tail)
     whole = CHAIN_CLAUSE_BREAK.split(PARENTHETICAL.sub("", c.clause).rstrip(" ,"))[-1]
+    whole = SUBJECT_FILLER.sub(" ", whole).rstrip()  # "X, Y and Z had sent greetings"
     longer = chain(state.reg, whole)
     if len(longer) > len(mentions):
         mentions = longer
