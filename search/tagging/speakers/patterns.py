@@ -320,9 +320,9 @@ ANONYMOUS = re.compile(
     r"studies|study|survey|polls?|release|media release|press release)\b",
     re.I,
 )
-# Groups that stand for people named before ("both leaders", "the two sides").
 # A body named in the plural, whom "they" and "the ministers" can stand for ("Asean foreign ministers").
 PLURAL_BODY = re.compile(r"(?i)\b(?:ministers|leaders|members|governments|delegations|parties)$")
+# Groups that stand for people named before ("both leaders", "the two sides").
 GROUP = re.compile(
     r"\b(?:both|the two|two|the three|three|the four|four|the|all|these|those)\s+(?:leaders|sides|parties|ministers|"
     r"presidents|prime ministers|heads of state|foreign ministers|delegations|counterparts|"
