@@ -648,3 +648,13 @@ def test_a_participle_after_an_adverb_belongs_to_the_clause_subject():
         ]
     )
     assert got[1] == ["Karl Brandt"]
+
+
+def test_a_body_named_by_its_acronym_is_named_without_a_leading_the():
+    got = speakers(
+        [
+            "The President's Media Division (PMD) stated that the meeting was held at the Secretariat.",
+            "The PMD added that several agreements were signed.",
+        ]
+    )
+    assert got == [["President's Media Division"], ["President's Media Division"]]

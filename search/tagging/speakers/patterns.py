@@ -142,8 +142,6 @@ SENTENCE_OPENING = re.compile(r"^[\s“”\"‘(]*|\b(?:Mr|Mrs|Ms|Dr)\.?\s*$")
 LEADING_ARTICLE = re.compile(r"^(?:the|The|a|A|an|An)\s+")
 # A leading "the".
 LEADING_THE = re.compile(r"^(?:the|The)\s+")
-# A leading lower-case "the".
-LEADING_LOWER_THE = re.compile(r"^the\s+")
 # A capital letter.
 CAPITAL = re.compile(r"[A-Z]")
 # A possessive or a space (a body's name has more than one word).

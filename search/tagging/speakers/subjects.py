@@ -36,7 +36,6 @@ from .patterns import (
     JOINED,
     LEADERS_WORD,
     LEADING_ARTICLE,
-    LEADING_LOWER_THE,
     LEADING_THE,
     ORG_SUBJECT,
     PARENTHETICAL,
@@ -447,7 +446,7 @@ def acronym_step(state: ArticleState, c: Clause):
         return None
     full = _last_match(_acronym_expansion(name), state.text_so_far)
     if full and name.isupper():
-        expanded = LEADING_LOWER_THE.sub("", full.group(1).strip())
+        expanded = LEADING_THE.sub("", full.group(1).strip())
         return [expanded], f'"{name}" ({expanded})'
     words = name.split()
     if token_key(words[-1]) in BODY_WORDS and len(words) >= 2:
