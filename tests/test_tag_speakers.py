@@ -658,3 +658,14 @@ def test_a_body_named_by_its_acronym_is_named_without_a_leading_the():
         ]
     )
     assert got == [["President's Media Division"], ["President's Media Division"]]
+
+
+def test_a_letter_is_not_a_name_and_a_states_military_is_a_body():
+    got = speakers(
+        [
+            "In a post on X, Prime Minister Karl Brandt wrote that the operation would continue.",
+            "The Israeli military said it had struck targets in the south.",
+            "The military said it had intercepted two drones.",
+        ]
+    )
+    assert got == [["Karl Brandt"], ["Israeli military"], []]

@@ -178,8 +178,8 @@ def is_name(tokens: list[str], titled: bool) -> bool:
     keys = [token_key(t) for t in tokens]
     if _has_non_name_word(tokens, keys) or (len(keys) > 1 and keys[-1] in DOCUMENT_ENDINGS):
         return False
-    if len(tokens) == 1 and (not titled or ADVERB.match(tokens[0])):
-        return False  # a lone word is a name only with a title, and never an adverb ("Simultaneously, the envoy")
+    if len(tokens) == 1 and (not titled or ADVERB.match(tokens[0]) or len(tokens[0].strip(".")) < 2):
+        return False  # a lone word is a name only with a title, never an adverb or a letter ("a post on X, the envoy")
     if len(tokens) == 1 and (keys[0] in TITLE_WORDS or keys[0] in HONORIFICS or keys[0] in STOP_CAPS):
         return False
     if canonical_country(" ".join(tokens)):
