@@ -461,3 +461,9 @@ def test_a_pandemic_that_only_dates_or_explains_an_event_is_not_health():
     assert "health" not in sectors("They discussed regional developments in a post-coronavirus world.")
     assert "health" in sectors("The ministers discussed vaccine supplies amid the pandemic.")
     assert "health" in sectors("The pandemic has strained hospitals across the region.")
+
+
+def test_people_fleeing_fighting_and_drone_strikes_are_conflict():
+    assert "humanitarian" in sectors("Thousands have fled their homes as fighting intensified in Darfur.")
+    assert {"defence", "humanitarian"} <= set(sectors("Overnight drone strikes hit the port city."))
+    assert "humanitarian" not in sectors("The ministers discussed fighting corruption and money laundering.")
