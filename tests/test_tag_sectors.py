@@ -467,3 +467,9 @@ def test_people_fleeing_fighting_and_drone_strikes_are_conflict():
     assert "humanitarian" in sectors("Thousands have fled their homes as fighting intensified in Darfur.")
     assert {"defence", "humanitarian"} <= set(sectors("Overnight drone strikes hit the port city."))
     assert "humanitarian" not in sectors("The ministers discussed fighting corruption and money laundering.")
+
+
+def test_it_as_information_technology_and_the_un_human_rights_council():
+    assert "science-technology" in sectors("Investors were invited into renewable energy, tourism and IT.")
+    assert "science-technology" not in sectors("IT IS A GREAT HONOUR TO BE HERE TODAY.")
+    assert {"diplomacy", "humanitarian"} <= set(sectors("Its candidature for the UN Human Rights Council was discussed."))
