@@ -669,3 +669,14 @@ def test_a_letter_is_not_a_name_and_a_states_military_is_a_body():
         ]
     )
     assert got == [["Karl Brandt"], ["Israeli military"], []]
+
+
+def test_an_unnamed_source_cited_with_according_to_does_not_silence_a_named_speaker():
+    got = speakers(
+        [
+            "President Karl Brandt spoke to Prime Minister Otto Weiss by phone on Monday.",
+            "Brandt told Weiss that the tariffs should go, according to state media.",
+            "The talks will resume next month, according to officials.",
+        ]
+    )
+    assert got[1:] == [["Karl Brandt"], []]

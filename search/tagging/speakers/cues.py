@@ -196,4 +196,4 @@ def sentence_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[lis
     hits, anonymous = say_hits(state, sent, mask)
     participle_hits(state, sent, mask, hits)
     more, anonymous_according = according_hits(state, sent)
-    return hits + more + consensus_hits(state, sent), anonymous or anonymous_according
+    return hits + more + consensus_hits(state, sent), anonymous or (anonymous_according and not hits)
