@@ -105,3 +105,10 @@ def test_the_us_state_of_georgia_is_not_the_country():
     assert find_countries("Georgia voters went to the polls in Atlanta, Georgia.") == []
     assert find_countries("The Georgia governor signed the bill.") == []
     assert [c for c, _ in find_countries("Georgia and Armenia signed a border deal.")] == ["Georgia", "Armenia"]
+
+
+def test_kosovo_is_written_as_named_and_macau_is_china():
+    assert countries("Kosovo and Serbia agreed to normalise relations.") == ["Kosovo", "Serbia"]
+    assert countries("Kosovar officials met their Serbian counterparts.") == ["Kosovo", "Serbia"]
+    assert canonical_country("Pristina") == "Kosovo"
+    assert countries("Casinos in Macau reopened.") == ["China"]

@@ -45,6 +45,7 @@ CANONICAL = {
     "MK": "North Macedonia",
     "SZ": "Eswatini",
     "TL": "Timor-Leste",
+    "XK": "Kosovo",  # no ISO 3166 entry (XK is the user-assigned code); the contract writes it as named
 }
 
 # Territories folded into a state, and non-state ISO entries left out.
@@ -59,7 +60,7 @@ ALIASES = {
     "RU": ["Russian Federation"],
     "KR": ["Republic of Korea", "ROK", "Korea"],
     "KP": ["DPRK", "Democratic People's Republic of Korea"],
-    "CN": ["PRC", "People's Republic of China", "Mainland China", "mainland China"],
+    "CN": ["PRC", "People's Republic of China", "Mainland China", "mainland China", "Macau"],
     "AE": ["UAE", "U.A.E.", "Emirates"],
     "CZ": ["Czech Republic"],
     "NL": ["Holland", "The Netherlands"],
@@ -112,6 +113,7 @@ DEMONYMS = {
     "TD": "Chadian",
     "CL": "Chilean",
     "CN": "Chinese",
+    "XK": "Kosovar Kosovan",
     "CO": "Colombian",
     "CD": "Congolese",
     "CR": "Costa Rican",
@@ -251,6 +253,7 @@ CAPITALS = {
     "US": "Washington",
     "GB": "London",
     "CN": "Beijing",
+    "XK": "Pristina Prishtina",
     "RU": "Moscow",
     "JP": "Tokyo",
     "IN": "New Delhi Delhi",
