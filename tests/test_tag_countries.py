@@ -79,6 +79,13 @@ def test_a_listed_leader_implies_the_country_without_a_title():
     assert set(tag_article(art)[0].countries) == {"Russia", "China"}
 
 
+def test_a_listed_leaders_short_form_alone_implies_the_country_and_speaks():
+    art = Article(id="t", paragraphs=["Putin said the talks were useful.", "Li said the economy grew."])
+    putin, li = tag_article(art)
+    assert (putin.countries, putin.speakers) == (["Russia"], ["Putin"])
+    assert (li.countries, li.speakers) == ([], [])  # "Li" stands for no one leader
+
+
 def test_an_unlisted_leader_is_resolved_from_a_titled_mention_in_the_article():
     art = Article(
         id="t",

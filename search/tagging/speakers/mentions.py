@@ -8,8 +8,9 @@ paragraph by paragraph: the people named so far, who spoke last, the group
 from __future__ import annotations
 
 from ..countries import canonical_country
+from .leaders import leader_country
 from .lexicon import HONORIFICS
-from .names import analyse_sequence, token_key
+from .names import analyse_sequence, keyset, token_key
 from .patterns import (
     CHAIN_JOIN,
     JOINT_STATEMENT_TITLE,
@@ -101,6 +102,8 @@ def scan_names(reg: Registry, text: str, register: bool = True) -> list[Mention]
             continue
         if single:
             known = None if canonical_country(name[0]) else reg.find(name)
+            if known is None and leader_country(keyset(name)):  # "Putin said": a listed leader's short form
+                known = reg.add(list(name), set(), None) if register else _listed(list(name))
             if known is None:
                 continue
             mentions.append(Mention(start, end, known, seq))
@@ -116,6 +119,12 @@ def scan_names(reg: Registry, text: str, register: bool = True) -> list[Mention]
             person = reg.find(name) or Person(" ".join(name), {token_key(t) for t in name}, set(roles), country)
         mentions.append(Mention(start, end, person, seq))
     return mentions
+
+
+def _listed(name: list[str]) -> Person:
+    """A listed leader named by the short form alone, not (yet) in the article's registry."""
+    tokens = keyset(name)
+    return Person(" ".join(name), tokens, set(), leader_country(tokens), listed_leader=True)
 
 
 def chain(reg: Registry, tail: str) -> list[Mention]:
