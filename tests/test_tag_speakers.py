@@ -680,3 +680,14 @@ def test_an_unnamed_source_cited_with_according_to_does_not_silence_a_named_spea
         ]
     )
     assert got[1:] == [["Karl Brandt"], []]
+
+
+def test_a_forums_member_states_named_as_the_source_are_a_body():
+    got = speakers(
+        [
+            "The Quad countries called for restraint in the South China Sea.",
+            "BRICS nations reaffirmed their commitment to multilateralism.",
+            "Some countries called for restraint.",
+        ]
+    )
+    assert got == [["Quad countries"], ["BRICS nations"], []]

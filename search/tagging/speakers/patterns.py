@@ -372,7 +372,7 @@ ORG_SUBJECT = re.compile(
     r"[Oo]ffice of (?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:and|of|&)?\s*[A-Z][\w’'-]*)*|"
     r"[Mm]edia [Dd]ivision|[Mm]edia [Uu]nit|[Mm]edia [Cc]entre|[Ss]tate [Dd]epartment|"
     rf"{_FORUM}\s+(?:[Ll]eaders|[Ff]oreign [Mm]inisters|[Mm]inisters|[Hh]eads of [Ss]tate(?: and [Gg]overnment)?|"
-    r"[Mm]ember [Ss]tates|[Aa]llies)|"
+    r"[Mm]ember [Ss]tates|[Mm]ember [Cc]ountries|[Cc]ountries|[Nn]ations|[Mm]embers|[Pp]artners|[Aa]llies)|"
     r"[Uu]nited [Nn]ations|UN|U\.N\.|[Ee]uropean [Uu]nion|EU|NATO|ASEAN|Quad(?: [Ll]eaders)?|G7|G-7|G20|"
     r"[Pp]olice|[Aa]rmy|[Nn]avy|[Mm]ilitary|[Aa]rmed [Ff]orces|[Cc]entral [Bb]ank|IMF|World Bank)\b"
     r"(?:\s+(?:of|for|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+(?:(?:and|of|&)\s+)?[A-Z][\w’'-]*)*)?)"
