@@ -691,3 +691,25 @@ def test_a_forums_member_states_named_as_the_source_are_a_body():
         ]
     )
     assert got == [["Quad countries"], ["BRICS nations"], []]
+
+
+def test_an_appositive_title_after_a_dateline_keeps_the_owners_nationality():
+    got = speakers(
+        [
+            "BEIJING (BLOOMBERG) - China's Ambassador to Britain, Mr Wang Hao, said the ties were strong.",
+            "Foreign Secretary Karl Brandt said the talks would go on.",
+            "The envoy said the pandemic showed that helping each other was the only way.",
+        ]
+    )
+    assert got[2] == ["Wang Hao"]
+
+
+def test_admitting_and_asserting_are_speech():
+    got = speakers(
+        [
+            "Foreign Secretary Karl Brandt arrived in the capital on Monday.",
+            "In his annual address, President Otto Weiss admitted that he could only watch.",
+            "“We cannot go to war,” he said.",
+        ]
+    )
+    assert got == [[], ["Otto Weiss"], ["Otto Weiss"]]

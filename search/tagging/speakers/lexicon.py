@@ -120,7 +120,8 @@ SAY_VERBS = (
     "emphasized|affirmed|announced that|announces that|announce that|announced on|announced in|"
     "repeated|repeats|notified|countered|counters|lodged|accused|blamed|blames|hit out at|hits out at|"
     'called it|called this|called that|called them|called(?=[^.“”"]{1,60}[“"])|'
-    "protested|protests|defended|defends|ruled out|rules out|weighed in"
+    "protested|protests|defended|defends|ruled out|rules out|weighed in|admitted|admits|conceded|concedes|"
+    "asserted|asserts"
 )
 # The same cues as participles after a comma ("..., saying").
 PARTICIPLE_VERBS = (
@@ -130,7 +131,7 @@ PARTICIPLE_VERBS = (
     "citing|describing|explaining|pointing out|mentioning|pledging|promising|vowing|insisting|"
     "arguing|claiming|accusing|denying|rejecting|condemning|referring|recalling|telling|"
     "encouraging|inviting|proposing|suggesting|wishing|praising|commending|applauding|"
-    "conveying|reflecting"
+    "conveying|reflecting|asserting|admitting|conceding"
 )
 
 # The head word of a description ("the foreign minister", "the Sri Lankan envoy").

@@ -309,7 +309,8 @@ def analyse_sequence(seq: str, before: str, after: str):
     before = TRAILING_HONORIFIC.sub("", before)  # "the Deputy Secretary of State, Ms. Jane Doe"
     before_app = PRECEDING_APPOSITIVE.search(before) if not lead and before.endswith(", ") else None
     if before_app and name:  # "Ruritania's ambassador to Freedonia, Mr Karl Brandt"
-        app_roles, app_country = _appositive(before_app.group(1))
+        app_roles, app_country = _appositive(before_app.group(2))
+        app_country = canonical_country(before_app.group("owner") or "") or app_country  # "China's envoy to X"
         roles = roles | app_roles
         country = country or app_country
         titled = True

@@ -107,7 +107,8 @@ APPOSITIVE_TITLE = re.compile(
 TRAILING_HONORIFIC = re.compile(r"(?<=, )(?:Mr|Mrs|Ms|Dr|Prof|M)\.\s+$")
 # An appositive title before a name, opening its clause ("Ruritania's ambassador to Freedonia, Mr Brandt").
 PRECEDING_APPOSITIVE = re.compile(
-    r"(?:^|[.;,]\s+)(?:and\s+)?(?:(?:the|The|[A-Z][\w-]*(?:’s|'s))\s+)((?:[\w’'-]+\s+){0,3}?(?:president|minister|ambassador|"
+    r"(?:^|[.;,]\s+|\s[-–—]\s+)(?:and\s+)?(?:(?:the|The|(?P<owner>[A-Z][\w-]*)(?:’s|'s))\s+)"
+    r"((?:[\w’'-]+\s+){0,3}?(?:president|minister|ambassador|"
     r"envoy|commissioner|secretary|premier|chancellor|spokesperson|spokesman|spokeswoman|negotiator|diplomat)"
     r"(?:\s+(?:to|of|in)\s+(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)?)?),\s+$",
     re.I,
