@@ -119,3 +119,9 @@ def test_kosovo_is_written_as_named_and_macau_is_china():
     assert countries("Kosovar officials met their Serbian counterparts.") == ["Kosovo", "Serbia"]
     assert canonical_country("Pristina") == "Kosovo"
     assert countries("Casinos in Macau reopened.") == ["China"]
+
+
+def test_more_capitals_stand_for_their_governments_but_not_as_places():
+    assert countries("Baku and Yerevan signed a peace deal in Washington.") == ["Azerbaijan", "Armenia"]
+    assert countries("Kinshasa accused Kigali of backing the rebels.") == ["DR Congo", "Rwanda"]
+    assert countries("She flew to Dublin for a conference.") == []
