@@ -474,3 +474,9 @@ def test_it_as_information_technology_and_the_un_human_rights_council():
     assert "science-technology" not in sectors("IT IS A GREAT HONOUR TO BE HERE TODAY.")
     council = sectors("Its candidature for the UN Human Rights Council was discussed.")
     assert {"diplomacy", "humanitarian"} <= set(council)
+
+
+def test_named_war_zones_are_conflict():
+    assert "humanitarian" in sectors("The leaders discussed the situation around Nagorno-Karabakh.")
+    assert "humanitarian" in sectors("The most difficult situation is in Donbas.")
+    assert "humanitarian" in sectors("He expressed concern over the continued violence in Rakhine state.")
