@@ -136,7 +136,9 @@ def say_hits(state: ArticleState, sent: str, mask: list[bool]) -> tuple[list[Hit
 
 
 def _participle_subject(state: ArticleState, pre: str, has_hits: bool) -> Resolved | None:
-    pre = TRAILING_ADVERBS.sub(" ", pre) if ENDS_WITH_COMMA.search(TRAILING_ADVERBS.sub("", pre)) else pre
+    without_adverbs = TRAILING_ADVERBS.sub(" ", pre)  # ", only saying": the comma before the adverb counts
+    if ENDS_WITH_COMMA.search(without_adverbs):
+        pre = without_adverbs
     if ENDS_WITH_COMMA_AND.search(pre):
         return None
     if not ENDS_WITH_COMMA.search(pre):

@@ -4,8 +4,9 @@
 President". A leader it lacks is resolved within the article, from a mention
 with a title and a nationality ("Sri Lankan President Anura Kumara
 Dissanayake"). The registry marks listed leaders as they are first named, so
-"the President of Russia" finds a "Vladimir Putin" given without a title; the
-list never adds a speaker of its own.
+"the President of Russia" finds a "Vladimir Putin" given without a title, and
+a listed short form alone is a person ("Putin said"); a speaker still needs a
+cue in the text, the list never adds one of its own.
 """
 
 from __future__ import annotations

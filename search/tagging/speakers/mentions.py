@@ -8,7 +8,7 @@ paragraph by paragraph: the people named so far, who spoke last, the group
 from __future__ import annotations
 
 from ..countries import canonical_country
-from .leaders import leader_country
+from .leaders import leader_country, mark_leaders
 from .lexicon import HONORIFICS
 from .names import analyse_sequence, keyset, token_key
 from .patterns import (
@@ -123,8 +123,9 @@ def scan_names(reg: Registry, text: str, register: bool = True) -> list[Mention]
 
 def _listed(name: list[str]) -> Person:
     """A listed leader named by the short form alone, not (yet) in the article's registry."""
-    tokens = keyset(name)
-    return Person(" ".join(name), tokens, set(), leader_country(tokens), listed_leader=True)
+    person = Person(" ".join(name), keyset(name))
+    mark_leaders([person])
+    return person
 
 
 def chain(reg: Registry, tail: str) -> list[Mention]:
