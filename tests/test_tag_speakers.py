@@ -196,6 +196,13 @@ def test_joint_statement_issuer_from_the_title_stops_at_its_verb():
     assert got[0] == ["G7"]
 
 
+def test_a_meeting_or_states_issuing_a_joint_statement_are_no_speaker():
+    body = ["We stand united with our allies and partners."]
+    assert speakers(body, title="Joint Statement from the Borduria-Syldavia Strategic Dialogue") == [[]]
+    assert speakers(body, title="Joint Statement of Borduria and Syldavia") == [[]]
+    assert speakers(body, title="Joint Statement by the Nordic Council") == [["Nordic Council"]]
+
+
 def test_a_heading_in_capitals_is_not_a_transcript_speaker():
     got = speakers(["COMBATTING ANTISEMITISM:", "Both countries condemn antisemitism in all its forms."])
     assert got[0] == [] and "Combatting Antisemitism" not in got[1]

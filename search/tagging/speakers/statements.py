@@ -6,7 +6,7 @@ paragraph; signature and date lines at its end are not paragraphs of speech.
 
 from __future__ import annotations
 
-from .lexicon import ORG_WORDS, TITLE_WORDS
+from .lexicon import BODY_WORDS, ORG_WORDS, TITLE_WORDS
 from .mentions import ArticleState, scan_names
 from .names import token_key
 from .patterns import (
@@ -44,7 +44,11 @@ def _register(state: ArticleState, persons: list[Person]) -> list[Person]:
 
 
 def _issuers_from_title(state: ArticleState) -> None:
-    """ "Joint Statement by X and Y": people with titles, else a body ("the Quad Leaders")."""
+    """ "Joint Statement by X and Y": people with titles, else a body ("the Quad Leaders", "the G7").
+
+    A meeting ("the U.S.-Czech Strategic Dialogue") or states ("the United States and
+    Japan") named as the issuer are no speaker: a state is a country, not a speaker.
+    """
     m = JOINT_STATEMENT_ISSUER.search(state.title)
     if not m or LEADERS_OF.match(m.group(1)):
         return
@@ -52,8 +56,11 @@ def _issuers_from_title(state: ArticleState) -> None:
     persons = [mm.person for mm in scan_names(Registry(), issuer)]
     if len(persons) >= 1 and any(p.roles for p in persons):
         state.issuers = _register(state, persons)
-    else:
-        state.issuer_body = LEADERS_CAPITALISED.sub("leaders", ISSUER_END.split(issuer)[0].strip())
+        return
+    body = LEADERS_CAPITALISED.sub("leaders", ISSUER_END.split(issuer)[0].strip())
+    head = token_key(body.split()[-1]) if body else ""
+    if head in BODY_WORDS or head == "leaders" or body.isupper():
+        state.issuer_body = body
 
 
 def prepare_statement(state: ArticleState, paragraphs: list[str]) -> set[int]:
