@@ -689,6 +689,17 @@ def test_an_unnamed_source_cited_with_according_to_does_not_silence_a_named_spea
     assert got[1:] == [["Karl Brandt"], []]
 
 
+def test_the_outlet_that_saw_a_document_is_not_its_source():
+    got = speakers(
+        [
+            "According to a memo seen by The Daily Planet, the ministry plans to cut aid.",
+            "According to a draft obtained by Reuters, the cuts take effect in May.",
+            "According to a statement by the Foreign Ministry, talks will resume.",
+        ]
+    )
+    assert got == [[], [], ["Foreign Ministry"]]
+
+
 def test_a_forums_member_states_named_as_the_source_are_a_body():
     got = speakers(
         [

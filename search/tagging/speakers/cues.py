@@ -32,6 +32,7 @@ from .patterns import (
     PHRASE_BREAK,
     REPORTED_REFERENCE,
     SAY_CUE,
+    SEEN_BY,
     SENTENCE_SUBJECT,
     STATEMENT_BY,
     TRAILING_ADVERBS,
@@ -166,10 +167,14 @@ def according_hits(state: ArticleState, sent: str) -> tuple[list[Hit], bool]:
     anonymous = False
     low = sent.lower()
     for m in ACCORDING_TO.finditer(sent) if "according" in low or "attributable" in low else ():
-        res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)
+        source = noun_phrase(m.group("rest"))
+        if SEEN_BY.search(source):
+            anonymous = True  # an unnamed document, whoever saw it
+            continue
+        res = subject_of(state, source + " ", "", allow_appositive=False)
         if res:
             hits.append((res, "according to"))
-        elif ANONYMOUS.search(noun_phrase(m.group("rest"))):
+        elif ANONYMOUS.search(source):
             anonymous = True
     for m in STATEMENT_BY.finditer(sent) if " by " in low else ():
         res = subject_of(state, noun_phrase(m.group("rest")) + " ", "", allow_appositive=False)

@@ -300,6 +300,8 @@ INVERTED_CUE = re.compile(
 PASSIVE_CONSENSUS = re.compile(r"\b(?:[Ii]t was agreed|[Aa]n agreement was reached)\b")
 # "according to X"; "The following is attributable to Spokesperson X:".
 ACCORDING_TO = re.compile(r"\b(?:according|attributable) to\s+(?P<rest>.{0,160})", re.I)
+# A document a news outlet has seen ("according to a memo seen by Reuters"): the outlet is not its source.
+SEEN_BY = re.compile(r"\b(?:seen|obtained|reviewed)\s+by\b", re.I)
 # "a statement issued by X", "in a readout by X".
 STATEMENT_BY = re.compile(
     r"\b(?:a|the|in a|in an|an)\s+(?:joint\s+|press\s+|media\s+|official\s+|separate\s+)?"
