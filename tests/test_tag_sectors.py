@@ -480,3 +480,18 @@ def test_named_war_zones_are_conflict():
     assert "humanitarian" in sectors("The leaders discussed the situation around Nagorno-Karabakh.")
     assert "humanitarian" in sectors("The most difficult situation is in Donbas.")
     assert "humanitarian" in sectors("He expressed concern over the continued violence in Rakhine state.")
+
+
+def test_friction_between_states_and_the_security_councils_members_are_diplomacy():
+    assert sectors("Borduria called the patrols an illegal provocation.") == ["diplomacy"]
+    assert sectors("The expulsions were a tit-for-tat response to the closure of the consulate in Szohod.") == [
+        "diplomacy"
+    ]
+    assert sectors("The remarks drew a sharp rebuke from Syldavia.") == ["diplomacy"]
+    assert sectors("Borduria is one of the five permanent members of the council.") == ["diplomacy"]
+
+
+def test_the_relations_of_two_states_named_together_are_diplomacy_among_other_sectors():
+    text = "Trade, technology and investment disputes have strained Borduria-Syldavia ties."
+    assert "diplomacy" in sectors(text)
+    assert "diplomacy" not in sectors("Trade, technology and investment disputes have strained supplier relations.")
