@@ -495,3 +495,9 @@ def test_the_relations_of_two_states_named_together_are_diplomacy_among_other_se
     text = "Trade, technology and investment disputes have strained Borduria-Syldavia ties."
     assert "diplomacy" in sectors(text)
     assert "diplomacy" not in sectors("Trade, technology and investment disputes have strained supplier relations.")
+
+
+def test_a_call_with_an_adverb_of_time_before_its_partner_is_diplomacy():
+    assert "diplomacy" in sectors("I spoke today with the Prime Minister of Borduria about grain exports.")
+    assert "diplomacy" in sectors("She talked again with her Syldavian counterpart on trade.")
+    assert "diplomacy" not in sectors("The firm spoke today of record grain exports.")
