@@ -19,7 +19,7 @@ of each group's paragraphs whose gold has ``diplomacy``. Where the groups'
 shares in one class are far apart (one publisher labels it in half its
 paragraphs, another almost never), no rule or model over those signals can
 follow both: whatever it does for the class raises one group and lowers the
-other. The last column is the change in each group's sectors F1 if every
+other. The last columns are the change in each group's sectors F1 if every
 paragraph of the class were tagged ``diplomacy``.
 """
 
