@@ -29,6 +29,17 @@ def test_honorifics_and_titles_are_stripped():
     assert got[1] == BOTH
 
 
+def test_malaysian_honorifics_are_stripped():
+    got = speakers(
+        [
+            "Foreign Minister Datuk Seri Utama Rahman Osman said the matter was raised.",
+            "YB Aina Latif said the ministry will table the bill next month.",
+            "YAB Datuk Seri Karim Yusof said the talks were productive.",
+        ]
+    )
+    assert got == [["Rahman Osman"], ["Aina Latif"], ["Karim Yusof"]]
+
+
 def test_state_as_subject_is_not_a_speaker():
     assert speakers(SEED)[0] == []
 

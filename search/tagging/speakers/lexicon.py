@@ -16,7 +16,7 @@ def words(text: str) -> set[str]:
 # Honorifics and forms of address, dropped from the front of a name.
 HONORIFICS = words("""
     mr mrs ms miss madam madame dr prof professor sir dame datuk dato dato' dato’ datin seri sri tan
-    tun toh puan haji hajah hon honourable honorable he h.e his her excellency majesty highness
+    tun toh puan haji hajah utama yb yab hon honourable honorable he h.e his her excellency majesty highness
     royal rt right lord lady shri smt ven venerable rev reverend most sheikh shaikh engr eng mp
 """)
 # Words of job titles ("Deputy Foreign Minister", "High Commissioner"): a name follows them.
