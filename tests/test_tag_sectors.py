@@ -501,3 +501,9 @@ def test_a_call_with_an_adverb_of_time_before_its_partner_is_diplomacy():
     assert "diplomacy" in sectors("I spoke today with the Prime Minister of Borduria about grain exports.")
     assert "diplomacy" in sectors("She talked again with her Syldavian counterpart on trade.")
     assert "diplomacy" not in sectors("The firm spoke today of record grain exports.")
+
+
+def test_islamic_in_a_name_is_not_religious_affairs():
+    assert sectors("The Organisation of Islamic Cooperation issued a statement.") == ["diplomacy"]
+    assert sectors("The Islamic Revolutionary Guard Corps seized the vessel.") == []
+    assert sectors("The ministers discussed cooperation in religious affairs.") == ["education-culture"]
